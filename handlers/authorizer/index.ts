@@ -1,0 +1,20 @@
+/**
+ * Lambda entry point of the TOKEN authorizer (`Handler: index.handler`).
+ *
+ * The client is created once per container, outside the handler, so warm invocations reuse its
+ * connections. `AWS_ENDPOINT_URL_DYNAMODB` (honoured by the SDK) points it at a local DynamoDB.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { requireEnv } from "../shared/environment.js";
+import { createLogger } from "../shared/logger.js";
+import { createTokenAuthorizer } from "./token-authorizer.js";
+
+const logger = createLogger("authorizer");
+
+/** The function API Gateway invokes. */
+export const handler = createTokenAuthorizer({
+  documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+  tableName: requireEnv("TOKEN_TABLE_NAME"),
+  logger,
+});
