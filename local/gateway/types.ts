@@ -1,0 +1,94 @@
+/**
+ * The contract between the local API Gateway (`local/gateway/`) and the rest of the local run
+ * (`local/index.ts`): the resolved stack the gateway reads and the Lambda invoker it calls.
+ *
+ * The gateway never resolves intrinsics and never runs code itself: it is handed a stack whose
+ * properties are plain values and an invoker that runs a function by ARN, so it can be tested with
+ * a fake invoker and a tiny template.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** One resource of a resolved stack. */
+export interface ResolvedResource {
+  /** CloudFormation type, e.g. `AWS::ApiGateway::Method`. */
+  type: string;
+  /**
+   * Properties with every intrinsic resolved: a `Ref` to a resource is its physical id, `Fn::GetAtt`
+   * is the attribute value. Absent properties are absent, never `undefined` placeholders.
+   */
+  properties: Record<string, unknown>;
+  /**
+   * Physical id: RestApi → 10-char lowercase api id; Resource → resource id; Authorizer → authorizer
+   * id; Lambda function → function name; Model → model name; RequestValidator → validator id.
+   */
+  physicalId: string;
+  /** Attributes (`RootResourceId` of a RestApi, `Arn` of a function, …). */
+  attributes: Record<string, string>;
+}
+
+/**
+ * A CloudFormation template after parameters, conditions and intrinsics are resolved. Resources
+ * whose `Condition` is false are absent.
+ */
+export interface ResolvedStack {
+  stackName: string;
+  region: string;
+  accountId: string;
+  parameters: Record<string, string>;
+  resources: Record<string, ResolvedResource>;
+  outputs: Record<string, unknown>;
+}
+
+/** What happened when a Lambda function was invoked. */
+export type LambdaOutcome =
+  /** The handler returned (or called back with) `payload`, already JSON-parsed. */
+  | { kind: "result"; payload: unknown }
+  /** The handler threw or rejected: the fields of Lambda's error response. */
+  | { kind: "error"; errorType: string; errorMessage: string; trace?: string[] }
+  /** The function ran past its configured Timeout. */
+  | { kind: "timeout" }
+  /** The runtime died (worker exit, unserialisable result, missing handler, …). */
+  | { kind: "crash"; message: string };
+
+/** Runs Lambda functions; implemented by `local/lambda/` (worker threads), faked in tests. */
+export interface LambdaInvoker {
+  /**
+   * Invokes the function named by `functionArn`
+   * (`arn:aws:lambda:<region>:<account>:function:<name>`) with `event`.
+   */
+  invoke(functionArn: string, event: unknown): Promise<LambdaOutcome>;
+}
+
+/** Options of {@link createGateway} (in `gateway.ts`). */
+export interface GatewayOptions {
+  stack: ResolvedStack;
+  lambda: LambdaInvoker;
+  /** One line per request and per notable event; never receives a token. Default: no logging. */
+  log?: (line: string) => void;
+  /** Clock in epoch milliseconds, for the authorizer cache TTL and `$context.requestTime`. Default `Date.now`. */
+  now?: () => number;
+  /**
+   * Which RestApi to serve when the stack has several (logical id). Default: the only one; more than
+   * one without this option is refused.
+   */
+  restApiLogicalId?: string;
+}
+
+/** What the gateway serves, for start-up lines and tests. */
+export interface GatewayDescription {
+  apiId: string;
+  stageName: string;
+  /** Each method as `VERB /path` (e.g. `GET /user/{id}`), sorted. */
+  routes: string[];
+  /** Authorizers by logical id, with their type and cache TTL in seconds. */
+  authorizers: { logicalId: string; type: "TOKEN" | "REQUEST"; ttlSeconds: number }[];
+}
+
+/** A running gateway: an HTTP request handler for a node:http server. */
+export interface Gateway {
+  /** Serves one request; never throws (failures become API Gateway-shaped 5xx answers). */
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+  stageName: string;
+  apiId: string;
+  describe(): GatewayDescription;
+}
