@@ -1,0 +1,40 @@
+# Token authentication in front of an API Gateway REST API.
+# `make help` lists the targets. Every target that needs node_modules depends on the install stamp,
+# so a fresh clone needs nothing but `make test`.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-builtin-rules
+
+# Re-run `npm ci` only when node_modules is missing or package-lock.json is newer than the last install.
+INSTALL_STAMP := node_modules/.install-stamp
+
+.PHONY: help install build package lint test clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+install: $(INSTALL_STAMP) ## Install dependencies (npm ci) when node_modules is missing or stale
+
+$(INSTALL_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: $(INSTALL_STAMP) ## Type-check, then bundle every function in the template into dist/build/
+	npx tsc --noEmit -p .
+	npx tsx scripts/build.ts
+
+package: build ## Zip each bundle deterministically into dist/ and write dist/manifest.json
+	npx tsx scripts/package.ts
+
+lint: $(INSTALL_STAMP) ## tsc, biome and cfn-lint on every template
+	npx tsc --noEmit -p .
+	npx biome check .
+	npx tsx scripts/cfn-lint.ts
+
+test: lint ## Lint, then run every test
+	npx mocha
+
+clean: ## Remove build output
+	rm -rf dist
