@@ -7,37 +7,9 @@
  * a fake invoker and a tiny template.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ResolvedStack } from "../cloudformation/resolved-stack.js";
 
-/** One resource of a resolved stack. */
-export interface ResolvedResource {
-  /** CloudFormation type, e.g. `AWS::ApiGateway::Method`. */
-  type: string;
-  /**
-   * Properties with every intrinsic resolved: a `Ref` to a resource is its physical id, `Fn::GetAtt`
-   * is the attribute value. Absent properties are absent, never `undefined` placeholders.
-   */
-  properties: Record<string, unknown>;
-  /**
-   * Physical id: RestApi → 10-char lowercase api id; Resource → resource id; Authorizer → authorizer
-   * id; Lambda function → function name; Model → model name; RequestValidator → validator id.
-   */
-  physicalId: string;
-  /** Attributes (`RootResourceId` of a RestApi, `Arn` of a function, …). */
-  attributes: Record<string, string>;
-}
-
-/**
- * A CloudFormation template after parameters, conditions and intrinsics are resolved. Resources
- * whose `Condition` is false are absent.
- */
-export interface ResolvedStack {
-  stackName: string;
-  region: string;
-  accountId: string;
-  parameters: Record<string, string>;
-  resources: Record<string, ResolvedResource>;
-  outputs: Record<string, unknown>;
-}
+export type { ResolvedResource, ResolvedStack } from "../cloudformation/resolved-stack.js";
 
 /** What happened when a Lambda function was invoked. */
 export type LambdaOutcome =
