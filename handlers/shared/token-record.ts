@@ -11,6 +11,7 @@
  * | `context`     | M, optional          | string/number/boolean values handed to the backend             |
  * | `createdAt`   | S                    | ISO-8601 time of issue                                         |
  * | `description` | S, optional          | free text for operators                                        |
+ * | `agentId`     | S, optional          | set on agent tokens: the one agent id the token is bound to    |
  *
  * DynamoDB's TTL deletes expired items hours or days late, so expiry is always checked in code.
  */
@@ -33,10 +34,16 @@ export interface TokenRecord {
   context?: AuthorizerContext;
   createdAt: string;
   description?: string;
+  /** Only on agent tokens: the REQUEST authorizer refuses the token with any other `X-AgentID`. */
+  agentId?: string;
 }
 
 const DIGEST = /^[0-9a-f]{64}$/;
-const PRINCIPAL_ID = /^[\x21-\x7e]{1,128}$/;
+/**
+ * The format of a principal id, and of an agent id (an agent's id becomes its principalId): 1 to 128
+ * printable ASCII characters without spaces.
+ */
+export const PRINCIPAL_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
 
 /**
  * Validates an item read from the token table and returns it typed, scopes in canonical form.
@@ -51,7 +58,7 @@ const PRINCIPAL_ID = /^[\x21-\x7e]{1,128}$/;
  * ```
  */
 export function parseTokenRecord(item: Record<string, unknown>): TokenRecord {
-  const { tokenDigest, principalId, scopes, expiresAt, context, createdAt, description } = item;
+  const { tokenDigest, principalId, scopes, expiresAt, context, createdAt, description, agentId } = item;
   check(
     typeof tokenDigest === "string" && DIGEST.test(tokenDigest),
     "tokenDigest",
@@ -59,7 +66,7 @@ export function parseTokenRecord(item: Record<string, unknown>): TokenRecord {
     tokenDigest,
   );
   check(
-    typeof principalId === "string" && PRINCIPAL_ID.test(principalId),
+    typeof principalId === "string" && PRINCIPAL_ID_PATTERN.test(principalId),
     "principalId",
     "1 to 128 printable ASCII characters without spaces",
     principalId,
@@ -73,6 +80,12 @@ export function parseTokenRecord(item: Record<string, unknown>): TokenRecord {
   );
   check(typeof createdAt === "string", "createdAt", "an ISO-8601 time", createdAt);
   check(description === undefined || typeof description === "string", "description", "a string", description);
+  check(
+    agentId === undefined || (typeof agentId === "string" && PRINCIPAL_ID_PATTERN.test(agentId)),
+    "agentId",
+    "1 to 128 printable ASCII characters without spaces",
+    agentId,
+  );
   const record: TokenRecord = {
     tokenDigest: tokenDigest as string,
     principalId: principalId as string,
@@ -82,6 +95,7 @@ export function parseTokenRecord(item: Record<string, unknown>): TokenRecord {
   if (expiresAt !== undefined) record.expiresAt = expiresAt as number;
   if (context !== undefined) record.context = rethrowAsRecordError(() => parseAuthorizerContext(context));
   if (description !== undefined) record.description = description as string;
+  if (agentId !== undefined) record.agentId = agentId as string;
   return record;
 }
 

@@ -1,0 +1,156 @@
+/**
+ * The REQUEST authorizer for agents: an agent sends its id in `X-AgentID` and its token in
+ * `X-Auth-Token`; the token's record in the token table must be an agent token bound to that id.
+ *
+ * Outcomes, as API Gateway turns them into responses:
+ * - a missing header, a malformed token or agent id, an unknown or expired token, a token that is
+ *   not an agent token or is bound to another agent → `Error("Unauthorized")` → 401;
+ * - a valid pair → Allow for all the token's scopes (agent tokens carry `GET /agent/*`), with the
+ *   agent id as principalId. API Gateway caches this per (agent id, token) for the authorizer TTL
+ *   and re-evaluates it for every later method, so the policy covers every agent method;
+ * - anything else (table unreachable, corrupt record) → another error → 500. Never Allow.
+ */
+import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import type { AuthorizerResult } from "../authorizer/token-authorizer.js";
+import { type TokenAuthError, TokenStoreError, UnauthorizedError } from "../shared/errors.js";
+import type { Logger } from "../shared/logger.js";
+import { buildAllowPolicy } from "../shared/policy.js";
+import { assertTokenFormat, digestPrefix, digestToken } from "../shared/token.js";
+import {
+  isExpired,
+  PRINCIPAL_ID_PATTERN,
+  parseTokenRecord,
+  TOKEN_KEY_ATTRIBUTE,
+} from "../shared/token-record.js";
+
+/** The header carrying the agent's id (an identity source of the authorizer). */
+export const AGENT_ID_HEADER = "X-AgentID";
+
+/** The header carrying the agent's token (the other identity source). */
+export const AGENT_TOKEN_HEADER = "X-Auth-Token";
+
+/**
+ * The scopes an agent token is issued with: every GET under `/agent` (tasks and metadata), so the
+ * cached policy covers both methods whichever is called first.
+ */
+export const AGENT_TOKEN_SCOPES: readonly string[] = ["GET /agent/*"];
+
+/** The parts of API Gateway's REQUEST authorizer event this authorizer reads. */
+export interface RequestAuthorizerEvent {
+  type: "REQUEST";
+  methodArn: string;
+  headers?: Record<string, string | undefined> | null;
+}
+
+/** What the authorizer needs from its environment. */
+export interface AgentAuthorizerOptions {
+  documentClient: DynamoDBDocumentClient;
+  tableName: string;
+  logger: Logger;
+  /** The current time in milliseconds; replaceable for tests. */
+  now?: () => number;
+}
+
+/**
+ * Creates the agent authorizer function bound to a table and client.
+ *
+ * @example
+ * ```ts
+ * const authorize = createAgentAuthorizer({ documentClient, tableName: "auth-token", logger });
+ * const result = await authorize({
+ *   type: "REQUEST", methodArn, headers: { "X-AgentID": "agent-7", "X-Auth-Token": "abc123" },
+ * });
+ * // result.principalId === "agent-7"
+ * ```
+ */
+export function createAgentAuthorizer(options: AgentAuthorizerOptions) {
+  const { documentClient, tableName, logger, now = Date.now } = options;
+
+  return async function authorize(event: RequestAuthorizerEvent): Promise<AuthorizerResult> {
+    const agentId = headerValue(event?.headers, AGENT_ID_HEADER);
+    const token = headerValue(event?.headers, AGENT_TOKEN_HEADER);
+    if (agentId === undefined || token === undefined) {
+      const missing = agentId === undefined ? AGENT_ID_HEADER : AGENT_TOKEN_HEADER;
+      logger.info("refused", { reason: `missing ${missing} header` });
+      throw new UnauthorizedError(`missing ${missing} header`);
+    }
+    try {
+      assertTokenFormat(token);
+    } catch (error) {
+      logger.info("refused", { reason: "malformed token", detail: (error as TokenAuthError).actual });
+      throw new UnauthorizedError("malformed token");
+    }
+    if (!PRINCIPAL_ID_PATTERN.test(agentId)) {
+      // The value is the caller's input; only its length goes to the log.
+      logger.info("refused", { reason: "malformed agent id", detail: `${agentId.length} characters` });
+      throw new UnauthorizedError("malformed agent id");
+    }
+    const digest = digestToken(token);
+    const tokenRef = digestPrefix(digest);
+
+    let item: Record<string, unknown> | undefined;
+    try {
+      const response = await documentClient.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { [TOKEN_KEY_ATTRIBUTE]: digest },
+          ConsistentRead: true,
+        }),
+      );
+      item = response.Item;
+    } catch (cause) {
+      logger.error("token table unavailable", { token: tokenRef, agentId, error: cause });
+      throw new TokenStoreError("token table unavailable", { cause });
+    }
+    if (item === undefined) {
+      logger.info("refused", { reason: "unknown token", token: tokenRef, agentId });
+      throw new UnauthorizedError("unknown token");
+    }
+
+    try {
+      const record = parseTokenRecord(item);
+      const refuse = (reason: string) => {
+        logger.info("refused", { reason, token: tokenRef, agentId, boundTo: record.agentId });
+        return new UnauthorizedError(reason);
+      };
+      if (isExpired(record, now() / 1000)) throw refuse("expired token");
+      if (record.agentId === undefined) throw refuse("not an agent token");
+      if (record.agentId !== agentId) throw refuse("token bound to another agent");
+      const result: AuthorizerResult = {
+        principalId: agentId,
+        policyDocument: buildAllowPolicy(event.methodArn, record.scopes),
+        context: record.context ?? {},
+      };
+      logger.info("allowed", { token: tokenRef, agentId, scopes: record.scopes });
+      return result;
+    } catch (error) {
+      if (!(error instanceof UnauthorizedError)) {
+        logger.error("cannot authorize", { token: tokenRef, agentId, error });
+      }
+      throw error;
+    }
+  };
+}
+
+/**
+ * The value of a request header, looked up case-insensitively (HTTP/2 clients send lowercase
+ * names, and API Gateway matches identity-source headers whatever their case); `undefined` when
+ * absent or empty, which API Gateway treats as a missing identity source.
+ *
+ * @example
+ * ```ts
+ * headerValue({ "x-agentid": "agent-7" }, "X-AgentID"); // "agent-7"
+ * headerValue({ "X-AgentID": "" }, "X-AgentID");        // undefined
+ * ```
+ */
+export function headerValue(
+  headers: Record<string, string | undefined> | null | undefined,
+  name: string,
+): string | undefined {
+  if (!headers) return undefined;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === wanted && typeof value === "string" && value !== "") return value;
+  }
+  return undefined;
+}
