@@ -1,0 +1,24 @@
+/**
+ * Responses of Lambda proxy (`AWS_PROXY`) backends: API Gateway passes `statusCode`, `headers` and
+ * `body` through to the client unchanged.
+ */
+
+/** A Lambda proxy response (only the keys these backends use; any unknown key makes a 502). */
+export interface ProxyResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * A JSON proxy response.
+ *
+ * @example
+ * ```ts
+ * jsonResponse(200, { agentId: "agent-7" });
+ * // { statusCode: 200, headers: { "Content-Type": "application/json" }, body: '{"agentId":"agent-7"}' }
+ * ```
+ */
+export function jsonResponse(statusCode: number, body: unknown): ProxyResult {
+  return { statusCode, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+}
