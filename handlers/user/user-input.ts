@@ -1,0 +1,125 @@
+/**
+ * The rules for a user's `id` and `name`, applied by the handler to every event.
+ *
+ * The template's `UserModel` (JSON Schema draft-04) states the same rules for API Gateway's request
+ * validator; a template test asserts both use these values. The handler checks again because it can
+ * be invoked without the gateway (and GET's path id is not covered by the model at all).
+ *
+ * Lengths count Unicode code points, as JSON Schema's `minLength`/`maxLength` do.
+ */
+import { BadRequestError } from "./user-errors.js";
+
+/** Characters allowed in a user id: safe in a URL path segment without encoding. */
+export const USER_ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+export const USER_ID_MIN_LENGTH = 1;
+export const USER_ID_MAX_LENGTH = 64;
+
+/** A name is any text without control characters (no newlines or NULs in logs and UIs). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern exists to exclude control characters.
+export const USER_NAME_PATTERN = /^[^\x00-\x1F\x7F]+$/;
+export const USER_NAME_MIN_LENGTH = 1;
+export const USER_NAME_MAX_LENGTH = 128;
+
+/** A valid `PUT /user` body. */
+export interface UserInput {
+  id: string;
+  name: string;
+}
+
+/**
+ * Checks a user id (from a body or a path) and returns it; throws {@link BadRequestError} otherwise.
+ *
+ * @example
+ * ```ts
+ * parseUserId("alice-1"); // "alice-1"
+ * parseUserId("a/b");     // throws BadRequestError("id must be ...")
+ * ```
+ */
+export function parseUserId(value: unknown): string {
+  return checkString(
+    "id",
+    value,
+    USER_ID_PATTERN,
+    USER_ID_MIN_LENGTH,
+    USER_ID_MAX_LENGTH,
+    "letters, digits, _ and -",
+  );
+}
+
+/**
+ * Checks a user name and returns it; throws {@link BadRequestError} otherwise.
+ *
+ * @example
+ * ```ts
+ * parseUserName("Alice Liddell"); // "Alice Liddell"
+ * parseUserName("a\nb");          // throws BadRequestError
+ * ```
+ */
+export function parseUserName(value: unknown): string {
+  return checkString(
+    "name",
+    value,
+    USER_NAME_PATTERN,
+    USER_NAME_MIN_LENGTH,
+    USER_NAME_MAX_LENGTH,
+    "characters other than control characters",
+  );
+}
+
+/**
+ * Checks a `PUT /user` body: an object with exactly `id` and `name` (like the model's
+ * `additionalProperties: false`). Throws {@link BadRequestError} naming the first problem.
+ *
+ * @example
+ * ```ts
+ * parseUserInput({ id: "alice", name: "Alice" }); // { id: "alice", name: "Alice" }
+ * parseUserInput({ id: "alice" });                // throws BadRequestError("name is required")
+ * ```
+ */
+export function parseUserInput(value: unknown): UserInput {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new BadRequestError("the body must be a JSON object", {
+      expected: 'an object {"id": ..., "name": ...}',
+      actual: describe(value),
+    });
+  }
+  const extra = Object.keys(value).filter((key) => key !== "id" && key !== "name");
+  if (extra.length > 0) {
+    throw new BadRequestError("the body may only have the properties id and name", {
+      expected: "id and name",
+      actual: `${extra.length} other propert${extra.length === 1 ? "y" : "ies"}`,
+    });
+  }
+  const { id, name } = value as Record<string, unknown>;
+  return { id: parseUserId(id), name: parseUserName(name) };
+}
+
+function checkString(
+  field: string,
+  value: unknown,
+  pattern: RegExp,
+  minLength: number,
+  maxLength: number,
+  characters: string,
+): string {
+  if (value === undefined) {
+    throw new BadRequestError(`${field} is required`, { expected: "a string", actual: "missing" });
+  }
+  const expected = `a string of ${minLength} to ${maxLength} ${characters}`;
+  if (typeof value !== "string") {
+    throw new BadRequestError(`${field} must be a string`, { expected, actual: describe(value) });
+  }
+  const length = [...value].length;
+  if (length < minLength || length > maxLength || !pattern.test(value)) {
+    throw new BadRequestError(`${field} must be ${expected}`, {
+      expected,
+      actual: `a string of ${length} characters`,
+    });
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  return Array.isArray(value) ? "an array" : typeof value;
+}

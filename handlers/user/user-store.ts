@@ -1,0 +1,133 @@
+/**
+ * The users table: one item per user, keyed by `id`.
+ *
+ * | attribute   | type        | meaning                                           |
+ * | ----------- | ----------- | ------------------------------------------------- |
+ * | `id`        | S, key      | the user id (see user-input.ts)                   |
+ * | `name`      | S           | the user's name                                   |
+ * | `createdAt` | S           | ISO-8601 time of the first PUT                    |
+ * | `createdBy` | S           | principalId of the first PUT                      |
+ * | `updatedAt` | S           | ISO-8601 time of the latest PUT                   |
+ * | `updatedBy` | S           | principalId of the latest PUT                     |
+ *
+ * A PUT is one UpdateItem (`if_not_exists` keeps the creation fields), so there is no read-then-write
+ * race and the function's role needs only dynamodb:UpdateItem and dynamodb:GetItem.
+ */
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { UserRecordError, UserStoreError } from "./user-errors.js";
+import type { UserInput } from "./user-input.js";
+
+/** The users table's partition key attribute. */
+export const USER_KEY_ATTRIBUTE = "id";
+
+/** A user as stored and as `GET /user/{id}` returns it. */
+export interface StoredUser {
+  id: string;
+  name: string;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** What the store needs. */
+export interface UserStoreOptions {
+  documentClient: DynamoDBDocumentClient;
+  tableName: string;
+  /** The current time in milliseconds; replaceable for tests. */
+  now?: () => number;
+}
+
+/** Reads and writes users. */
+export interface UserStore {
+  /** Creates or updates a user on behalf of `principalId`; returns the item as stored. */
+  putUser(user: UserInput, principalId: string): Promise<StoredUser>;
+  /** The user with this id, or undefined. */
+  getUser(id: string): Promise<StoredUser | undefined>;
+}
+
+const FIELDS = ["id", "name", "createdAt", "createdBy", "updatedAt", "updatedBy"] as const;
+
+/**
+ * Creates a store bound to a table and client. DynamoDB failures become {@link UserStoreError}
+ * (the gateway answers 500); an item of the wrong shape becomes {@link UserRecordError}.
+ *
+ * @example
+ * ```ts
+ * const store = createUserStore({ documentClient, tableName: "my-stack-users" });
+ * await store.putUser({ id: "bob", name: "Bob" }, "alice");
+ * await store.getUser("bob"); // { id: "bob", name: "Bob", createdBy: "alice", ... }
+ * ```
+ */
+export function createUserStore(options: UserStoreOptions): UserStore {
+  const { documentClient, tableName, now = Date.now } = options;
+  return {
+    async putUser(user, principalId) {
+      const at = new Date(now()).toISOString();
+      const response = await send("write", () =>
+        documentClient.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { [USER_KEY_ATTRIBUTE]: user.id },
+            // `name` is a DynamoDB reserved word, hence the attribute name placeholders.
+            UpdateExpression:
+              "SET #name = :name, #updatedAt = :at, #updatedBy = :principal, " +
+              "#createdAt = if_not_exists(#createdAt, :at), #createdBy = if_not_exists(#createdBy, :principal)",
+            ExpressionAttributeNames: {
+              "#name": "name",
+              "#createdAt": "createdAt",
+              "#createdBy": "createdBy",
+              "#updatedAt": "updatedAt",
+              "#updatedBy": "updatedBy",
+            },
+            ExpressionAttributeValues: { ":name": user.name, ":at": at, ":principal": principalId },
+            ReturnValues: "ALL_NEW",
+          }),
+        ),
+      );
+      return parseStoredUser(response.Attributes);
+    },
+    async getUser(id) {
+      const response = await send("read", () =>
+        documentClient.send(
+          new GetCommand({ TableName: tableName, Key: { [USER_KEY_ATTRIBUTE]: id }, ConsistentRead: true }),
+        ),
+      );
+      return response.Item === undefined ? undefined : parseStoredUser(response.Item);
+    },
+  };
+}
+
+/**
+ * Checks an item from the users table and returns it typed, with only the documented attributes.
+ *
+ * @example
+ * ```ts
+ * parseStoredUser({ id: "bob", name: "Bob", createdAt: "...", createdBy: "alice", updatedAt: "...", updatedBy: "alice" });
+ * ```
+ */
+export function parseStoredUser(item: Record<string, unknown> | undefined): StoredUser {
+  if (item === undefined) {
+    throw new UserRecordError("the users table returned no item", { expected: "an item", actual: "none" });
+  }
+  for (const field of FIELDS) {
+    if (typeof item[field] !== "string") {
+      throw new UserRecordError(`user record attribute "${field}" is invalid`, {
+        expected: "a string",
+        actual: item[field] === undefined ? "missing" : typeof item[field],
+      });
+    }
+  }
+  return Object.fromEntries(FIELDS.map((field) => [field, item[field]])) as unknown as StoredUser;
+}
+
+async function send<T>(what: "read" | "write", call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (cause) {
+    throw new UserStoreError(`cannot ${what} the users table`, {
+      actual: cause instanceof Error ? cause.name : typeof cause,
+      cause,
+    });
+  }
+}
