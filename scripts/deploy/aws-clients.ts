@@ -1,0 +1,79 @@
+/**
+ * The AWS SDK clients the deploy commands share, configured one way: the standard credential chain,
+ * the region from the settings (or the profile), the SDK's adaptive retry mode (exponential backoff
+ * with jitter plus client-side rate limiting, so throttling is retried rather than fatal), and
+ * `AWS_ENDPOINT_URL`, which the SDK honours by itself, for emulators such as moto.
+ */
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { S3Client } from "@aws-sdk/client-s3";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { callAws } from "./aws-errors.js";
+import type { DeploySettings } from "./settings.js";
+
+/** The clients of one deploy run. */
+export interface AwsClients {
+  cloudformation: CloudFormationClient;
+  s3: S3Client;
+  sts: STSClient;
+}
+
+/** How many times the SDK tries a request before giving up (the default is 3). */
+export const MAX_ATTEMPTS = 8;
+
+/**
+ * The client options every AWS client in the project uses (also the token CLI's DynamoDB client).
+ *
+ * @example
+ * ```ts
+ * const dynamodb = new DynamoDBClient(commonClientConfig({ region: "eu-west-1" }));
+ * ```
+ */
+export function commonClientConfig(settings: Pick<DeploySettings, "region">): {
+  region?: string;
+  retryMode: "adaptive";
+  maxAttempts: number;
+} {
+  return {
+    ...(settings.region === undefined ? {} : { region: settings.region }),
+    retryMode: "adaptive",
+    maxAttempts: MAX_ATTEMPTS,
+  };
+}
+
+/**
+ * Creates the CloudFormation, S3 and STS clients for `settings`.
+ *
+ * S3 uses path-style URLs when an endpoint is set, because an emulator on `127.0.0.1:PORT` has no
+ * `<bucket>.127.0.0.1` host names.
+ *
+ * @example
+ * ```ts
+ * const clients = createAwsClients(readDeploySettings());
+ * ```
+ */
+export function createAwsClients(settings: Pick<DeploySettings, "region" | "endpoint">): AwsClients {
+  const config = commonClientConfig(settings);
+  const customEndpoint = settings.endpoint !== undefined || process.env.AWS_ENDPOINT_URL_S3 !== undefined;
+  return {
+    cloudformation: new CloudFormationClient(config),
+    s3: new S3Client({ ...config, forcePathStyle: customEndpoint }),
+    sts: new STSClient(config),
+  };
+}
+
+/**
+ * The region the clients resolved (from the settings or the profile) and the caller's account id,
+ * which names the default artifact bucket and proves the credentials work before anything else.
+ *
+ * @example
+ * ```ts
+ * const { region, accountId } = await resolveIdentity(clients);
+ * ```
+ */
+export async function resolveIdentity(clients: AwsClients): Promise<{ region: string; accountId: string }> {
+  const identity = await callAws("sts:GetCallerIdentity", () =>
+    clients.sts.send(new GetCallerIdentityCommand({})),
+  );
+  const region = await callAws("region lookup", () => clients.cloudformation.config.region());
+  return { region, accountId: identity.Account ?? "unknown" };
+}

@@ -1,0 +1,104 @@
+/**
+ * The settings of `make deploy`, `make destroy` and `make smoke`: make variables arrive as
+ * environment variables, each with a default, so `make deploy` alone deploys a working stack.
+ *
+ * | variable          | default                                        |
+ * | ----------------- | ---------------------------------------------- |
+ * | `STACK_NAME`      | `apigw-token-auth`                             |
+ * | `AWS_REGION`      | `AWS_DEFAULT_REGION`, else the profile's region |
+ * | `ARTIFACT_BUCKET` | `<stack>-artifacts-<account>-<region>`         |
+ * | `STAGE`           | `v1`                                           |
+ * | `AWS_ENDPOINT_URL`| unset (AWS); set it to deploy to an emulator   |
+ *
+ * Credentials come from the standard AWS SDK chain (environment, profile, SSO, instance role).
+ */
+import { TokenAuthError } from "../../handlers/shared/errors.js";
+
+/** A setting that CloudFormation or S3 would refuse, caught before any call. */
+export class DeploySettingsError extends TokenAuthError {}
+
+/** The settings every deploy command works with. */
+export interface DeploySettings {
+  stackName: string;
+  /** Empty when neither AWS_REGION nor AWS_DEFAULT_REGION is set: the SDK then uses the profile's. */
+  region: string | undefined;
+  /** Empty when ARTIFACT_BUCKET is unset: see {@link defaultArtifactBucket}. */
+  artifactBucket: string | undefined;
+  stage: string;
+  /** AWS_ENDPOINT_URL (the SDK reads it itself; kept to print it and to use path-style S3 URLs). */
+  endpoint: string | undefined;
+}
+
+/** The stack name when STACK_NAME is unset. */
+export const DEFAULT_STACK_NAME = "apigw-token-auth";
+
+/** The stage when STAGE is unset: the template's StageName default. */
+export const DEFAULT_STAGE = "v1";
+
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+const STAGE = /^[A-Za-z0-9_]{1,128}$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * Reads and validates the settings from the environment.
+ *
+ * @example
+ * ```ts
+ * readDeploySettings({ STACK_NAME: "demo", AWS_REGION: "eu-west-1" });
+ * // { stackName: "demo", region: "eu-west-1", artifactBucket: undefined, stage: "v1", endpoint: undefined }
+ * ```
+ */
+export function readDeploySettings(env: NodeJS.ProcessEnv = process.env): DeploySettings {
+  const stackName = nonEmpty(env.STACK_NAME) ?? DEFAULT_STACK_NAME;
+  if (!STACK_NAME.test(stackName)) {
+    throw new DeploySettingsError("STACK_NAME is not a valid CloudFormation stack name", {
+      expected: "a letter, then up to 127 letters, digits and hyphens",
+      actual: JSON.stringify(stackName.slice(0, 140)),
+    });
+  }
+  const stage = nonEmpty(env.STAGE) ?? DEFAULT_STAGE;
+  if (!STAGE.test(stage)) {
+    throw new DeploySettingsError("STAGE is not a valid API Gateway stage name", {
+      expected: "1 to 128 letters, digits and underscores",
+      actual: JSON.stringify(stage.slice(0, 140)),
+    });
+  }
+  const artifactBucket = nonEmpty(env.ARTIFACT_BUCKET);
+  if (artifactBucket !== undefined) assertBucketName(artifactBucket, "ARTIFACT_BUCKET");
+  return {
+    stackName,
+    region: nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION),
+    artifactBucket,
+    stage,
+    endpoint: nonEmpty(env.AWS_ENDPOINT_URL),
+  };
+}
+
+/**
+ * The artifact bucket's default name: unique per stack, account and region, because bucket names
+ * are global and the Lambda code must sit in the stack's region.
+ *
+ * @example
+ * ```ts
+ * defaultArtifactBucket("Demo", "123456789012", "eu-west-1"); // "demo-artifacts-123456789012-eu-west-1"
+ * ```
+ */
+export function defaultArtifactBucket(stackName: string, accountId: string, region: string): string {
+  const name = `${stackName.toLowerCase()}-artifacts-${accountId}-${region}`;
+  assertBucketName(name, "the default artifact bucket name (set ARTIFACT_BUCKET or a shorter STACK_NAME)");
+  return name;
+}
+
+function assertBucketName(name: string, what: string): void {
+  if (!BUCKET.test(name) || name.includes("..")) {
+    throw new DeploySettingsError(`${what} is not a valid S3 bucket name`, {
+      expected:
+        "3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit",
+      actual: JSON.stringify(name.slice(0, 100)),
+    });
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}

@@ -1,0 +1,74 @@
+/**
+ * A deployed stack's outputs (`ApiUrl`, `ApiId`, `TokenTableName`, `UserTableName`), shown after a
+ * deploy and read by `make smoke` and the token CLI.
+ */
+import type { Stack } from "@aws-sdk/client-cloudformation";
+import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { formatTable } from "./format-table.js";
+
+/** The stack lacks an output the command needs (an older or foreign template). */
+export class StackOutputError extends TokenAuthError {}
+
+/**
+ * The stack's outputs as a name → value map.
+ *
+ * @example
+ * ```ts
+ * stackOutputs(stack); // { ApiUrl: "https://abc.execute-api.eu-west-1.amazonaws.com/v1", TokenTableName: "demo-auth-token", ... }
+ * ```
+ */
+export function stackOutputs(stack: Stack): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  for (const output of stack.Outputs ?? []) {
+    if (output.OutputKey !== undefined && output.OutputValue !== undefined) {
+      outputs[output.OutputKey] = output.OutputValue;
+    }
+  }
+  return outputs;
+}
+
+/**
+ * One output's value; throws {@link StackOutputError} naming the stack when it is missing.
+ *
+ * @example
+ * ```ts
+ * requireOutput(stack, "TokenTableName"); // "demo-auth-token"
+ * ```
+ */
+export function requireOutput(stack: Stack, key: string): string {
+  const value = stackOutputs(stack)[key];
+  if (value === undefined || value === "") {
+    throw new StackOutputError(`stack ${stack.StackName} has no output ${key}`, {
+      expected: `a stack deployed from cloudformation/api.yaml (outputs ${key}, ...)`,
+      actual: `outputs: ${Object.keys(stackOutputs(stack)).join(", ") || "none"}`,
+    });
+  }
+  return value;
+}
+
+/**
+ * What `make deploy` prints at the end: the outputs, then how to get a token and call the API.
+ *
+ * @example
+ * ```ts
+ * for (const line of formatDeployedStack(stack)) console.log(line);
+ * ```
+ */
+export function formatDeployedStack(stack: Stack): string[] {
+  const outputs = stackOutputs(stack);
+  const lines = formatTable(
+    ["Output", "Value"],
+    Object.entries(outputs).map(([key, value]) => [key, value]),
+  );
+  const apiUrl = outputs.ApiUrl;
+  if (apiUrl === undefined) return lines;
+  const name = stack.StackName ?? "<stack>";
+  return [
+    ...lines,
+    "",
+    "Try it (the token is printed once; keep it secret):",
+    `  TOKEN=$(npm run --silent token -- issue --stack ${name} --principal "$USER" --scope '*')`,
+    `  curl -i -X PUT '${apiUrl}/user' -H "Authorization: $TOKEN" -H 'Content-Type: application/json' -d '{"id":"u1","name":"Ada"}'`,
+    `  curl -i '${apiUrl}/user/u1' -H "Authorization: $TOKEN"`,
+  ];
+}

@@ -1,0 +1,111 @@
+/**
+ * What state a stack is in, and so what `make deploy` may do with it.
+ */
+import { type CloudFormationClient, DescribeStacksCommand, type Stack } from "@aws-sdk/client-cloudformation";
+import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { callAws } from "./aws-errors.js";
+
+/** The stack cannot be deployed to in its current state. */
+export class StackStateError extends TokenAuthError {
+  /** The stack's status, for callers that offer a way out. */
+  readonly status: string;
+
+  constructor(message: string, status: string, expected: string) {
+    super(message, { expected, actual: status });
+    this.status = status;
+  }
+}
+
+/** Stack statuses from which an UPDATE change set may be created. */
+const UPDATABLE = new Set([
+  "CREATE_COMPLETE",
+  "UPDATE_COMPLETE",
+  "UPDATE_ROLLBACK_COMPLETE",
+  "IMPORT_COMPLETE",
+  "IMPORT_ROLLBACK_COMPLETE",
+]);
+
+/** What a deploy does with the stack. */
+export type DeployAction =
+  | { kind: "create" }
+  | { kind: "update"; stack: Stack }
+  /** A CREATE change set failed or was never executed: the stack is an empty shell; CREATE again. */
+  | { kind: "create-over-review"; stack: Stack }
+  /** The first create failed and rolled back: the stack must be deleted before it can be created. */
+  | { kind: "rollback-complete"; stack: Stack };
+
+/**
+ * The stack called `stackName`, or `undefined` when there is none (DescribeStacks answers a missing
+ * stack with a ValidationError, not a 404).
+ *
+ * @example
+ * ```ts
+ * const stack = await findStack(cloudformation, "demo"); // Stack | undefined
+ * ```
+ */
+export async function findStack(
+  cloudformation: CloudFormationClient,
+  stackName: string,
+): Promise<Stack | undefined> {
+  try {
+    const result = await callAws("cloudformation:DescribeStacks", () =>
+      cloudformation.send(new DescribeStacksCommand({ StackName: stackName })),
+    );
+    return result.Stacks?.[0];
+  } catch (error) {
+    if (isStackMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Whether `error` is CloudFormation saying the stack does not exist.
+ *
+ * @example
+ * ```ts
+ * isStackMissing(validationError("Stack with id demo does not exist")); // true
+ * ```
+ */
+export function isStackMissing(error: unknown): boolean {
+  return error instanceof Error && error.name === "ValidationError" && /does not exist/.test(error.message);
+}
+
+/**
+ * Decides what a deploy does with a stack in `stack`'s state; throws {@link StackStateError} when
+ * the stack is busy or stuck in a state only an operator can resolve.
+ *
+ * @example
+ * ```ts
+ * deployActionFor(undefined); // { kind: "create" }
+ * deployActionFor({ StackStatus: "UPDATE_COMPLETE", ... }); // { kind: "update", stack }
+ * ```
+ */
+export function deployActionFor(stack: Stack | undefined): DeployAction {
+  if (stack === undefined) return { kind: "create" };
+  const status = stack.StackStatus ?? "UNKNOWN";
+  const name = stack.StackName ?? "the stack";
+  if (status === "REVIEW_IN_PROGRESS") return { kind: "create-over-review", stack };
+  if (status === "ROLLBACK_COMPLETE") return { kind: "rollback-complete", stack };
+  if (UPDATABLE.has(status)) return { kind: "update", stack };
+  if (status.endsWith("_IN_PROGRESS")) {
+    throw new StackStateError(
+      `stack ${name} is busy (${status}): wait until it settles, then deploy again`,
+      status,
+      "a stack that is not being changed",
+    );
+  }
+  if (status === "UPDATE_ROLLBACK_FAILED") {
+    throw new StackStateError(
+      `stack ${name} is ${status}: fix the resource that could not roll back, then run ` +
+        `\`aws cloudformation continue-update-rollback --stack-name ${name}\` and deploy again`,
+      status,
+      "a stack in a *_COMPLETE state",
+    );
+  }
+  throw new StackStateError(
+    `stack ${name} is ${status} and cannot be updated: delete it with \`make destroy STACK_NAME=${name}\` ` +
+      "(the tables are retained) and deploy again",
+    status,
+    "a stack in a *_COMPLETE state",
+  );
+}
