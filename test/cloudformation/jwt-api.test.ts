@@ -40,6 +40,14 @@ function resourcePath(stack: ResolvedStack, resourceId: string): string {
   return `${resourcePath(stack, ParentId)}/${PathPart}`;
 }
 
+/** The JWT authorizer function's environment variables in a resolved stack. */
+function jwtVariables(stack: ResolvedStack): Record<string, string> {
+  const environment = stack.resources.JwtAuthorizerFunction?.properties.Environment as
+    | { Variables: Record<string, string> }
+    | undefined;
+  return environment?.Variables ?? {};
+}
+
 describe("cloudformation/api.yaml: JWT authorizer and GET /me (issue 6)", () => {
   const template = loadTemplate(TEMPLATE);
   const resources = template.Resources as Record<
@@ -66,11 +74,7 @@ describe("cloudformation/api.yaml: JWT authorizer and GET /me (issue 6)", () => 
     it(`creates them with ${name}, passing every setting to the function`, () => {
       const stack = resolveStack(template, { parameterOverrides: { ...CODE_KEYS, ...overrides } });
       for (const logicalId of JWT_RESOURCES) expect(stack.resources, logicalId).to.have.property(logicalId);
-      const variables = (
-        stack.resources.JwtAuthorizerFunction?.properties.Environment as {
-          Variables: Record<string, string>;
-        }
-      ).Variables;
+      const variables = jwtVariables(stack);
       expect(variables).to.include({
         JWT_USER_POOL_ID: stack.parameters.JwtUserPoolId,
         JWT_CLIENT_ID: stack.parameters.JwtClientId,
@@ -94,11 +98,7 @@ describe("cloudformation/api.yaml: JWT authorizer and GET /me (issue 6)", () => 
           parseScope(`${m.properties.HttpMethod} ${resourcePath(stack, m.properties.ResourceId as string)}`),
         ),
       );
-    const variables = (
-      stack.resources.JwtAuthorizerFunction?.properties.Environment as {
-        Variables: Record<string, string>;
-      }
-    ).Variables;
+    const variables = jwtVariables(stack);
     const rules = parseMethodRules(variables.JWT_METHOD_RULES as string).map((rule) => rule.method);
     expect(rules.sort()).to.deep.equal(guarded.sort());
     expect(guarded).to.deep.equal(["GET /me"]);
