@@ -1,0 +1,146 @@
+/**
+ * Builds the authorizer part of the API model from `AWS::ApiGateway::Authorizer` resources.
+ */
+import type { AuthorizerModel, IdentitySource } from "./api-model-types.js";
+import { GatewayConfigError } from "./errors.js";
+import { compileWholeMatch } from "./java-regex.js";
+import { allowOnly, requireString } from "./property-checks.js";
+import type { ResolvedResource } from "./types.js";
+
+/** Default and maximum of AuthorizerResultTtlInSeconds (API reference). */
+const DEFAULT_TTL_SECONDS = 300;
+const MAX_TTL_SECONDS = 3600;
+
+const LAMBDA_URI = /^arn:[^:]+:apigateway:[^:]+:lambda:path\/2015-03-31\/functions\/(.+)\/invocations$/;
+
+/**
+ * The function ARN inside a Lambda integration / authorizer URI, or undefined for any other URI.
+ *
+ * @example
+ * ```ts
+ * functionArnOfUri("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:1:function:f/invocations");
+ * // "arn:aws:lambda:eu-west-1:1:function:f"
+ * ```
+ */
+export function functionArnOfUri(uri: unknown): string | undefined {
+  return typeof uri === "string" ? LAMBDA_URI.exec(uri)?.[1] : undefined;
+}
+
+/**
+ * Authorizers by physical id; refuses Cognito and IAM authorizers and malformed identity sources.
+ *
+ * @example
+ * ```ts
+ * const authorizers = buildAuthorizers(resourcesOfType(stack, "AWS::ApiGateway::Authorizer"));
+ * authorizers.get(methodProps.AuthorizerId)?.ttlSeconds; // 300
+ * ```
+ */
+export function buildAuthorizers(resources: [string, ResolvedResource][]): Map<string, AuthorizerModel> {
+  const authorizers = new Map<string, AuthorizerModel>();
+  for (const [logicalId, r] of resources) {
+    const p = r.properties;
+    allowOnly(logicalId, "", p, [
+      "RestApiId",
+      "Name",
+      "Type",
+      "AuthorizerUri",
+      "AuthorizerCredentials",
+      "AuthType",
+      "IdentitySource",
+      "IdentityValidationExpression",
+      "AuthorizerResultTtlInSeconds",
+    ]);
+    const type = requireString(logicalId, "Type", p.Type).toUpperCase();
+    if (type !== "TOKEN" && type !== "REQUEST") {
+      throw new GatewayConfigError(logicalId, "Type", { expected: "TOKEN or REQUEST", actual: type });
+    }
+    const functionArn = functionArnOfUri(p.AuthorizerUri);
+    if (functionArn === undefined) {
+      throw new GatewayConfigError(logicalId, "AuthorizerUri", {
+        expected: "arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function arn>/invocations",
+        actual: JSON.stringify(p.AuthorizerUri),
+      });
+    }
+    const ttlSeconds =
+      p.AuthorizerResultTtlInSeconds === undefined
+        ? DEFAULT_TTL_SECONDS
+        : Number(p.AuthorizerResultTtlInSeconds);
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds < 0 || ttlSeconds > MAX_TTL_SECONDS) {
+      throw new GatewayConfigError(logicalId, "AuthorizerResultTtlInSeconds", {
+        expected: `an integer from 0 to ${MAX_TTL_SECONDS}`,
+        actual: String(p.AuthorizerResultTtlInSeconds),
+      });
+    }
+    const identitySources = parseIdentitySources(logicalId, type, p.IdentitySource, ttlSeconds);
+    authorizers.set(r.physicalId, {
+      id: r.physicalId,
+      logicalId,
+      type,
+      functionArn,
+      identitySources,
+      validationExpression: validationExpression(logicalId, type, p.IdentityValidationExpression),
+      ttlSeconds,
+    });
+  }
+  return authorizers;
+}
+
+function validationExpression(logicalId: string, type: string, value: unknown): RegExp | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (type !== "TOKEN") {
+    // API Gateway only applies the expression to TOKEN authorizers; accepting it silently elsewhere
+    // would suggest a check that never happens.
+    throw new GatewayConfigError(logicalId, "IdentityValidationExpression", {
+      expected: "no IdentityValidationExpression on a REQUEST authorizer (API Gateway ignores it)",
+      actual: String(value),
+    });
+  }
+  const compiled = compileWholeMatch(String(value));
+  if (typeof compiled === "string") {
+    throw new GatewayConfigError(logicalId, "IdentityValidationExpression", { actual: compiled });
+  }
+  return compiled;
+}
+
+const SOURCE = /^(?:method\.request\.(header|querystring)\.(.+)|(stageVariables)\.(.+)|(context)\.(.+))$/;
+
+function parseIdentitySources(
+  logicalId: string,
+  type: string,
+  value: unknown,
+  ttl: number,
+): IdentitySource[] {
+  const text = typeof value === "string" ? value.trim() : "";
+  if (text === "") {
+    // TOKEN needs its header; REQUEST needs sources only when caching (API reference).
+    if (type === "TOKEN" || ttl > 0) {
+      throw new GatewayConfigError(logicalId, "IdentitySource", {
+        expected:
+          type === "TOKEN" ? "method.request.header.<Name>" : "identity sources when the TTL is above 0",
+        actual: "none",
+      });
+    }
+    return [];
+  }
+  const sources = text.split(",").map((part) => {
+    const expression = part.trim();
+    const m = SOURCE.exec(expression);
+    if (!m) {
+      throw new GatewayConfigError(logicalId, "IdentitySource", {
+        expected: "method.request.header.X, method.request.querystring.X, stageVariables.X or context.X",
+        actual: expression,
+      });
+    }
+    const kind = (m[1] ?? m[3] ?? m[5]) as IdentitySource["kind"];
+    const name = (m[2] ?? m[4] ?? m[6]) as string;
+    return { kind, name, expression };
+  });
+  const [first] = sources;
+  if (type === "TOKEN" && (sources.length !== 1 || first?.kind !== "header")) {
+    throw new GatewayConfigError(logicalId, "IdentitySource", {
+      expected: "exactly one method.request.header.<Name> for a TOKEN authorizer",
+      actual: text,
+    });
+  }
+  return sources;
+}

@@ -1,0 +1,193 @@
+/**
+ * Lambda authorizers (TOKEN and REQUEST) as API Gateway runs them: identity sources checked and the
+ * IdentityValidationExpression applied before any invocation (401 without calling the Lambda), the
+ * result cache consulted, the output validated, and the policy evaluated against the method ARN
+ * with the shared `evaluatePolicy`.
+ */
+import { performance } from "node:perf_hooks";
+import {
+  isAuthorizerContextValue,
+  stringifyAuthorizerContext,
+} from "../../handlers/shared/authorizer-context.js";
+import { evaluatePolicy } from "../../handlers/shared/policy.js";
+import type { ApiModel, AuthorizerModel, IdentitySource } from "./api-model-types.js";
+import { type AuthorizerCache, type CachedAuthorization, cacheKey } from "./authorizer-cache.js";
+import { ACCESS_DENIED_EXPLICIT, ACCESS_DENIED_IMPLICIT, type GatewayError } from "./gateway-responses.js";
+import { proxyRequestFields } from "./proxy-event.js";
+import { type AuthorizerResult, type GatewayRequest, headerValue } from "./request-context.js";
+import type { Route } from "./router.js";
+import type { LambdaInvoker } from "./types.js";
+
+/** The authorizer's verdict: go on with the principal and context, or answer with a gateway error. */
+export type AuthorizationOutcome =
+  | { kind: "allow"; result: AuthorizerResult }
+  | { kind: "deny"; error: GatewayError };
+
+/** Everything one authorization needs about the request. */
+export interface AuthorizationRequest {
+  authorizer: AuthorizerModel;
+  request: GatewayRequest;
+  route: Route;
+  methodArn: string;
+  /** `$context` variables (for `context.*` identity sources). */
+  context: Record<string, unknown>;
+}
+
+/** Runs authorizers with one shared cache. */
+export interface AuthorizerRunner {
+  authorize(input: AuthorizationRequest): Promise<AuthorizationOutcome>;
+}
+
+const UNAUTHORIZED: AuthorizationOutcome = {
+  kind: "deny",
+  error: { type: "UNAUTHORIZED", message: "Unauthorized" },
+};
+const CONFIGURATION_ERROR: AuthorizationOutcome = {
+  kind: "deny",
+  error: { type: "AUTHORIZER_CONFIGURATION_ERROR", message: null },
+};
+
+/**
+ * Creates the authorizer runner of a gateway.
+ *
+ * @example
+ * ```ts
+ * const runner = createAuthorizerRunner({ api, lambda, cache: createAuthorizerCache(), now: Date.now, log });
+ * const outcome = await runner.authorize({ authorizer, request, route, methodArn, context });
+ * if (outcome.kind === "deny") answer(outcome.error);
+ * ```
+ */
+export function createAuthorizerRunner(deps: {
+  api: ApiModel;
+  lambda: LambdaInvoker;
+  cache: AuthorizerCache;
+  now: () => number;
+  log: (line: string) => void;
+}): AuthorizerRunner {
+  const { api, lambda, cache, now, log } = deps;
+  return {
+    async authorize({ authorizer, request, route, methodArn, context }) {
+      const values = identityValues(authorizer.identitySources, request, api, context);
+      if (values === undefined) return UNAUTHORIZED;
+      const [token] = values;
+      const expression = authorizer.validationExpression;
+      if (authorizer.type === "TOKEN" && expression !== undefined && !expression.test(token ?? "")) {
+        return UNAUTHORIZED;
+      }
+      const caching = authorizer.ttlSeconds > 0 && values.length > 0;
+      const key = cacheKey(authorizer.id, values);
+      const cached = caching ? cache.get(key, now()) : undefined;
+      if (cached) return decide(cached, methodArn, 0);
+
+      const event =
+        authorizer.type === "TOKEN"
+          ? { type: "TOKEN", authorizationToken: token, methodArn }
+          : { type: "REQUEST", methodArn, ...proxyRequestFields(api, request, route, context, "authorizer") };
+      const started = performance.now();
+      const outcome = await lambda.invoke(authorizer.functionArn, event);
+      const latency = Math.round(performance.now() - started);
+      if (outcome.kind === "error" && outcome.errorMessage === "Unauthorized") {
+        log(`authorizer ${authorizer.logicalId}: Unauthorized`);
+        return UNAUTHORIZED;
+      }
+      if (outcome.kind !== "result") {
+        log(`authorizer ${authorizer.logicalId} failed (${outcome.kind}): AuthorizerConfigurationException`);
+        return CONFIGURATION_ERROR;
+      }
+      const output = validateOutput(outcome.payload, methodArn);
+      if (typeof output === "string") {
+        log(
+          `authorizer ${authorizer.logicalId} returned an invalid result (${output}): AuthorizerConfigurationException`,
+        );
+        return CONFIGURATION_ERROR;
+      }
+      if (caching) cache.set(key, output, authorizer.ttlSeconds, now());
+      return decide(output, methodArn, latency);
+    },
+  };
+}
+
+function decide(output: CachedAuthorization, methodArn: string, latency: number): AuthorizationOutcome {
+  const decision = evaluatePolicy(output.policyDocument, methodArn);
+  if (decision === "Allow") {
+    return {
+      kind: "allow",
+      result: { principalId: output.principalId, context: output.context, integrationLatency: latency },
+    };
+  }
+  const message = decision === "ExplicitDeny" ? ACCESS_DENIED_EXPLICIT : ACCESS_DENIED_IMPLICIT;
+  return { kind: "deny", error: { type: "ACCESS_DENIED", message } };
+}
+
+/**
+ * Every identity value, or undefined when one is missing or empty (API Gateway: 401 without
+ * invoking the authorizer). The TOKEN header is looked up case-insensitively.
+ */
+function identityValues(
+  sources: readonly IdentitySource[],
+  request: GatewayRequest,
+  api: ApiModel,
+  context: Record<string, unknown>,
+): string[] | undefined {
+  const values: string[] = [];
+  for (const source of sources) {
+    const value = identityValue(source, request, api, context);
+    if (value === undefined || value === "") return undefined;
+    values.push(value);
+  }
+  return values;
+}
+
+function identityValue(
+  source: IdentitySource,
+  request: GatewayRequest,
+  api: ApiModel,
+  context: Record<string, unknown>,
+): string | undefined {
+  switch (source.kind) {
+    case "header":
+      return headerValue(request, source.name);
+    case "querystring":
+      return request.query[source.name];
+    case "stageVariables":
+      return api.stageVariables[source.name];
+    case "context": {
+      let value: unknown = context;
+      for (const key of source.name.split(".")) {
+        value =
+          typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+      }
+      return value === undefined || value === null ? undefined : String(value);
+    }
+  }
+}
+
+/**
+ * Checks an authorizer's output the way API Gateway does before trusting it: an object with a
+ * string principalId, a policy `evaluatePolicy` can read, and a context of scalar (or null) values.
+ * Returns the reason as a string when invalid.
+ */
+function validateOutput(payload: unknown, methodArn: string): CachedAuthorization | string {
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return "not an object";
+  const output = payload as Record<string, unknown>;
+  if (typeof output.principalId !== "string") return "principalId is not a string";
+  try {
+    evaluatePolicy(output.policyDocument, methodArn);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  const raw = output.context ?? {};
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return "context is not an object";
+  const scalars: Record<string, string | number | boolean> = {};
+  const nulls: Record<string, null> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === null) nulls[key] = null;
+    else if (isAuthorizerContextValue(value)) scalars[key] = value;
+    else return `context value of "${key}" is not a string, number or boolean`;
+  }
+  return {
+    principalId: output.principalId,
+    policyDocument: output.policyDocument,
+    context: { ...stringifyAuthorizerContext(scalars), ...nulls },
+  };
+}

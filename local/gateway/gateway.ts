@@ -1,0 +1,190 @@
+/**
+ * The local API Gateway: one REST API stage of a resolved stack served as a node:http handler, in
+ * API Gateway's order — stage and route (403 Missing Authentication Token), Lambda authorizer,
+ * request validation, integration (AWS / AWS_PROXY / MOCK), gateway responses for every error.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import { formatMethodArn } from "../../handlers/shared/method-arn.js";
+import { buildApiModel } from "./api-model.js";
+import type { ApiModel } from "./api-model-types.js";
+import { type AuthorizerRunner, createAuthorizerRunner } from "./authorizer.js";
+import { createAuthorizerCache } from "./authorizer-cache.js";
+import {
+  fixedAnswer,
+  type GatewayError,
+  type HttpAnswer,
+  renderGatewayResponse,
+} from "./gateway-responses.js";
+import { runAwsIntegration } from "./integration-aws.js";
+import { runMockIntegration } from "./integration-mock.js";
+import { runProxyIntegration } from "./integration-proxy.js";
+import type { IntegrationResult } from "./integration-request.js";
+import { readBody } from "./request-body.js";
+import { contextVariables, type GatewayRequest, parseRequest } from "./request-context.js";
+import { createRequestValidator, type RequestValidator } from "./request-validation.js";
+import { createRouter, type Router } from "./router.js";
+import type { Gateway, GatewayDescription, GatewayOptions, LambdaInvoker } from "./types.js";
+
+/** Longest method ARN API Gateway authorizes (longer → 414). */
+const MAX_METHOD_ARN_BYTES = 1600;
+
+/**
+ * Builds the gateway for the stack's REST API; throws GatewayConfigError (resource and property
+ * named) for anything it cannot emulate.
+ *
+ * @example
+ * ```ts
+ * const gateway = createGateway({ stack, lambda });
+ * http.createServer(gateway.handler).listen(3000, "127.0.0.1");
+ * // http://127.0.0.1:3000/<gateway.stageName>/user
+ * ```
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const api = buildApiModel(options.stack, options.restApiLogicalId);
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => {});
+  const deps: Pipeline = {
+    api,
+    lambda: options.lambda,
+    now,
+    log,
+    router: createRouter(api.methods),
+    validator: createRequestValidator(api),
+    authorizers: createAuthorizerRunner({
+      api,
+      lambda: options.lambda,
+      cache: createAuthorizerCache(),
+      now,
+      log,
+    }),
+  };
+  return {
+    apiId: api.apiId,
+    stageName: api.stageName,
+    handler: (req, res) => {
+      handle(deps, req, res).catch((error: unknown) => {
+        log(`gateway error: ${(error as Error)?.stack ?? String(error)}`);
+        if (!res.headersSent) {
+          res.writeHead(500, {
+            "Content-Type": "application/json",
+            "x-amzn-ErrorType": "InternalServerErrorException",
+          });
+        }
+        res.end('{"message":"Internal server error"}');
+      });
+    },
+    describe: () => describeApi(api),
+  };
+}
+
+interface Pipeline {
+  api: ApiModel;
+  lambda: LambdaInvoker;
+  now: () => number;
+  log: (line: string) => void;
+  router: Router;
+  validator: RequestValidator;
+  authorizers: AuthorizerRunner;
+}
+
+async function handle(deps: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { api } = deps;
+  const started = performance.now();
+  const rawPath = (req.url ?? "/").split("?")[0] as string;
+  const stagePrefix = `/${api.stageName}`;
+  const inStage = rawPath === stagePrefix || rawPath.startsWith(`${stagePrefix}/`);
+  const body = await readBody(req);
+  const request = parseRequest(
+    req,
+    inStage ? rawPath.slice(stagePrefix.length) || "/" : rawPath,
+    body === "too-large" ? "" : body,
+    deps.now(),
+  );
+  let answer: HttpAnswer;
+  if (!inStage) answer = fixedAnswer(request, 403, "Forbidden", "ForbiddenException");
+  else if (body === "too-large") answer = fixedAnswer(request, 413, "Request Too Long");
+  else answer = await serve(deps, request);
+  send(res, answer);
+  deps.log(
+    `${request.httpMethod} ${rawPath} ${answer.statusCode} ${Math.round(performance.now() - started)}ms ${request.requestId}`,
+  );
+}
+
+async function serve(deps: Pipeline, request: GatewayRequest): Promise<HttpAnswer> {
+  const { api } = deps;
+  const route = deps.router.route(request.httpMethod, request.path);
+  const baseContext = contextVariables(api, request, route?.method, undefined);
+  const fail = (error: GatewayError) =>
+    renderGatewayResponse(api, request, error, baseContext, route?.pathParameters ?? {});
+  if (!route) return fail({ type: "MISSING_AUTHENTICATION_TOKEN", message: "Missing Authentication Token" });
+  const { method, pathParameters } = route;
+
+  let auth: Parameters<typeof contextVariables>[3];
+  if (method.authorizer) {
+    const methodArn = formatMethodArn({
+      partition: partitionOf(api.region),
+      region: api.region,
+      accountId: api.accountId,
+      apiId: api.apiId,
+      stage: api.stageName,
+      verb: request.httpMethod,
+      resourcePath: request.path.slice(1),
+    });
+    if (Buffer.byteLength(methodArn) > MAX_METHOD_ARN_BYTES)
+      return fixedAnswer(request, 414, "Request-URI Too Long");
+    const outcome = await deps.authorizers.authorize({
+      authorizer: method.authorizer,
+      request,
+      route,
+      methodArn,
+      context: baseContext,
+    });
+    if (outcome.kind === "deny") return fail(outcome.error);
+    auth = outcome.result;
+  }
+  const context = contextVariables(api, request, method, auth);
+  const invalid = deps.validator.validate(method, request, pathParameters);
+  if (invalid) return renderGatewayResponse(api, request, invalid, context, pathParameters);
+
+  const input = { api, method, request, pathParameters, context, auth };
+  let result: IntegrationResult;
+  switch (method.integration.type) {
+    case "MOCK":
+      result = runMockIntegration(input);
+      break;
+    case "AWS":
+      result = await runAwsIntegration(input, deps.lambda);
+      break;
+    case "AWS_PROXY":
+      result = await runProxyIntegration(input, deps.lambda);
+      break;
+  }
+  return result.kind === "answer"
+    ? result.answer
+    : renderGatewayResponse(api, request, result.error, context, pathParameters);
+}
+
+/** The ARN partition of a region, as CloudFormation's AWS::Partition. */
+function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  return region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+}
+
+function send(res: ServerResponse, answer: HttpAnswer): void {
+  res.writeHead(answer.statusCode, answer.headers);
+  res.end(answer.body);
+}
+
+function describeApi(api: ApiModel): GatewayDescription {
+  return {
+    apiId: api.apiId,
+    stageName: api.stageName,
+    routes: api.methods.map((m) => `${m.httpMethod} ${m.resourcePath}`).sort(),
+    authorizers: api.authorizers.map((a) => ({
+      logicalId: a.logicalId,
+      type: a.type,
+      ttlSeconds: a.ttlSeconds,
+    })),
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Property allow-lists: which CloudFormation properties the local gateway understands, so that a
+ * property that would change behaviour is refused by name instead of silently ignored.
+ */
+import { GatewayConfigError } from "./errors.js";
+
+/**
+ * Refuses any property of `properties` not in `allowed` (a list of names the emulation honours or
+ * that cannot change a response, such as `Description`).
+ *
+ * @example
+ * ```ts
+ * allowOnly("Api", "", { Name: "x", Policy: {} }, ["Name"]);
+ * // throws GatewayConfigError: cannot emulate Api: Policy (expected one of Name, got a value)
+ * ```
+ */
+export function allowOnly(
+  logicalId: string,
+  prefix: string,
+  properties: Record<string, unknown>,
+  allowed: readonly string[],
+): void {
+  for (const [name, value] of Object.entries(properties)) {
+    if (value === undefined || allowed.includes(name)) continue;
+    throw new GatewayConfigError(logicalId, `${prefix}${name}`, {
+      expected: `only ${allowed.join(", ")} (the local gateway does not emulate ${name})`,
+      actual: "a value",
+    });
+  }
+}
+
+/**
+ * Reads a required string property.
+ *
+ * @example
+ * ```ts
+ * const type = requireString("Auth", "Type", props.Type); // "TOKEN"
+ * ```
+ */
+export function requireString(logicalId: string, property: string, value: unknown): string {
+  if (typeof value !== "string" || value === "") {
+    throw new GatewayConfigError(logicalId, property, {
+      expected: "a non-empty string",
+      actual: value === undefined ? "nothing" : JSON.stringify(value),
+    });
+  }
+  return value;
+}
+
+/**
+ * Reads an optional map of strings (`RequestTemplates`, `ResponseParameters`, ...); absent → `{}`.
+ *
+ * @example
+ * ```ts
+ * stringMap("M", "Integration.RequestTemplates", { "application/json": "{}" }); // same object
+ * ```
+ */
+export function stringMap(logicalId: string, property: string, value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new GatewayConfigError(logicalId, property, { expected: "a map", actual: typeof value });
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item !== "string") {
+      throw new GatewayConfigError(logicalId, `${property}.${key}`, {
+        expected: "a string",
+        actual: JSON.stringify(item),
+      });
+    }
+  }
+  return value as Record<string, string>;
+}
+
+/**
+ * Reads an optional map of booleans (`Method.RequestParameters`); absent → `{}`. CloudFormation
+ * also accepts the strings "true"/"false", which arrive as strings after resolution.
+ *
+ * @example
+ * ```ts
+ * booleanMap("M", "RequestParameters", { "method.request.path.id": true }); // { "method.request.path.id": true }
+ * ```
+ */
+export function booleanMap(logicalId: string, property: string, value: unknown): Record<string, boolean> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new GatewayConfigError(logicalId, property, { expected: "a map", actual: typeof value });
+  }
+  const result: Record<string, boolean> = {};
+  for (const [key, item] of Object.entries(value)) {
+    result[key] = item === true || item === "true";
+  }
+  return result;
+}
+
+/**
+ * Whether a CloudFormation boolean (a boolean or the strings "true"/"false") is true.
+ *
+ * @example
+ * ```ts
+ * isTrue("true"); // true
+ * ```
+ */
+export function isTrue(value: unknown): boolean {
+  return value === true || value === "true";
+}
