@@ -7,7 +7,9 @@ SHELL := bash
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-builtin-rules
 
-# Re-run `npm ci` only when node_modules is missing or package-lock.json is newer than the last install.
+# Re-run `npm ci` only when node_modules is missing or older than package-lock.json. npm writes
+# node_modules/.package-lock.json on every install, so an install made without make (npm install <pkg>)
+# counts as fresh too; the stamp then just records it.
 INSTALL_STAMP := node_modules/.install-stamp
 
 .PHONY: help install build package lint test clean
@@ -18,7 +20,14 @@ help: ## List the targets
 install: $(INSTALL_STAMP) ## Install dependencies (npm ci) when node_modules is missing or stale
 
 $(INSTALL_STAMP): package-lock.json
-	npm ci --no-audit --no-fund
+	@if [ -f node_modules/.package-lock.json ] && [ ! node_modules/.package-lock.json -ot package-lock.json ]; then \
+	  echo "node_modules is up to date with package-lock.json"; \
+	else \
+	  npm ci --no-audit --no-fund || { \
+	    echo "npm ci failed (see above); installing from the lockfile with npm install --no-save instead" >&2; \
+	    npm install --no-audit --no-fund --no-save; \
+	  }; \
+	fi
 	@touch $@
 
 build: $(INSTALL_STAMP) ## Type-check, then bundle every function in the template into dist/build/
