@@ -1,0 +1,14 @@
+/**
+ * `make build` (after `tsc --noEmit`): bundles every Lambda function the template declares into
+ * `dist/build/<LogicalId>/index.mjs`. The template's `Metadata.BuildEntryPoint` says what to bundle.
+ */
+import { join } from "node:path";
+import { loadTemplate } from "../local/cloudformation/load-template.js";
+import { BUNDLE_FILE, bundleFunction } from "./build/bundle.js";
+import { listFunctions, TEMPLATE_PATH } from "./build/functions.js";
+
+const functions = listFunctions(loadTemplate(TEMPLATE_PATH));
+for (const fn of functions) {
+  const buildDir = await bundleFunction(fn);
+  console.log(`${fn.logicalId}: ${fn.entryPoint} → ${join(buildDir, BUNDLE_FILE)}`);
+}

@@ -1,0 +1,53 @@
+import { expect } from "chai";
+import {
+  MethodArnError,
+  PolicyFormatError,
+  ScopeFormatError,
+  TokenAuthError,
+  TokenFormatError,
+  TokenRecordError,
+  TokenStoreError,
+  UnauthorizedError,
+} from "../../../handlers/shared/errors.js";
+
+describe("handlers/shared/errors", () => {
+  it("carries expected, actual and cause", () => {
+    const cause = new Error("boom");
+    const error = new TokenAuthError("bad", { expected: "x", actual: "y", cause });
+    expect(error.message).to.equal("bad");
+    expect(error.expected).to.equal("x");
+    expect(error.actual).to.equal("y");
+    expect(error.cause).to.equal(cause);
+    expect(error).to.be.instanceOf(Error);
+  });
+
+  it("leaves cause, expected and actual unset when not given", () => {
+    const error = new TokenAuthError("bad");
+    expect(error.expected).to.equal(undefined);
+    expect(error.actual).to.equal(undefined);
+    expect(error).to.not.have.property("cause");
+  });
+
+  it("names each error after its class", () => {
+    for (const ErrorClass of [
+      TokenFormatError,
+      ScopeFormatError,
+      MethodArnError,
+      PolicyFormatError,
+      TokenRecordError,
+      TokenStoreError,
+    ]) {
+      const error = new ErrorClass("m");
+      expect(error.name).to.equal(ErrorClass.name);
+      expect(error).to.be.instanceOf(TokenAuthError);
+    }
+  });
+
+  it("UnauthorizedError's message is exactly Unauthorized (API Gateway's 401 signal); the reason is kept apart", () => {
+    const error = new UnauthorizedError("token not found");
+    expect(error.message).to.equal("Unauthorized");
+    expect(error.reason).to.equal("token not found");
+    expect(error.name).to.equal("UnauthorizedError");
+    expect(error).to.be.instanceOf(TokenAuthError);
+  });
+});
