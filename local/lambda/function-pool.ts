@@ -1,0 +1,193 @@
+/**
+ * The execution environments of one Lambda function: worker threads kept warm between invocations,
+ * each running one invocation at a time, as many as the concurrency limit allows.
+ *
+ * Like Lambda, an environment that timed out, crashed or failed its init phase is thrown away and
+ * the next invocation gets a fresh one; the others keep serving.
+ */
+import { randomUUID } from "node:crypto";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import { Worker } from "node:worker_threads";
+import type { LambdaOutcome } from "../gateway/types.js";
+import type { FunctionConfig } from "./function-config.js";
+import type { InvocationReply, InvokeMessage, WorkerSetup } from "./worker-protocol.js";
+
+const BOOTSTRAP = new URL("./worker-bootstrap.mjs", import.meta.url);
+
+/** How a pool is set up. */
+export interface FunctionPoolOptions {
+  config: FunctionConfig;
+  /** The container environment (template variables and the runtime's AWS_* variables). */
+  env: Record<string, string>;
+  /** Most environments running at once (Lambda's concurrency); invocations beyond wait in line. */
+  maxWorkers: number;
+  /** Receives each line the function writes to stdout/stderr. */
+  log: (line: string) => void;
+}
+
+interface Environment {
+  worker: Worker;
+  pending?: { id: number; timer: NodeJS.Timeout; resolve: (outcome: LambdaOutcome) => void };
+}
+
+interface Waiting {
+  event: unknown;
+  resolve: (outcome: LambdaOutcome) => void;
+}
+
+/**
+ * The warm workers of one function.
+ *
+ * @example
+ * ```ts
+ * const pool = new FunctionPool({ config, env, maxWorkers: 4, log: console.log });
+ * const outcome = await pool.invoke({ type: "TOKEN", authorizationToken: "abc", methodArn });
+ * await pool.close();
+ * ```
+ */
+export class FunctionPool {
+  /** How many invocations were started, for tests and benchmarks. */
+  invocations = 0;
+  private readonly idle: Environment[] = [];
+  private readonly busy = new Set<Environment>();
+  private readonly waiting: Waiting[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly options: FunctionPoolOptions) {}
+
+  /** Runs one invocation; never rejects (every failure is an outcome). */
+  invoke(event: unknown): Promise<LambdaOutcome> {
+    if (this.closed) return Promise.resolve({ kind: "crash", message: "the Lambda runtime is stopped" });
+    this.invocations++;
+    return new Promise((resolve) => {
+      this.waiting.push({ event, resolve });
+      this.dispatch();
+    });
+  }
+
+  /** Stops every worker; invocations still running answer crash. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const waiting of this.waiting.splice(0)) {
+      waiting.resolve({ kind: "crash", message: "the Lambda runtime is stopped" });
+    }
+    const all = [...this.idle.splice(0), ...this.busy];
+    await Promise.all(all.map((environment) => this.discard(environment)));
+  }
+
+  private dispatch(): void {
+    while (this.waiting.length > 0) {
+      // The most recently used environment first: the warmest, as Lambda tends to pick.
+      const environment =
+        this.idle.pop() ?? (this.busy.size < this.options.maxWorkers ? this.spawn() : undefined);
+      if (!environment) return;
+      this.start(environment, this.waiting.shift() as Waiting);
+    }
+  }
+
+  private start(environment: Environment, { event, resolve }: Waiting): void {
+    const { timeoutMs } = this.options.config;
+    const id = this.nextId++;
+    this.busy.add(environment);
+    const timer = setTimeout(() => this.finish(environment, { kind: "timeout" }, true), timeoutMs);
+    environment.pending = { id, timer, resolve };
+    const message: InvokeMessage = {
+      id,
+      event,
+      deadline: Date.now() + timeoutMs,
+      awsRequestId: randomUUID(),
+    };
+    try {
+      environment.worker.postMessage(message);
+    } catch (error) {
+      // An event that cannot be cloned (a function, a symbol) never reaches the handler.
+      this.finish(
+        environment,
+        { kind: "crash", message: `event cannot be sent: ${(error as Error).message}` },
+        false,
+      );
+    }
+  }
+
+  private spawn(): Environment {
+    const { config, env, log } = this.options;
+    const workerData: WorkerSetup = {
+      modulePath: config.modulePath,
+      exportPath: config.exportPath,
+      functionName: config.functionName,
+      functionArn: config.functionArn,
+      memoryLimitInMB: config.memoryMb,
+      logGroupName: config.logGroupName,
+    };
+    // execArgv: [] so the function runs on bare Node.js, without the TypeScript loader of this process.
+    const worker = new Worker(BOOTSTRAP, { workerData, env, execArgv: [], stdout: true, stderr: true });
+    const environment: Environment = { worker };
+    for (const stream of [worker.stdout, worker.stderr] as Readable[]) {
+      createInterface({ input: stream }).on("line", (line) => log(`${config.logicalId} ${line}`));
+    }
+    worker.on("message", (reply: InvocationReply) => this.onReply(environment, reply));
+    worker.on("error", (error) => {
+      this.finish(environment, { kind: "crash", message: `${error.name}: ${error.message}` }, true);
+    });
+    worker.on("exit", (code) => {
+      this.finish(
+        environment,
+        { kind: "crash", message: `the function's process exited with code ${code}` },
+        true,
+      );
+    });
+    return environment;
+  }
+
+  private onReply(environment: Environment, reply: InvocationReply): void {
+    if (environment.pending?.id !== reply.id) return;
+    switch (reply.kind) {
+      case "result":
+        this.finish(environment, { kind: "result", payload: JSON.parse(reply.json) }, false);
+        return;
+      case "error": {
+        const { errorType, errorMessage, trace } = reply;
+        const outcome: LambdaOutcome = trace
+          ? { kind: "error", errorType, errorMessage, trace }
+          : { kind: "error", errorType, errorMessage };
+        this.finish(environment, outcome, reply.initFailed === true);
+        return;
+      }
+      case "crash":
+        this.finish(environment, { kind: "crash", message: reply.message }, true);
+        return;
+    }
+  }
+
+  private finish(environment: Environment, outcome: LambdaOutcome, discard: boolean): void {
+    const pending = environment.pending;
+    environment.pending = undefined;
+    this.busy.delete(environment);
+    if (pending) {
+      clearTimeout(pending.timer);
+      pending.resolve(outcome);
+    }
+    if (discard) {
+      const index = this.idle.indexOf(environment);
+      if (index >= 0) this.idle.splice(index, 1);
+      void this.discard(environment);
+    } else if (!this.closed) {
+      this.idle.push(environment);
+    }
+    if (!this.closed) this.dispatch();
+  }
+
+  private async discard(environment: Environment): Promise<void> {
+    environment.worker.removeAllListeners("exit");
+    const pending = environment.pending;
+    environment.pending = undefined;
+    if (pending) {
+      clearTimeout(pending.timer);
+      pending.resolve({ kind: "crash", message: "the Lambda runtime is stopped" });
+    }
+    this.busy.delete(environment);
+    await environment.worker.terminate();
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The local Lambda service: every `AWS::Lambda::Function` of a resolved stack, each in its own warm
+ * worker threads with its own environment, invoked by ARN (or name) like `lambda:Invoke`.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type ResolvedStack, resourcesOfType } from "../cloudformation/resolved-stack.js";
+import type { LambdaInvoker, LambdaOutcome } from "../gateway/types.js";
+import { type CodeManifest, type FunctionConfig, readFunctionConfig } from "./function-config.js";
+import { FunctionPool } from "./function-pool.js";
+
+/** How the runtime is set up. */
+export interface LambdaRuntimeOptions {
+  stack: ResolvedStack;
+  /** `dist/manifest.json`, needed by functions whose code is in S3; undefined when there is no build. */
+  manifest?: CodeManifest;
+  /** The directory the manifest's `buildDir` paths are relative to. Default: the working directory. */
+  rootDir?: string;
+  /** Where the functions' AWS SDK finds DynamoDB (`AWS_ENDPOINT_URL_DYNAMODB`). */
+  dynamodbEndpoint?: string;
+  /** Most concurrent environments per function. Default 4. */
+  maxConcurrency?: number;
+  /** Receives the functions' log lines, prefixed with the logical id. Default: dropped. */
+  log?: (line: string) => void;
+}
+
+/** The running runtime. */
+export interface LambdaRuntime extends LambdaInvoker {
+  /** The functions it runs, by logical id. */
+  readonly functions: Record<string, FunctionConfig>;
+  /** How many invocations a function (ARN, name or logical id) has had. */
+  invocationCount(functionId: string): number;
+  /** Stops every worker and removes inline code. */
+  close(): Promise<void>;
+}
+
+/**
+ * Prepares every function of the stack (failing fast, with the fix, if one cannot run); workers
+ * start on first invocation.
+ *
+ * @example
+ * ```ts
+ * const lambda = createLambdaRuntime({ stack, manifest: readManifest(), dynamodbEndpoint: "http://127.0.0.1:8000" });
+ * const outcome = await lambda.invoke(stack.resources.AuthorizerFunction.attributes.Arn, event);
+ * await lambda.close();
+ * ```
+ */
+export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
+  const { stack, maxConcurrency = 4, log = () => undefined } = options;
+  let inlineDir: string | undefined;
+  const sources = {
+    manifest: options.manifest,
+    rootDir: options.rootDir ?? process.cwd(),
+    get inlineDir() {
+      inlineDir ??= mkdtempSync(join(tmpdir(), "local-lambda-"));
+      return inlineDir;
+    },
+  };
+  const functions: Record<string, FunctionConfig> = {};
+  const pools = new Map<string, FunctionPool>();
+  const byId = new Map<string, FunctionPool>();
+  try {
+    for (const [logicalId] of resourcesOfType(stack, "AWS::Lambda::Function")) {
+      const config = readFunctionConfig(stack, logicalId, sources);
+      functions[logicalId] = config;
+      const pool = new FunctionPool({
+        config,
+        env: containerEnvironment(stack, config, options.dynamodbEndpoint),
+        maxWorkers: maxConcurrency,
+        log,
+      });
+      pools.set(logicalId, pool);
+      for (const id of [logicalId, config.functionName, config.functionArn]) byId.set(id, pool);
+    }
+  } catch (error) {
+    if (inlineDir) rmSync(inlineDir, { recursive: true, force: true });
+    throw error;
+  }
+
+  const find = (functionId: string) => byId.get(functionId) ?? byId.get(unqualified(functionId));
+
+  return {
+    functions,
+    invoke(functionArn: string, event: unknown): Promise<LambdaOutcome> {
+      const pool = find(functionArn);
+      if (!pool) {
+        return Promise.resolve({ kind: "crash", message: `function ${functionArn} is not in the stack` });
+      }
+      return pool.invoke(event);
+    },
+    invocationCount: (functionId) => find(functionId)?.invocations ?? 0,
+    async close() {
+      await Promise.all([...pools.values()].map((pool) => pool.close()));
+      if (inlineDir) rmSync(inlineDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `arn:aws:lambda:r:a:function:name:qualifier` → the ARN without its version or alias. */
+function unqualified(functionArn: string): string {
+  return functionArn.split(":").slice(0, 7).join(":");
+}
+
+/**
+ * The environment of a function's container: the template's variables, then what the Lambda service
+ * sets itself (those names are reserved on AWS, so the template cannot change them there either).
+ * Credentials are fake: the embedded DynamoDB accepts any.
+ */
+function containerEnvironment(
+  stack: ResolvedStack,
+  config: FunctionConfig,
+  dynamodbEndpoint: string | undefined,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (dynamodbEndpoint) env.AWS_ENDPOINT_URL_DYNAMODB = dynamodbEndpoint;
+  Object.assign(env, config.environment, {
+    AWS_REGION: stack.region,
+    AWS_DEFAULT_REGION: stack.region,
+    AWS_LAMBDA_FUNCTION_NAME: config.functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memoryMb),
+    AWS_LAMBDA_LOG_GROUP_NAME: config.logGroupName,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${config.runtime}`,
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_SESSION_TOKEN: "local",
+    LAMBDA_TASK_ROOT: join(config.modulePath, ".."),
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+  });
+  return env;
+}

@@ -1,0 +1,108 @@
+/**
+ * The code a function's worker thread runs: a tiny Node.js Lambda runtime. It imports the handler
+ * module once (the "init" phase, kept warm for later invocations) and answers each invocation with
+ * the handler's result or a Lambda-style error object (`errorType` = the error's name).
+ *
+ * Plain JavaScript, not TypeScript: the function code runs on bare Node.js, as on Lambda, without
+ * the TypeScript loader the rest of the project runs under (loader hooks do not reach workers).
+ * The messages are typed in worker-protocol.ts.
+ */
+import { pathToFileURL } from "node:url";
+import { parentPort, workerData } from "node:worker_threads";
+
+/** @type {import("./worker-protocol.ts").WorkerSetup} */
+const setup = workerData;
+const port = parentPort;
+if (!port) throw new Error("worker-bootstrap.mjs runs only as a worker thread");
+
+const handlerReady = loadHandler();
+// An init failure is answered per invocation; keep it from counting as an unhandled rejection.
+handlerReady.catch(() => undefined);
+
+async function loadHandler() {
+  const module = await import(pathToFileURL(setup.modulePath).href);
+  let target = module;
+  for (const part of setup.exportPath.split(".")) {
+    // A CommonJS module imported from ESM exposes module.exports as `default`.
+    target = target?.[part] ?? (target === module ? module.default?.[part] : undefined);
+  }
+  if (typeof target !== "function") {
+    const error = new Error(`${setup.modulePath} does not export a function ${setup.exportPath}`);
+    error.name = "Runtime.HandlerNotFound";
+    throw error;
+  }
+  return target;
+}
+
+/** @param {import("./worker-protocol.ts").InvokeMessage} message */
+function contextFor(message) {
+  return {
+    functionName: setup.functionName,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: setup.functionArn,
+    memoryLimitInMB: String(setup.memoryLimitInMB),
+    awsRequestId: message.awsRequestId,
+    logGroupName: setup.logGroupName,
+    logStreamName: `local/[$LATEST]${message.awsRequestId.replace(/-/g, "")}`,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, message.deadline - Date.now()),
+  };
+}
+
+/** Calls the handler in either style: async (a promise) or callback. */
+function run(handler, message) {
+  return new Promise((resolve, reject) => {
+    const callback = (error, result) => (error ? reject(error) : resolve(result));
+    const returned = handler(message.event, contextFor(message), callback);
+    if (returned && typeof returned.then === "function") {
+      returned.then(resolve, reject);
+    } else if (handler.length < 3) {
+      // A synchronous handler without a callback parameter answers with its return value.
+      resolve(returned);
+    }
+  });
+}
+
+/** @returns {import("./worker-protocol.ts").InvocationReply} */
+function errorReply(id, error) {
+  if (error instanceof Error) {
+    return {
+      id,
+      kind: "error",
+      errorType: error.name || "Error",
+      errorMessage: error.message,
+      trace: (error.stack ?? "").split("\n"),
+    };
+  }
+  // Lambda's Node.js runtime reports a thrown non-Error by its type (`throw "x"` → errorType "string").
+  return { id, kind: "error", errorType: typeof error, errorMessage: String(error) };
+}
+
+port.on("message", async (message) => {
+  let handler;
+  try {
+    handler = await handlerReady;
+  } catch (error) {
+    port.postMessage({ ...errorReply(message.id, error), initFailed: true });
+    return;
+  }
+  let result;
+  try {
+    result = await run(handler, message);
+  } catch (error) {
+    port.postMessage(errorReply(message.id, error));
+    return;
+  }
+  let json;
+  try {
+    json = JSON.stringify(result === undefined ? null : result);
+  } catch (error) {
+    port.postMessage({
+      id: message.id,
+      kind: "crash",
+      message: `result is not JSON-serialisable: ${error.message}`,
+    });
+    return;
+  }
+  port.postMessage({ id: message.id, kind: "result", json });
+});

@@ -1,0 +1,39 @@
+/**
+ * The messages between the Lambda runtime (main thread) and a function's worker thread, which plays
+ * the part of one warm Lambda execution environment.
+ */
+
+/** What the worker needs to load the handler, passed once as `workerData`. */
+export interface WorkerSetup {
+  /** Absolute path of the handler module (`.../index.mjs`). */
+  modulePath: string;
+  /** The export to call, possibly nested (`handler`, `handlers.get`). */
+  exportPath: string;
+  functionName: string;
+  functionArn: string;
+  memoryLimitInMB: number;
+  logGroupName: string;
+}
+
+/** main → worker: run one invocation. */
+export interface InvokeMessage {
+  id: number;
+  event: unknown;
+  /** Epoch milliseconds at which the runtime will stop the invocation (for getRemainingTimeInMillis). */
+  deadline: number;
+  awsRequestId: string;
+}
+
+/** worker → main: how one invocation ended. */
+export type InvocationReply =
+  | { id: number; kind: "result"; json: string }
+  | {
+      id: number;
+      kind: "error";
+      errorType: string;
+      errorMessage: string;
+      trace?: string[];
+      /** The init phase failed: Lambda starts a fresh environment for the next invocation. */
+      initFailed?: boolean;
+    }
+  | { id: number; kind: "crash"; message: string };

@@ -1,0 +1,210 @@
+import { expect } from "chai";
+import { parseTemplate } from "../../../local/cloudformation/load-template.js";
+import { resolveStack } from "../../../local/cloudformation/resolve-stack.js";
+import type { ResolvedStack } from "../../../local/cloudformation/resolved-stack.js";
+import { LambdaConfigurationError } from "../../../local/lambda/function-config.js";
+import { createLambdaRuntime, type LambdaRuntime } from "../../../local/lambda/lambda-runtime.js";
+
+/** Inline (Code.ZipFile) functions, so the test needs no build. */
+const TEMPLATE = `
+Resources:
+  Echo:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: index.handler
+      Timeout: 1
+      Environment:
+        Variables:
+          GREETING: hello
+      Code:
+        ZipFile: |
+          let calls = 0;
+          exports.handler = async (event, context) => {
+            calls++;
+            if (event.action === "throw") { const e = new Error("BadRequest: no"); e.name = "ValidationError"; throw e; }
+            if (event.action === "throwString") throw "plain";
+            if (event.action === "hang") await new Promise(() => setInterval(() => {}, 1000));
+            if (event.action === "exit") process.exit(3);
+            if (event.action === "uncaught") { setTimeout(() => { throw new TypeError("late"); }, 0); await new Promise(() => {}); }
+            if (event.action === "circular") { const o = {}; o.o = o; return o; }
+            if (event.action === "env") return { GREETING: process.env.GREETING, OTHER: process.env.OTHER_GREETING ?? null,
+              region: process.env.AWS_REGION, name: process.env.AWS_LAMBDA_FUNCTION_NAME, ddb: process.env.AWS_ENDPOINT_URL_DYNAMODB,
+              key: process.env.AWS_ACCESS_KEY_ID, fn: context.functionName, remaining: context.getRemainingTimeInMillis() > 0 };
+            if (event.action === "log") console.log("a log line");
+            return { calls, event };
+          };
+  Other:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: other-fn
+      Runtime: nodejs20.x
+      Handler: index.main
+      Environment: {Variables: {OTHER_GREETING: hi}}
+      Code:
+        ZipFile: |
+          exports.main = (event, context, callback) => callback(null, { GREETING: process.env.GREETING ?? null, OTHER: process.env.OTHER_GREETING });
+  NoExport:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: index.missing
+      Code: {ZipFile: "exports.handler = async () => 1;"}
+`;
+
+describe("local/lambda/lambda-runtime", function () {
+  this.timeout(20_000);
+  let stack: ResolvedStack;
+  let runtime: LambdaRuntime;
+  const logLines: string[] = [];
+  const arn = (logicalId: string) => stack.resources[logicalId]?.attributes.Arn as string;
+
+  before(() => {
+    stack = resolveStack(parseTemplate(TEMPLATE));
+    runtime = createLambdaRuntime({
+      stack,
+      dynamodbEndpoint: "http://127.0.0.1:8999",
+      maxConcurrency: 2,
+      log: (line) => logLines.push(line),
+    });
+  });
+  after(() => runtime.close());
+
+  it("runs the handler and keeps the environment warm between invocations", async () => {
+    const first = await runtime.invoke(arn("Echo"), { action: "count" });
+    const second = await runtime.invoke(arn("Echo"), { action: "count" });
+    expect(first).to.deep.equal({ kind: "result", payload: { calls: 1, event: { action: "count" } } });
+    expect(second).to.deep.include({ kind: "result" });
+    expect((second as { payload: { calls: number } }).payload.calls).to.equal(2);
+    expect(runtime.invocationCount(arn("Echo"))).to.equal(2);
+  });
+
+  it("gives each function its own environment variables plus the Lambda ones", async () => {
+    const echo = await runtime.invoke(arn("Echo"), { action: "env" });
+    const other = await runtime.invoke("other-fn", {});
+    expect(echo).to.deep.equal({
+      kind: "result",
+      payload: {
+        GREETING: "hello",
+        OTHER: null,
+        region: "us-east-1",
+        name: stack.resources.Echo?.physicalId,
+        ddb: "http://127.0.0.1:8999",
+        key: "local",
+        fn: stack.resources.Echo?.physicalId,
+        remaining: true,
+      },
+    });
+    expect(other).to.deep.equal({ kind: "result", payload: { GREETING: null, OTHER: "hi" } });
+    expect(process.env.GREETING).to.equal(undefined);
+  });
+
+  it("answers a thrown error as a Lambda error object (errorType = error.name)", async () => {
+    const outcome = await runtime.invoke(arn("Echo"), { action: "throw" });
+    expect(outcome).to.include({
+      kind: "error",
+      errorType: "ValidationError",
+      errorMessage: "BadRequest: no",
+    });
+    expect((outcome as { trace: string[] }).trace[0]).to.equal("ValidationError: BadRequest: no");
+    const thrownString = await runtime.invoke(arn("Echo"), { action: "throwString" });
+    expect(thrownString).to.deep.equal({ kind: "error", errorType: "string", errorMessage: "plain" });
+  });
+
+  it("answers timeout past the function's Timeout, then serves again from a fresh environment", async () => {
+    expect(await runtime.invoke(arn("Echo"), { action: "hang" })).to.deep.equal({ kind: "timeout" });
+    const after = await runtime.invoke(arn("Echo"), { action: "count" });
+    expect(after).to.deep.include({ kind: "result" });
+  });
+
+  for (const [action, message] of [
+    ["exit", /exited with code 3/],
+    ["uncaught", /TypeError: late/],
+    ["circular", /not JSON-serialisable/],
+  ] as const) {
+    it(`answers crash when the handler ${action === "exit" ? "exits" : action === "uncaught" ? "throws outside the invocation" : "returns a circular result"}, and keeps serving`, async () => {
+      const outcome = await runtime.invoke(arn("Echo"), { action });
+      expect(outcome.kind).to.equal("crash");
+      expect((outcome as { message: string }).message).to.match(message);
+      expect(await runtime.invoke(arn("Echo"), { action: "count" })).to.deep.include({ kind: "result" });
+    });
+  }
+
+  it("answers Runtime.HandlerNotFound for a missing export", async () => {
+    const outcome = await runtime.invoke(arn("NoExport"), {});
+    expect(outcome).to.include({ kind: "error", errorType: "Runtime.HandlerNotFound" });
+  });
+
+  it("answers crash for a function that is not in the stack", async () => {
+    const outcome = await runtime.invoke("arn:aws:lambda:us-east-1:000000000000:function:nope", {});
+    expect(outcome).to.deep.equal({
+      kind: "crash",
+      message: "function arn:aws:lambda:us-east-1:000000000000:function:nope is not in the stack",
+    });
+  });
+
+  it("answers more concurrent invocations than the concurrency limit (the rest wait in line)", async () => {
+    const outcomes = await Promise.all([1, 2, 3, 4].map(() => runtime.invoke("other-fn", {})));
+    expect(outcomes.every((outcome) => outcome.kind === "result")).to.equal(true);
+  });
+
+  it("passes the function's output lines to the log, prefixed with its logical id", async () => {
+    await runtime.invoke(arn("Echo"), { action: "log" });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(logLines).to.include("Echo a log line");
+  });
+
+  describe("refusals", () => {
+    const refuse = (
+      yaml: string,
+      options: Parameters<typeof createLambdaRuntime>[0] extends infer O ? Partial<O> : never = {},
+    ) => {
+      try {
+        createLambdaRuntime({ stack: resolveStack(parseTemplate(yaml)), ...options });
+      } catch (error) {
+        expect(error).to.be.instanceOf(LambdaConfigurationError);
+        return (error as Error).message;
+      }
+      return expect.fail("expected a LambdaConfigurationError");
+    };
+
+    it("refuses a runtime other than nodejs*.x, naming the function", () => {
+      const message = refuse(
+        "Resources:\n  Py:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: python3.12, Handler: app.h, Code: {ZipFile: x}}\n",
+      );
+      expect(message)
+        .to.contain("Resources.Py.Properties.Runtime")
+        .and.contain("python3.12")
+        .and.contain("nodejs");
+    });
+
+    it("says to run make package when there is no build", () => {
+      const message = refuse(
+        "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: nodejs22.x, Handler: index.handler, Code: {S3Bucket: b, S3Key: f-123.zip}}\n",
+      );
+      expect(message).to.contain("make package");
+    });
+
+    it("says to run make package when the manifest does not list the S3 key", () => {
+      const message = refuse(
+        "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: nodejs22.x, Handler: index.handler, Code: {S3Bucket: b, S3Key: f-123.zip}}\n",
+        { manifest: { functions: { F: { key: "f-456.zip", buildDir: "dist/build/F" } } } },
+      );
+      expect(message).to.contain("s3://b/f-123.zip").and.contain("make package");
+    });
+
+    it("refuses inline code whose handler is not in index.js", () => {
+      const message = refuse(
+        "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: nodejs22.x, Handler: app.handler, Code: {ZipFile: x}}\n",
+      );
+      expect(message).to.contain("index.<export>");
+    });
+
+    it("refuses a handler that is not <file>.<export>", () => {
+      const message = refuse(
+        "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: nodejs22.x, Handler: index, Code: {ZipFile: x}}\n",
+      );
+      expect(message).to.contain("Resources.F.Properties.Handler");
+    });
+  });
+});
