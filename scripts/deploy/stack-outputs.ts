@@ -56,6 +56,7 @@ export function requireOutput(stack: Stack, key: string): string {
  */
 export function formatDeployedStack(stack: Stack): string[] {
   const outputs = stackOutputs(stack);
+  if (Object.keys(outputs).length === 0) return [`Stack ${stack.StackName} reports no outputs.`];
   const lines = formatTable(
     ["Output", "Value"],
     Object.entries(outputs).map(([key, value]) => [key, value]),

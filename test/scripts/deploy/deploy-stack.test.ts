@@ -1,0 +1,304 @@
+import {
+  CloudFormationClient,
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DeleteStackCommand,
+  ExecuteChangeSetCommand,
+} from "@aws-sdk/client-cloudformation";
+import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { mockClient } from "aws-sdk-client-mock";
+import { expect } from "chai";
+import { type DeployRequest, deployStack } from "../../../scripts/deploy/deploy-stack.js";
+import { StackStateError } from "../../../scripts/deploy/stack-state.js";
+import {
+  awsError,
+  CHANGE_SET_ID,
+  event,
+  fakeCloudFormation,
+  NO_WAIT,
+  resourceChange,
+  restoreCloudFormation,
+  STACK_NAME,
+} from "./fake-aws.js";
+
+const TEMPLATE = `
+Parameters:
+  StageName: { Type: String, Default: v1 }
+  ArtifactBucket: { Type: String }
+  AuthorizerCodeKey: { Type: String }
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties: { AssumeRolePolicyDocument: {} }
+  TokenTable:
+    Type: AWS::DynamoDB::Table
+    DeletionPolicy: Retain
+`;
+
+const REQUEST: DeployRequest = {
+  stackName: STACK_NAME,
+  region: "eu-west-1",
+  accountId: "123456789012",
+  artifactBucket: "demo-artifacts",
+  templateText: TEMPLATE,
+  artifacts: [
+    { zip: "/nonexistent/authorizer.zip", key: "authorizer-function-0123456789abcdef.zip", sha256: "ab" },
+  ],
+  parameters: {
+    StageName: "v1",
+    ArtifactBucket: "demo-artifacts",
+    AuthorizerCodeKey: "authorizer-function-0123456789abcdef.zip",
+  },
+};
+
+function run(confirmAnswer = false) {
+  const lines: string[] = [];
+  const questions: string[] = [];
+  const io = {
+    log: (line: string) => lines.push(line),
+    confirm: async (question: string) => {
+      questions.push(question);
+      return confirmAnswer;
+    },
+    poll: NO_WAIT,
+    changeSetName: "make-deploy-1",
+  };
+  const clients = {
+    cloudformation: new CloudFormationClient({ region: "eu-west-1" }),
+    s3: new S3Client({ region: "eu-west-1" }),
+  };
+  return { lines, questions, deploy: () => deployStack(clients, REQUEST, io) };
+}
+
+describe("scripts/deploy/deploy-stack", () => {
+  const s3 = mockClient(S3Client);
+  after(() => s3.restore());
+  beforeEach(() => {
+    s3.reset();
+    s3.on(HeadBucketCommand).resolves({});
+    s3.on(HeadObjectCommand).resolves({}); // every zip is already uploaded: no file is read
+  });
+  afterEach(restoreCloudFormation);
+
+  it("creates a new stack with a CREATE change set, prints changes and events, then the outputs", async () => {
+    const { mock } = fakeCloudFormation({
+      changeSet: [
+        { Status: "CREATE_PENDING" },
+        {
+          Status: "CREATE_COMPLETE",
+          Changes: [resourceChange("Add", "TokenTable", "AWS::DynamoDB::Table")],
+          NextToken: "p2",
+        },
+      ],
+      execution: {
+        events: [
+          event(STACK_NAME, "CREATE_IN_PROGRESS", "AWS::CloudFormation::Stack", "User Initiated"),
+          event("TokenTable", "CREATE_IN_PROGRESS"),
+          event("TokenTable", "CREATE_COMPLETE"),
+          event(STACK_NAME, "CREATE_COMPLETE", "AWS::CloudFormation::Stack"),
+        ],
+        finalStatus: "CREATE_COMPLETE",
+      },
+      outputs: [{ OutputKey: "ApiUrl", OutputValue: "https://abc.execute-api.eu-west-1.amazonaws.com/v1" }],
+    });
+    const { lines, deploy } = run();
+    expect(await deploy()).to.equal("created");
+
+    const create = mock.commandCalls(CreateChangeSetCommand)[0]?.args[0].input;
+    expect(create?.ChangeSetType).to.equal("CREATE");
+    expect(create?.Capabilities).to.deep.equal(["CAPABILITY_IAM"]);
+    expect(create?.TemplateBody).to.equal(TEMPLATE);
+    expect(create?.Parameters).to.deep.include({ ParameterKey: "StageName", ParameterValue: "v1" });
+    expect(mock.commandCalls(ExecuteChangeSetCommand)[0]?.args[0].input.ChangeSetName).to.equal(
+      CHANGE_SET_ID,
+    );
+    // Both pages of changes are printed.
+    expect(lines.some((line) => /^Add\s+TokenTable\s+AWS::DynamoDB::Table/.test(line))).to.equal(true);
+    expect(lines.some((line) => /^Modify\s+Page2Resource/.test(line))).to.equal(true);
+    // Four events, in order, and not the REVIEW_IN_PROGRESS event from before the execution.
+    const eventLines = lines.filter((line) => /^\d\d:\d\d:\d\d /.test(line));
+    expect(eventLines.map((line) => line.split(/\s+/)[1])).to.deep.equal([
+      "CREATE_IN_PROGRESS",
+      "CREATE_IN_PROGRESS",
+      "CREATE_COMPLETE",
+      "CREATE_COMPLETE",
+    ]);
+    expect(lines.join("\n")).to.include(
+      "curl -i -X PUT 'https://abc.execute-api.eu-west-1.amazonaws.com/v1/user'",
+    );
+  });
+
+  it("updates an existing stack with an UPDATE change set", async () => {
+    const { mock } = fakeCloudFormation({
+      status: "UPDATE_COMPLETE",
+      history: [event(STACK_NAME, "UPDATE_COMPLETE", "AWS::CloudFormation::Stack")],
+      changeSet: [{ Status: "CREATE_COMPLETE", Changes: [resourceChange("Modify", "AuthorizerFunction")] }],
+      execution: {
+        events: [event("AuthorizerFunction", "UPDATE_COMPLETE", "AWS::Lambda::Function")],
+        finalStatus: "UPDATE_COMPLETE",
+      },
+    });
+    const { lines, deploy } = run();
+    expect(await deploy()).to.equal("updated");
+    expect(mock.commandCalls(CreateChangeSetCommand)[0]?.args[0].input.ChangeSetType).to.equal("UPDATE");
+    expect(lines.filter((line) => /^\d\d:\d\d:\d\d /.test(line))).to.have.length(1);
+  });
+
+  it("treats an empty change set as success: says so, deletes it and executes nothing", async () => {
+    const { mock } = fakeCloudFormation({
+      status: "CREATE_COMPLETE",
+      changeSet: [
+        {
+          Status: "FAILED",
+          StatusReason:
+            "The submitted information didn't contain changes. Submit different information to create a change set.",
+        },
+      ],
+    });
+    const { lines, deploy } = run();
+    expect(await deploy()).to.equal("no-changes");
+    expect(mock.commandCalls(DeleteChangeSetCommand)).to.have.length(1);
+    expect(mock.commandCalls(ExecuteChangeSetCommand)).to.have.length(0);
+    expect(lines.join("\n")).to.include("No changes: stack demo is up to date");
+  });
+
+  it("fails with CloudFormation's reason when the change set fails, and deletes it", async () => {
+    const { mock } = fakeCloudFormation({
+      status: "CREATE_COMPLETE",
+      changeSet: [
+        { Status: "FAILED", StatusReason: "Template format error: Unresolved resource dependencies [Nope]" },
+      ],
+    });
+    const { deploy } = run();
+    const error = await deploy().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.name).to.equal("ChangeSetFailedError");
+    expect(error?.message).to.include("Unresolved resource dependencies [Nope]");
+    expect(mock.commandCalls(DeleteChangeSetCommand)).to.have.length(1);
+    expect(mock.commandCalls(ExecuteChangeSetCommand)).to.have.length(0);
+  });
+
+  it("fails when the update rolls back, printing the failed resources with their reasons", async () => {
+    fakeCloudFormation({
+      status: "UPDATE_COMPLETE",
+      changeSet: [{ Status: "CREATE_COMPLETE", Changes: [resourceChange("Modify", "UserFunction")] }],
+      execution: {
+        events: [
+          event("UserFunction", "UPDATE_IN_PROGRESS", "AWS::Lambda::Function"),
+          event(
+            "UserFunction",
+            "UPDATE_FAILED",
+            "AWS::Lambda::Function",
+            "Error occurred while GetObject. S3 Error Code: NoSuchKey",
+          ),
+          event(STACK_NAME, "UPDATE_ROLLBACK_COMPLETE", "AWS::CloudFormation::Stack"),
+        ],
+        finalStatus: "UPDATE_ROLLBACK_COMPLETE",
+      },
+    });
+    const { lines, deploy } = run();
+    const error = await deploy().then(
+      () => undefined,
+      (e: unknown) => e as Error & { actual?: string },
+    );
+    expect(error?.name).to.equal("DeployFailedError");
+    expect(error?.actual).to.equal("UPDATE_ROLLBACK_COMPLETE");
+    const failure = lines.find((line) => line.startsWith("UserFunction") && line.includes("UPDATE_FAILED"));
+    expect(failure).to.include("S3 Error Code: NoSuchKey");
+    expect(lines.join("\n")).not.to.include("ROLLBACK_COMPLETE: its first create failed");
+  });
+
+  it("explains ROLLBACK_COMPLETE after a failed first create and names the retained tables", async () => {
+    fakeCloudFormation({
+      execution: {
+        events: [
+          event("TokenTable", "CREATE_COMPLETE", "AWS::DynamoDB::Table", undefined, "demo-auth-token"),
+          event("Api", "CREATE_FAILED", "AWS::ApiGateway::RestApi", "Access denied for apigateway:POST"),
+          event("TokenTable", "DELETE_SKIPPED", "AWS::DynamoDB::Table", undefined, "demo-auth-token"),
+          event(STACK_NAME, "ROLLBACK_COMPLETE", "AWS::CloudFormation::Stack"),
+        ],
+        finalStatus: "ROLLBACK_COMPLETE",
+      },
+    });
+    const { lines, deploy } = run();
+    const error = await deploy().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.name).to.equal("DeployFailedError");
+    const text = lines.join("\n");
+    expect(text).to.match(/Api\s+AWS::ApiGateway::RestApi\s+CREATE_FAILED\s+Access denied/);
+    expect(text).to.include("Stack demo is in ROLLBACK_COMPLETE");
+    expect(text).to.include("make destroy STACK_NAME=demo CONFIRM=yes");
+    expect(text).to.include("aws dynamodb delete-table --table-name demo-auth-token");
+  });
+
+  it("refuses to deploy over a stack left in ROLLBACK_COMPLETE unless the operator agrees", async () => {
+    const { mock } = fakeCloudFormation({
+      status: "ROLLBACK_COMPLETE",
+      history: [event("Api", "CREATE_FAILED", "AWS::ApiGateway::RestApi", "Internal failure")],
+    });
+    const { lines, questions, deploy } = run(false);
+    const error = await deploy().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.name).to.equal("DeployFailedError");
+    expect(questions).to.have.length(1);
+    expect(lines.join("\n")).to.include("Internal failure");
+    expect(mock.commandCalls(DeleteStackCommand)).to.have.length(0);
+    expect(mock.commandCalls(CreateChangeSetCommand)).to.have.length(0);
+  });
+
+  it("deletes a ROLLBACK_COMPLETE stack when the operator agrees, then creates it", async () => {
+    const { mock } = fakeCloudFormation({
+      status: "ROLLBACK_COMPLETE",
+      history: [event("Api", "CREATE_FAILED", "AWS::ApiGateway::RestApi", "Internal failure")],
+      execution: {
+        events: [event(STACK_NAME, "CREATE_COMPLETE", "AWS::CloudFormation::Stack")],
+        finalStatus: "CREATE_COMPLETE",
+      },
+    });
+    const { deploy } = run(true);
+    expect(await deploy()).to.equal("created");
+    expect(mock.commandCalls(DeleteStackCommand)).to.have.length(1);
+    expect(mock.commandCalls(CreateChangeSetCommand)[0]?.args[0].input.ChangeSetType).to.equal("CREATE");
+  });
+
+  it("refuses a stack that is busy", async () => {
+    fakeCloudFormation({ status: "UPDATE_IN_PROGRESS" });
+    const error = await run()
+      .deploy()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).to.be.instanceOf(StackStateError);
+  });
+
+  it("uploads a zip only when its content-hashed key is not in the bucket yet", async () => {
+    fakeCloudFormation({
+      status: "CREATE_COMPLETE",
+      changeSet: [{ Status: "FAILED", StatusReason: "No updates are to be performed." }],
+    });
+    const { lines, deploy } = run();
+    await deploy();
+    expect(s3.commandCalls(PutObjectCommand)).to.have.length(0);
+    expect(lines.join("\n")).to.include(
+      "unchanged  s3://demo-artifacts/authorizer-function-0123456789abcdef.zip",
+    );
+  });
+
+  it("creates the artifact bucket when it is absent", async () => {
+    fakeCloudFormation({
+      status: "CREATE_COMPLETE",
+      changeSet: [{ Status: "FAILED", StatusReason: "No updates are to be performed." }],
+    });
+    s3.on(HeadBucketCommand).rejects(awsError("NotFound", "", 404));
+    const { lines, deploy } = run();
+    await deploy();
+    expect(lines.join("\n")).to.include("Creating artifact bucket s3://demo-artifacts");
+  });
+});

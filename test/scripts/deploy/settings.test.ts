@@ -1,0 +1,56 @@
+import { expect } from "chai";
+import {
+  DeploySettingsError,
+  defaultArtifactBucket,
+  readDeploySettings,
+} from "../../../scripts/deploy/settings.js";
+
+describe("scripts/deploy/settings", () => {
+  it("has a default for everything but the region, which may come from the profile", () => {
+    expect(readDeploySettings({})).to.deep.equal({
+      stackName: "apigw-token-auth",
+      region: undefined,
+      artifactBucket: undefined,
+      stage: "v1",
+      endpoint: undefined,
+    });
+  });
+
+  it("reads the make variables and AWS_ENDPOINT_URL, AWS_REGION before AWS_DEFAULT_REGION", () => {
+    const settings = readDeploySettings({
+      STACK_NAME: "demo",
+      AWS_REGION: "eu-west-1",
+      AWS_DEFAULT_REGION: "us-east-1",
+      ARTIFACT_BUCKET: "my-bucket",
+      STAGE: "prod",
+      AWS_ENDPOINT_URL: "http://127.0.0.1:5000",
+    });
+    expect(settings).to.deep.equal({
+      stackName: "demo",
+      region: "eu-west-1",
+      artifactBucket: "my-bucket",
+      stage: "prod",
+      endpoint: "http://127.0.0.1:5000",
+    });
+    expect(readDeploySettings({ AWS_DEFAULT_REGION: "us-east-1" }).region).to.equal("us-east-1");
+  });
+
+  it("refuses names CloudFormation, API Gateway or S3 would refuse", () => {
+    expect(() => readDeploySettings({ STACK_NAME: "1demo" })).to.throw(DeploySettingsError, /STACK_NAME/);
+    expect(() => readDeploySettings({ STAGE: "v-1" })).to.throw(DeploySettingsError, /STAGE/);
+    expect(() => readDeploySettings({ ARTIFACT_BUCKET: "My_Bucket" })).to.throw(
+      DeploySettingsError,
+      /ARTIFACT_BUCKET/,
+    );
+  });
+
+  it("names the default bucket after stack, account and region, lowercased, within 63 characters", () => {
+    expect(defaultArtifactBucket("Demo", "123456789012", "eu-west-1")).to.equal(
+      "demo-artifacts-123456789012-eu-west-1",
+    );
+    expect(() => defaultArtifactBucket("a".repeat(40), "123456789012", "eu-west-1")).to.throw(
+      DeploySettingsError,
+      /ARTIFACT_BUCKET or a shorter STACK_NAME/,
+    );
+  });
+});
