@@ -1,0 +1,35 @@
+import { expect } from "chai";
+import { ConfigurationError } from "../../../handlers/shared/environment.js";
+
+// Each import gets its own query string, so the module is evaluated again with the environment of the test.
+let imports = 0;
+function importEntry(): Promise<{ handler: unknown }> {
+  imports += 1;
+  return import(`../../../handlers/user/index.js?test=${imports}`);
+}
+
+describe("handlers/user/index", () => {
+  const saved = process.env.USER_TABLE_NAME;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.USER_TABLE_NAME;
+    else process.env.USER_TABLE_NAME = saved;
+  });
+
+  it("exports the user function as handler when USER_TABLE_NAME is set", async () => {
+    process.env.USER_TABLE_NAME = "stack-users";
+    const { handler } = await importEntry();
+    expect(handler).to.be.a("function");
+  });
+
+  it("fails at start-up, naming the variable, when USER_TABLE_NAME is missing", async () => {
+    delete process.env.USER_TABLE_NAME;
+    try {
+      await importEntry();
+      expect.fail("should have thrown");
+    } catch (error) {
+      // The re-imported module graph has its own copy of the class, so compare by name.
+      expect(error).to.have.property("name", ConfigurationError.name);
+      expect((error as Error).message).to.include("USER_TABLE_NAME");
+    }
+  });
+});

@@ -1,0 +1,152 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import { expect } from "chai";
+import { UserRecordError, UserStoreError } from "../../../handlers/user/user-errors.js";
+import { createUserStore, parseStoredUser, USER_KEY_ATTRIBUTE } from "../../../handlers/user/user-store.js";
+
+const TABLE = "stack-users";
+const NOW = Date.UTC(2026, 10, 21, 1, 2, 3);
+const stored = {
+  id: "bob",
+  name: "Bob",
+  createdAt: "2026-11-20T00:00:00.000Z",
+  createdBy: "carol",
+  updatedAt: new Date(NOW).toISOString(),
+  updatedBy: "alice",
+};
+
+describe("handlers/user/user-store", () => {
+  const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
+  const ddb = mockClient(documentClient);
+  const store = createUserStore({ documentClient, tableName: TABLE, now: () => NOW });
+
+  beforeEach(() => ddb.reset());
+  after(() => ddb.restore());
+
+  describe("putUser", () => {
+    it("writes with one UpdateItem that keeps the creation fields of an existing user", async () => {
+      ddb.on(UpdateCommand).resolves({ Attributes: stored });
+      await store.putUser({ id: "bob", name: "Bob" }, "alice");
+      const calls = ddb.commandCalls(UpdateCommand);
+      expect(calls).to.have.length(1);
+      expect(ddb.commandCalls(GetCommand)).to.have.length(0);
+      const at = new Date(NOW).toISOString();
+      expect(calls[0]?.args[0].input).to.deep.equal({
+        TableName: TABLE,
+        Key: { id: "bob" },
+        UpdateExpression:
+          "SET #name = :name, #updatedAt = :at, #updatedBy = :principal, " +
+          "#createdAt = if_not_exists(#createdAt, :at), #createdBy = if_not_exists(#createdBy, :principal)",
+        ExpressionAttributeNames: {
+          "#name": "name",
+          "#createdAt": "createdAt",
+          "#createdBy": "createdBy",
+          "#updatedAt": "updatedAt",
+          "#updatedBy": "updatedBy",
+        },
+        ExpressionAttributeValues: { ":name": "Bob", ":at": at, ":principal": "alice" },
+        ReturnValues: "ALL_NEW",
+      });
+    });
+
+    it("returns the item as stored", async () => {
+      ddb.on(UpdateCommand).resolves({ Attributes: stored });
+      expect(await store.putUser({ id: "bob", name: "Bob" }, "alice")).to.deep.equal(stored);
+    });
+
+    it("wraps a DynamoDB failure in UserStoreError, keeping the cause", async () => {
+      const cause = Object.assign(new Error("throttled"), { name: "ProvisionedThroughputExceededException" });
+      ddb.on(UpdateCommand).rejects(cause);
+      try {
+        await store.putUser({ id: "bob", name: "Bob" }, "alice");
+        expect.fail("should have thrown");
+      } catch (error) {
+        expect(error).to.be.instanceOf(UserStoreError);
+        expect((error as UserStoreError).message).to.equal("cannot write the users table");
+        expect((error as UserStoreError).actual).to.equal("ProvisionedThroughputExceededException");
+        expect((error as UserStoreError).cause).to.equal(cause);
+      }
+    });
+
+    it("refuses a response without attributes as a record error", async () => {
+      ddb.on(UpdateCommand).resolves({});
+      try {
+        await store.putUser({ id: "bob", name: "Bob" }, "alice");
+        expect.fail("should have thrown");
+      } catch (error) {
+        expect(error).to.be.instanceOf(UserRecordError);
+      }
+    });
+  });
+
+  describe("getUser", () => {
+    it("reads by id, strongly consistent, and returns the user", async () => {
+      ddb.on(GetCommand).resolves({ Item: { ...stored, extra: "dropped" } });
+      expect(await store.getUser("bob")).to.deep.equal(stored);
+      expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).to.deep.equal({
+        TableName: TABLE,
+        Key: { [USER_KEY_ATTRIBUTE]: "bob" },
+        ConsistentRead: true,
+      });
+    });
+
+    it("returns undefined for a missing user", async () => {
+      ddb.on(GetCommand).resolves({});
+      expect(await store.getUser("nobody")).to.equal(undefined);
+    });
+
+    it("wraps a network failure in UserStoreError", async () => {
+      ddb.on(GetCommand).rejects("socket hang up");
+      try {
+        await store.getUser("bob");
+        expect.fail("should have thrown");
+      } catch (error) {
+        expect(error).to.be.instanceOf(UserStoreError);
+        expect((error as Error).message).to.equal("cannot read the users table");
+      }
+    });
+
+    it("describes a non-Error rejection by its type", async () => {
+      const failing = createUserStore({
+        documentClient: { send: () => Promise.reject("boom") } as unknown as DynamoDBDocumentClient,
+        tableName: TABLE,
+      });
+      try {
+        await failing.getUser("bob");
+        expect.fail("should have thrown");
+      } catch (error) {
+        expect(error).to.be.instanceOf(UserStoreError).with.property("actual", "string");
+      }
+    });
+  });
+
+  it("uses the real clock when none is injected", async () => {
+    const realClock = createUserStore({ documentClient, tableName: TABLE });
+    ddb.on(UpdateCommand).resolves({ Attributes: stored });
+    const before = Date.now();
+    await realClock.putUser({ id: "bob", name: "Bob" }, "alice");
+    const at = ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues?.[":at"] as string;
+    expect(Date.parse(at)).to.be.within(before, Date.now());
+  });
+
+  describe("parseStoredUser", () => {
+    for (const field of ["id", "name", "createdAt", "createdBy", "updatedAt", "updatedBy"]) {
+      it(`refuses an item without ${field}`, () => {
+        expect(() => parseStoredUser({ ...stored, [field]: undefined }))
+          .to.throw(UserRecordError, `"${field}"`)
+          .with.property("actual", "missing");
+      });
+    }
+
+    it("refuses a non-string attribute, naming its type", () => {
+      expect(() => parseStoredUser({ ...stored, name: 5 }))
+        .to.throw(UserRecordError)
+        .with.property("actual", "number");
+    });
+
+    it("refuses no item", () => {
+      expect(() => parseStoredUser(undefined)).to.throw(UserRecordError, "the users table returned no item");
+    });
+  });
+});
