@@ -62,7 +62,13 @@ export function loadOrCreateSigningKey(path: string): SigningKey {
   const key = generateSigningKey();
   const privateKeyPem = key.privateKey.export({ format: "pem", type: "pkcs8" }) as string;
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify({ kid: key.kid, privateKeyPem }), { mode: 0o600, flag: "wx" });
+  try {
+    writeFileSync(path, JSON.stringify({ kid: key.kid, privateKeyPem }), { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    // The local run and the CLI may both create it at once: whoever came second uses the first's key.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return loadOrCreateSigningKey(path);
+    throw error;
+  }
   chmodSync(path, 0o600);
   return key;
 }
