@@ -4,6 +4,7 @@
  * decides what is success ("no changes" is) and what is failure (any final status other than
  * CREATE_COMPLETE / UPDATE_COMPLETE).
  */
+import type { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import type { CloudFormationClient, Stack } from "@aws-sdk/client-cloudformation";
 import { ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -14,9 +15,10 @@ import { callAws } from "./aws-errors.js";
 import { createChangeSet, formatChanges } from "./change-set.js";
 import { deleteStackAndWait } from "./delete-stack.js";
 import type { PollOptions } from "./poll.js";
+import { needsRedeployment, redeployStage } from "./redeploy-stage.js";
 import { explainRollbackComplete } from "./rollback-recovery.js";
 import { allStackEvents, followStack, formatFailures, newestEventId } from "./stack-events.js";
-import { formatDeployedStack } from "./stack-outputs.js";
+import { formatDeployedStack, stackOutputs } from "./stack-outputs.js";
 import { deployActionFor, findStack } from "./stack-state.js";
 import { deployParameters, requiredCapabilities } from "./template-inputs.js";
 import { type ArtifactToUpload, templateSource, uploadArtifacts } from "./upload-artifacts.js";
@@ -61,11 +63,11 @@ export type DeployOutcome = "created" | "updated" | "no-changes";
  * ```
  */
 export async function deployStack(
-  clients: { cloudformation: CloudFormationClient; s3: S3Client },
+  clients: { cloudformation: CloudFormationClient; s3: S3Client; apigateway: APIGatewayClient },
   request: DeployRequest,
   io: DeployIo,
 ): Promise<DeployOutcome> {
-  const { cloudformation, s3 } = clients;
+  const { cloudformation, s3, apigateway } = clients;
   const { stackName, artifactBucket: bucket, accountId, region } = request;
   const template = parseTemplate(request.templateText, "template");
   const parameters = deployParameters(template, request.parameters);
@@ -144,7 +146,16 @@ export async function deployStack(
   }
   io.log("");
   io.log(`Stack ${stackName} is ${status}.`);
-  await printOutputs(cloudformation, stackName, io.log);
+  const stack = await printOutputs(cloudformation, stackName, io.log);
+  if (type === "UPDATE" && needsRedeployment(changeSet.changes)) {
+    const restApiId = stack === undefined ? undefined : stackOutputs(stack).ApiId;
+    const stageName = parameters.StageName;
+    if (restApiId === undefined || stageName === undefined) {
+      io.log("The API changed, but the stack has no ApiId output or StageName: redeploy the stage yourself.");
+    } else {
+      await redeployStage(apigateway, { restApiId, stageName }, io.log);
+    }
+  }
   return type === "CREATE" ? "created" : "updated";
 }
 
@@ -152,9 +163,10 @@ async function printOutputs(
   cloudformation: CloudFormationClient,
   stackName: string,
   log: (line: string) => void,
-): Promise<void> {
-  const stack: Stack | undefined = await findStack(cloudformation, stackName);
-  if (stack === undefined) return;
+): Promise<Stack | undefined> {
+  const stack = await findStack(cloudformation, stackName);
+  if (stack === undefined) return undefined;
   log("");
   for (const line of formatDeployedStack(stack)) log(line);
+  return stack;
 }

@@ -1,3 +1,4 @@
+import { APIGatewayClient, CreateDeploymentCommand } from "@aws-sdk/client-api-gateway";
 import {
   CloudFormationClient,
   CreateChangeSetCommand,
@@ -66,15 +67,22 @@ function run(confirmAnswer = false) {
   const clients = {
     cloudformation: new CloudFormationClient({ region: "eu-west-1" }),
     s3: new S3Client({ region: "eu-west-1" }),
+    apigateway: new APIGatewayClient({ region: "eu-west-1" }),
   };
   return { lines, questions, deploy: () => deployStack(clients, REQUEST, io) };
 }
 
 describe("scripts/deploy/deploy-stack", () => {
   const s3 = mockClient(S3Client);
-  after(() => s3.restore());
+  const apigateway = mockClient(APIGatewayClient);
+  after(() => {
+    s3.restore();
+    apigateway.restore();
+  });
   beforeEach(() => {
     s3.reset();
+    apigateway.reset();
+    apigateway.on(CreateDeploymentCommand).resolves({ id: "dep1" });
     s3.on(HeadBucketCommand).resolves({});
     s3.on(HeadObjectCommand).resolves({}); // every zip is already uploaded: no file is read
   });
@@ -142,6 +150,29 @@ describe("scripts/deploy/deploy-stack", () => {
     expect(await deploy()).to.equal("updated");
     expect(mock.commandCalls(CreateChangeSetCommand)[0]?.args[0].input.ChangeSetType).to.equal("UPDATE");
     expect(lines.filter((line) => /^\d\d:\d\d:\d\d /.test(line))).to.have.length(1);
+    // New code reaches the functions without a new API deployment.
+    expect(apigateway.commandCalls(CreateDeploymentCommand)).to.have.length(0);
+  });
+
+  it("deploys the API to its stage again after an update that changed the API", async () => {
+    fakeCloudFormation({
+      status: "UPDATE_COMPLETE",
+      changeSet: [
+        {
+          Status: "CREATE_COMPLETE",
+          Changes: [resourceChange("Modify", "UserGetMethod", "AWS::ApiGateway::Method")],
+        },
+      ],
+      execution: { events: [], finalStatus: "UPDATE_COMPLETE" },
+      outputs: [{ OutputKey: "ApiId", OutputValue: "abc123" }],
+    });
+    const { lines, deploy } = run();
+    expect(await deploy()).to.equal("updated");
+    expect(apigateway.commandCalls(CreateDeploymentCommand)[0]?.args[0].input).to.include({
+      restApiId: "abc123",
+      stageName: "v1",
+    });
+    expect(lines.join("\n")).to.include("deployed it to stage v1 (deployment dep1)");
   });
 
   it("treats an empty change set as success: says so, deletes it and executes nothing", async () => {
