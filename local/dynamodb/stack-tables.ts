@@ -1,0 +1,107 @@
+/**
+ * Creating the `AWS::DynamoDB::Table` resources of a resolved stack in the embedded DynamoDB, the
+ * way CloudFormation would: key schema, attribute definitions, indexes and billing mode.
+ */
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-dynamodb";
+import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { type ResolvedStack, resourcesOfType } from "../cloudformation/resolved-stack.js";
+
+/** A table the embedded DynamoDB cannot hold as the template describes it. */
+export class LocalTableError extends TokenAuthError {}
+
+/**
+ * Properties passed to CreateTable as they are. The others (SSE, point-in-time recovery, deletion
+ * protection, tags, ...) change nothing a local caller can observe.
+ */
+const CREATE_TABLE_PROPERTIES = [
+  "AttributeDefinitions",
+  "KeySchema",
+  "BillingMode",
+  "ProvisionedThroughput",
+  "GlobalSecondaryIndexes",
+  "LocalSecondaryIndexes",
+] as const;
+
+/**
+ * Creates every table of the stack that does not exist yet (tables kept in the data directory from
+ * an earlier start are reused, after checking their key schema still matches) and returns the
+ * table names by logical id.
+ *
+ * `TimeToLiveSpecification` is not applied: dynalite has no UpdateTimeToLive, so expired items stay
+ * until deleted. That is safe because DynamoDB's own TTL deletes items hours or days late, so the
+ * code checks `expiresAt` itself; `log` receives one line saying so.
+ *
+ * @example
+ * ```ts
+ * const tables = await createStackTables(client, stack); // { TokenTable: "local-auth-token", UserTable: "local-users" }
+ * ```
+ */
+export async function createStackTables(
+  client: DynamoDBClient,
+  stack: ResolvedStack,
+  log: (line: string) => void = () => undefined,
+): Promise<Record<string, string>> {
+  const tables: Record<string, string> = {};
+  for (const [logicalId, resource] of resourcesOfType(stack, "AWS::DynamoDB::Table")) {
+    const tableName = resource.physicalId;
+    const input: CreateTableCommandInput = { TableName: tableName } as CreateTableCommandInput;
+    for (const property of CREATE_TABLE_PROPERTIES) {
+      if (resource.properties[property] !== undefined) {
+        Object.assign(input, { [property]: resource.properties[property] });
+      }
+    }
+    if (resource.properties.StreamSpecification !== undefined) {
+      throw new LocalTableError(
+        `Resources.${logicalId}.Properties.StreamSpecification: the embedded DynamoDB has no streams`,
+        { expected: "a table without StreamSpecification", actual: "StreamSpecification" },
+      );
+    }
+    const existing = await describe(client, tableName);
+    if (existing) {
+      assertSameKeys(logicalId, tableName, existing, input.KeySchema ?? []);
+    } else {
+      await client.send(new CreateTableCommand(input));
+    }
+    if (resource.properties.TimeToLiveSpecification !== undefined) {
+      log(
+        `${logicalId}: TimeToLiveSpecification not applied (the embedded DynamoDB has no TTL; expiry is checked in code)`,
+      );
+    }
+    tables[logicalId] = tableName;
+  }
+  return tables;
+}
+
+async function describe(client: DynamoDBClient, tableName: string) {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException || (error as Error).name === "ResourceNotFoundException") {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+function assertSameKeys(
+  logicalId: string,
+  tableName: string,
+  existing: { KeySchema?: { AttributeName?: string; KeyType?: string }[] },
+  wanted: { AttributeName?: string; KeyType?: string }[],
+): void {
+  const format = (keys: { AttributeName?: string; KeyType?: string }[]) =>
+    keys.map((key) => `${key.AttributeName} ${key.KeyType}`).join(", ");
+  if (format(existing.KeySchema ?? []) !== format(wanted)) {
+    throw new LocalTableError(
+      `table ${tableName} (${logicalId}) in the data directory has another key schema than the template: ` +
+        "delete the data directory (DATA_DIR, default .local/data) to start afresh",
+      { expected: format(wanted), actual: format(existing.KeySchema ?? []) },
+    );
+  }
+}
