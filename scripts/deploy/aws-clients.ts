@@ -4,6 +4,7 @@
  * with jitter plus client-side rate limiting, so throttling is retried rather than fatal), and
  * `AWS_ENDPOINT_URL`, which the SDK honours by itself, for emulators such as moto.
  */
+import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -12,6 +13,7 @@ import type { DeploySettings } from "./settings.js";
 
 /** The clients of one deploy run. */
 export interface AwsClients {
+  apigateway: APIGatewayClient;
   cloudformation: CloudFormationClient;
   s3: S3Client;
   sts: STSClient;
@@ -41,7 +43,7 @@ export function commonClientConfig(settings: Pick<DeploySettings, "region">): {
 }
 
 /**
- * Creates the CloudFormation, S3 and STS clients for `settings`.
+ * Creates the API Gateway, CloudFormation, S3 and STS clients for `settings`.
  *
  * S3 uses path-style URLs when an endpoint is set, because an emulator on `127.0.0.1:PORT` has no
  * `<bucket>.127.0.0.1` host names.
@@ -55,6 +57,7 @@ export function createAwsClients(settings: Pick<DeploySettings, "region" | "endp
   const config = commonClientConfig(settings);
   const customEndpoint = settings.endpoint !== undefined || process.env.AWS_ENDPOINT_URL_S3 !== undefined;
   return {
+    apigateway: new APIGatewayClient(config),
     cloudformation: new CloudFormationClient(config),
     s3: new S3Client({ ...config, forcePathStyle: customEndpoint }),
     sts: new STSClient(config),

@@ -127,7 +127,12 @@ export async function deployStack(
   io.log(`Executing change set; following stack events:`);
   await callAws("cloudformation:ExecuteChangeSet", () =>
     cloudformation.send(
-      new ExecuteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSet.changeSetId }),
+      new ExecuteChangeSetCommand({
+        StackName: stackName,
+        ChangeSetName: changeSet.changeSetId,
+        // Makes the SDK's retry of a timed-out call a no-op instead of a second execution attempt.
+        ClientRequestToken: io.changeSetName,
+      }),
     ),
   );
   const { status, events } = await followStack(cloudformation, changeSet.stackId, marker, io.log, io.poll);

@@ -14,6 +14,8 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
+  GetTemplateCommand,
+  ListStackResourcesCommand,
   type Output,
   type StackEvent,
 } from "@aws-sdk/client-cloudformation";
@@ -39,6 +41,11 @@ export interface FakeStackScript {
   /** Resource events an execution records, oldest first, and the status it ends in. */
   execution?: { events: StackEvent[]; finalStatus: string };
   outputs?: Output[];
+  /** The deployed template (GetTemplate) and its resources' physical ids (ListStackResources). */
+  template?: string;
+  physicalIds?: Record<string, string>;
+  /** DeleteStack ends in DELETE_FAILED with this reason. */
+  deleteFailure?: string;
 }
 
 let eventCounter = 0;
@@ -133,8 +140,29 @@ export function fakeCloudFormation(script: FakeStackScript) {
     state.status = execution.finalStatus;
     return {};
   });
+  mock.on(GetTemplateCommand).callsFake(() => ({ TemplateBody: script.template ?? "Resources: {}" }));
+  mock.on(ListStackResourcesCommand).callsFake((input: { NextToken?: string }) => {
+    const all = Object.entries(script.physicalIds ?? {}).map(([LogicalResourceId, PhysicalResourceId]) => ({
+      LogicalResourceId,
+      PhysicalResourceId,
+      ResourceType: "AWS::DynamoDB::Table",
+      ResourceStatus: "CREATE_COMPLETE" as const,
+      LastUpdatedTimestamp: new Date(0),
+    }));
+    // One resource per page, so that paging is exercised.
+    const start = input.NextToken === undefined ? 0 : Number(input.NextToken);
+    return {
+      StackResourceSummaries: all.slice(start, start + 1),
+      ...(start + 1 < all.length ? { NextToken: String(start + 1) } : {}),
+    };
+  });
   mock.on(DeleteStackCommand).callsFake(() => {
     state.events.push(event(STACK_NAME, "DELETE_IN_PROGRESS", "AWS::CloudFormation::Stack"));
+    if (script.deleteFailure !== undefined) {
+      state.events.push(event("Api", "DELETE_FAILED", "AWS::ApiGateway::RestApi", script.deleteFailure));
+      state.status = "DELETE_FAILED";
+      return {};
+    }
     state.events.push(
       event("TokenTable", "DELETE_SKIPPED", "AWS::DynamoDB::Table", undefined, "demo-auth-token"),
     );

@@ -1,0 +1,76 @@
+import { CloudFormationClient, DeleteStackCommand } from "@aws-sdk/client-cloudformation";
+import { expect } from "chai";
+import { DestroyFailedError, destroyStack } from "../../../scripts/deploy/destroy-stack.js";
+import { fakeCloudFormation, NO_WAIT, restoreCloudFormation, STACK_ID, STACK_NAME } from "./fake-aws.js";
+
+const TEMPLATE = `
+Resources:
+  TokenTable: { Type: "AWS::DynamoDB::Table", DeletionPolicy: Retain }
+  UserTable: { Type: "AWS::DynamoDB::Table", DeletionPolicy: Retain }
+  CloudWatchRole: { Type: "AWS::IAM::Role", DeletionPolicy: Retain, Condition: Never }
+  Api: { Type: "AWS::ApiGateway::RestApi" }
+`;
+const PHYSICAL = { TokenTable: "demo-auth-token", UserTable: "demo-users", Api: "abc123" };
+
+function run(answer: boolean) {
+  const lines: string[] = [];
+  const result = destroyStack(
+    new CloudFormationClient({ region: "eu-west-1" }),
+    { stackName: STACK_NAME, region: "eu-west-1", artifactBucket: "demo-artifacts" },
+    { log: (line) => lines.push(line), confirm: async () => answer, poll: NO_WAIT },
+  );
+  return { lines, result };
+}
+
+describe("scripts/deploy/destroy-stack", () => {
+  afterEach(restoreCloudFormation);
+
+  it("deletes the stack once confirmed, follows it, and names the retained tables and the bucket", async () => {
+    const { mock } = fakeCloudFormation({
+      status: "UPDATE_COMPLETE",
+      template: TEMPLATE,
+      physicalIds: PHYSICAL,
+    });
+    const { lines, result } = run(true);
+    expect(await result).to.equal("deleted");
+    expect(mock.commandCalls(DeleteStackCommand)[0]?.args[0].input.StackName).to.equal(STACK_ID);
+    const text = lines.join("\n");
+    expect(text).to.match(/DELETE_COMPLETE\s+AWS::CloudFormation::Stack\s+demo/);
+    expect(text).to.include("TokenTable  AWS::DynamoDB::Table  demo-auth-token");
+    expect(text).to.include("UserTable  AWS::DynamoDB::Table  demo-users");
+    expect(text).not.to.include("CloudWatchRole"); // retained in the template, never created
+    expect(text).not.to.include("abc123"); // deleted, not retained
+    expect(text).to.include("aws dynamodb delete-table --table-name demo-users");
+    expect(text).to.include("s3://demo-artifacts");
+  });
+
+  it("deletes nothing when the operator declines", async () => {
+    const { mock } = fakeCloudFormation({
+      status: "CREATE_COMPLETE",
+      template: TEMPLATE,
+      physicalIds: PHYSICAL,
+    });
+    const { lines, result } = run(false);
+    expect(await result).to.equal("declined");
+    expect(mock.commandCalls(DeleteStackCommand)).to.have.length(0);
+    expect(lines.join("\n")).to.include("keeps these resources");
+  });
+
+  it("says so when there is no stack", async () => {
+    fakeCloudFormation({});
+    expect(await run(true).result).to.equal("absent");
+  });
+
+  it("fails with the resources that could not be deleted", async () => {
+    fakeCloudFormation({
+      status: "CREATE_COMPLETE",
+      template: TEMPLATE,
+      physicalIds: PHYSICAL,
+      deleteFailure: "Stage in use",
+    });
+    const { lines, result } = run(true);
+    const error = await result.catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(DestroyFailedError);
+    expect(lines.join("\n")).to.match(/Api\s+AWS::ApiGateway::RestApi\s+DELETE_FAILED\s+Stage in use/);
+  });
+});
