@@ -78,6 +78,7 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
     throw error;
   }
 
+  warnAboutNodeVersion(Object.values(functions), log);
   const find = (functionId: string) => byId.get(functionId) ?? byId.get(unqualified(functionId));
 
   return {
@@ -95,6 +96,20 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
       if (inlineDir) rmSync(inlineDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Functions run on this process's Node.js, not the one their Runtime names: say so once when it is
+ * older (the AWS SDK's own per-container warning about it is switched off in the environment).
+ */
+function warnAboutNodeVersion(functions: FunctionConfig[], log: (line: string) => void): void {
+  const host = Number(process.versions.node.split(".")[0]);
+  const runtimes = [...new Set(functions.map((fn) => fn.runtime))].filter(
+    (runtime) => Number(/\d+/.exec(runtime)?.[0]) > host,
+  );
+  if (runtimes.length > 0) {
+    log(`functions declare ${runtimes.join(", ")} but run on Node.js ${process.versions.node} here`);
+  }
 }
 
 /** `arn:aws:lambda:r:a:function:name:qualifier` → the ARN without its version or alias. */
@@ -126,6 +141,7 @@ function containerEnvironment(
     AWS_SECRET_ACCESS_KEY: "local",
     AWS_SESSION_TOKEN: "local",
     LAMBDA_TASK_ROOT: join(config.modulePath, ".."),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     PATH: process.env.PATH ?? "/usr/bin:/bin",
   });
   return env;

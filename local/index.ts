@@ -1,0 +1,195 @@
+/**
+ * The local run of the API: the CloudFormation template resolved as a stack, its tables in an
+ * embedded DynamoDB, its functions in worker threads, and its REST API stage served by the local
+ * API Gateway on 127.0.0.1 — all in this process, no Docker, no AWS account.
+ */
+import { existsSync } from "node:fs";
+import { createServer } from "node:http";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { TokenAuthError } from "../handlers/shared/errors.js";
+import { codeKeyParameterOverrides, type Manifest, readManifest } from "../scripts/build/manifest.js";
+import { type CloudFormationTemplate, loadTemplate } from "./cloudformation/load-template.js";
+import { resolveStack } from "./cloudformation/resolve-stack.js";
+import { type ResolvedStack, resourcesOfType } from "./cloudformation/resolved-stack.js";
+import { localDynamoDBClient, startEmbeddedDynamoDB } from "./dynamodb/embedded-dynamodb.js";
+import { createStackTables } from "./dynamodb/stack-tables.js";
+import { createGateway } from "./gateway/gateway.js";
+import { createLambdaRuntime } from "./lambda/lambda-runtime.js";
+import { closeServer, listen } from "./listen.js";
+
+/** The repository root (this file is `<root>/local/index.ts`). */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** The stack name the local run "deploys" as: table names become `local-auth-token`, `local-users`. */
+export const LOCAL_STACK_NAME = "local";
+
+/** The bucket name given to a function's `Code.S3Bucket` parameter when the template has no default. */
+const LOCAL_ARTIFACT_BUCKET = "local-artifacts";
+
+/** How to start the local API. */
+export interface StartLocalApiOptions {
+  /** Default `cloudformation/api.yaml` of this checkout. */
+  templatePath?: string;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 = ephemeral. Default 0. */
+  port?: number;
+  /** 0 = ephemeral. Default 0. */
+  dynamodbPort?: number;
+  /** The DynamoDB data directory; null (the default) keeps data in memory. */
+  dataDir?: string | null;
+  /** Template parameter values, over the defaults and the manifest's code keys. */
+  parameterOverrides?: Record<string, string>;
+  /** Default `dist/manifest.json` of this checkout. */
+  manifestPath?: string;
+  /** Request, function and start-up lines. Default: dropped. */
+  log?: (line: string) => void;
+  /** The gateway's clock (authorizer cache TTL) in epoch milliseconds, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** A running local API. */
+export interface LocalApi {
+  /** `http://127.0.0.1:PORT/<stage>`: the invoke URL. */
+  url: string;
+  /** `http://127.0.0.1:PORT` */
+  origin: string;
+  stage: string;
+  dynamodbEndpoint: string;
+  /** Table names by logical id. */
+  tables: Record<string, string>;
+  /** The resolved stack's outputs (`TokenTableName`, ...), as a deployed stack would show them. */
+  outputs: Record<string, string>;
+  region: string;
+  /** How many times the stack's authorizer functions have been invoked (cache hits do not count). */
+  authorizerInvocations(): number;
+  /** Stops the HTTP server, the functions and the DynamoDB (flushing data to disk). */
+  stop(): Promise<void>;
+}
+
+/** The functions have not been built and packaged. */
+export class LocalBuildMissingError extends TokenAuthError {}
+
+/**
+ * Starts the local API. Throws a `TokenAuthError` subclass whose message says what to fix for a
+ * template it cannot run, a missing build (`make package`) or a port in use.
+ *
+ * @example
+ * ```ts
+ * const api = await startLocalApi({ port: 0, dataDir: null, parameterOverrides: { AuthorizerTtlSeconds: "1" } });
+ * await fetch(`${api.url}/user/42`, { headers: { Authorization: token } });
+ * await api.stop();
+ * ```
+ */
+export async function startLocalApi(options: StartLocalApiOptions = {}): Promise<LocalApi> {
+  const { host = "127.0.0.1", log = () => undefined } = options;
+  const template = loadTemplate(options.templatePath ?? join(PROJECT_ROOT, "cloudformation/api.yaml"));
+  const manifest = loadManifestIfNeeded(
+    template,
+    options.manifestPath ?? join(PROJECT_ROOT, "dist/manifest.json"),
+  );
+  const stack = resolveStack(template, {
+    stackName: LOCAL_STACK_NAME,
+    parameterOverrides: { ...localParameterDefaults(template, manifest), ...options.parameterOverrides },
+  });
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  try {
+    const dynamodb = await startEmbeddedDynamoDB({
+      host,
+      port: options.dynamodbPort ?? 0,
+      dataDir: options.dataDir ?? null,
+    });
+    cleanups.push(dynamodb.stop);
+    const client = localDynamoDBClient(dynamodb.endpoint, stack.region);
+    const tables = await createStackTables(client, stack, log).finally(() => client.destroy());
+
+    const lambda = createLambdaRuntime({
+      stack,
+      manifest,
+      rootDir: PROJECT_ROOT,
+      dynamodbEndpoint: dynamodb.endpoint,
+      log,
+    });
+    cleanups.push(() => lambda.close());
+    const gateway = createGateway({ stack, lambda, log, ...(options.now ? { now: options.now } : {}) });
+
+    const server = createServer(gateway.handler);
+    cleanups.push(() => closeServer(server));
+    const port = await listen(server, host, options.port ?? 0, {
+      service: "the local API",
+      envVariable: "PORT",
+    });
+    const origin = `http://${host}:${port}`;
+    const authorizerArns = authorizerFunctionArns(stack);
+    return {
+      url: `${origin}/${gateway.stageName}`,
+      origin,
+      stage: gateway.stageName,
+      dynamodbEndpoint: dynamodb.endpoint,
+      tables,
+      outputs: stack.outputs,
+      region: stack.region,
+      authorizerInvocations: () => authorizerArns.reduce((sum, arn) => sum + lambda.invocationCount(arn), 0),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The manifest, when some function's code is in S3 (else undefined); a missing build says `make package`. */
+function loadManifestIfNeeded(template: CloudFormationTemplate, manifestPath: string): Manifest | undefined {
+  const needsBuild = Object.values(template.Resources).some(
+    (resource) =>
+      resource.Type === "AWS::Lambda::Function" &&
+      (resource.Properties?.Code as { S3Key?: unknown } | undefined)?.S3Key !== undefined,
+  );
+  if (!needsBuild) return undefined;
+  if (!existsSync(manifestPath)) {
+    throw new LocalBuildMissingError(
+      `the functions are not built (no ${manifestPath}): run \`make package\``,
+      {
+        expected: manifestPath,
+        actual: "missing",
+      },
+    );
+  }
+  return readManifest(manifestPath);
+}
+
+/**
+ * Values for the parameters `make deploy` would set: each function's code key from the manifest and
+ * (when the template has no default) a bucket name for its `Code.S3Bucket`, which the local run
+ * never reads.
+ */
+function localParameterDefaults(
+  template: CloudFormationTemplate,
+  manifest: Manifest | undefined,
+): Record<string, string> {
+  const values: Record<string, string> = manifest ? codeKeyParameterOverrides(manifest) : {};
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== "AWS::Lambda::Function") continue;
+    const bucket = (resource.Properties?.Code as { S3Bucket?: { Ref?: unknown } } | undefined)?.S3Bucket?.Ref;
+    if (typeof bucket === "string" && template.Parameters?.[bucket]?.Default === undefined) {
+      values[bucket] = LOCAL_ARTIFACT_BUCKET;
+    }
+  }
+  // Only parameters the template declares: a manifest from another template must not break resolution.
+  return Object.fromEntries(
+    Object.entries(values).filter(([name]) => template.Parameters?.[name] !== undefined),
+  );
+}
+
+/** The Lambda ARNs in the stack's authorizers' `AuthorizerUri`s. */
+function authorizerFunctionArns(stack: ResolvedStack): string[] {
+  return resourcesOfType(stack, "AWS::ApiGateway::Authorizer").flatMap(([, authorizer]) => {
+    const match = /\/functions\/(.+)\/invocations$/.exec(String(authorizer.properties.AuthorizerUri ?? ""));
+    return match?.[1] ? [match[1]] : [];
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * `.local/state.json`: how to reach the local API started by `make start`, written when it is ready
+ * and removed when it stops, so that tools (the token CLI's `--local`) find its DynamoDB and tables.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { TokenAuthError } from "../handlers/shared/errors.js";
+
+/** The state file of this checkout (independent of the working directory). */
+export const LOCAL_STATE_FILE = fileURLToPath(new URL("../.local/state.json", import.meta.url));
+
+/** What a running local API publishes. */
+export interface LocalState {
+  /** The process serving it. */
+  pid: number;
+  /** `http://127.0.0.1:3000/v1` */
+  url: string;
+  dynamodbEndpoint: string;
+  region: string;
+  /** Table names by logical id. */
+  tables: Record<string, string>;
+  /** The stack's outputs (e.g. `TokenTableName`), as a deployed stack would show them. */
+  outputs: Record<string, string>;
+  startedAt: string;
+}
+
+/** The local API is not running (or its state file is unreadable). */
+export class LocalApiNotRunningError extends TokenAuthError {}
+
+const HOW_TO_START = "start it with `make start` (in another terminal)";
+
+/**
+ * Publishes the running local API's state.
+ *
+ * @example
+ * ```ts
+ * writeLocalState({ pid: process.pid, url, dynamodbEndpoint, region, tables, outputs, startedAt: new Date().toISOString() });
+ * ```
+ */
+export function writeLocalState(state: LocalState, file = LOCAL_STATE_FILE): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/**
+ * Removes the state file if it still belongs to `pid` (a second start must not lose the first's).
+ *
+ * @example
+ * ```ts
+ * removeLocalState(process.pid);
+ * ```
+ */
+export function removeLocalState(pid: number, file = LOCAL_STATE_FILE): void {
+  try {
+    if ((JSON.parse(readFileSync(file, "utf8")) as LocalState).pid === pid) rmSync(file, { force: true });
+  } catch {
+    // Nothing to remove, or a file another process rewrote: leave it.
+  }
+}
+
+/**
+ * The state of the running local API; throws {@link LocalApiNotRunningError} saying how to start it
+ * when there is no state file or its process is gone.
+ *
+ * @example
+ * ```ts
+ * const { dynamodbEndpoint, outputs } = readLocalState();
+ * ```
+ */
+export function readLocalState(file = LOCAL_STATE_FILE): LocalState {
+  if (!existsSync(file)) {
+    throw new LocalApiNotRunningError(`the local API is not running: ${HOW_TO_START}`, {
+      expected: file,
+      actual: "no state file",
+    });
+  }
+  let state: LocalState;
+  try {
+    state = JSON.parse(readFileSync(file, "utf8")) as LocalState;
+  } catch (cause) {
+    throw new LocalApiNotRunningError(`cannot read ${file}: ${(cause as Error).message}; ${HOW_TO_START}`, {
+      cause,
+    });
+  }
+  if (!isAlive(state.pid)) {
+    throw new LocalApiNotRunningError(
+      `the local API is not running (process ${state.pid} has ended): ${HOW_TO_START}`,
+      {
+        expected: "a running make start",
+        actual: `stale ${file}`,
+      },
+    );
+  }
+  return state;
+}
+
+function isAlive(pid: unknown): boolean {
+  if (typeof pid !== "number") return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
