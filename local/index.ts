@@ -39,6 +39,12 @@ export interface StartLocalApiOptions {
   dynamodbPort?: number;
   /** The DynamoDB data directory; null (the default) keeps data in memory. */
   dataDir?: string | null;
+  /**
+   * An already running DynamoDB to use instead of starting the embedded one (`dynamodbPort` and
+   * `dataDir` are then unused): its tables are created if missing and `stop()` leaves it running.
+   * The reliability suite puts a fault-injecting proxy here.
+   */
+  dynamodbEndpoint?: string;
   /** Template parameter values, over the defaults and the manifest's code keys. */
   parameterOverrides?: Record<string, string>;
   /** Default `dist/manifest.json` of this checkout. */
@@ -99,12 +105,14 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
   try {
-    const dynamodb = await startEmbeddedDynamoDB({
-      host,
-      port: options.dynamodbPort ?? 0,
-      dataDir: options.dataDir ?? null,
-    });
-    cleanups.push(dynamodb.stop);
+    const dynamodb = options.dynamodbEndpoint
+      ? { endpoint: options.dynamodbEndpoint }
+      : await startEmbeddedDynamoDB({
+          host,
+          port: options.dynamodbPort ?? 0,
+          dataDir: options.dataDir ?? null,
+        });
+    if ("stop" in dynamodb) cleanups.push(dynamodb.stop);
     const client = localDynamoDBClient(dynamodb.endpoint, stack.region);
     const tables = await createStackTables(client, stack, log).finally(() => client.destroy());
 
