@@ -83,7 +83,7 @@ export function readLocalState(file = LOCAL_STATE_FILE): LocalState {
       cause,
     });
   }
-  if (!isAlive(state.pid)) {
+  if (!isProcessRunning(state.pid)) {
     throw new LocalApiNotRunningError(
       `the local API is not running (process ${state.pid} has ended): ${HOW_TO_START}`,
       {
@@ -95,8 +95,16 @@ export function readLocalState(file = LOCAL_STATE_FILE): LocalState {
   return state;
 }
 
-function isAlive(pid: unknown): boolean {
-  if (typeof pid !== "number") return false;
+/**
+ * Whether a process with this id is running (it may belong to another user).
+ *
+ * @example
+ * ```ts
+ * isProcessRunning(process.pid); // true
+ * ```
+ */
+export function isProcessRunning(pid: unknown): boolean {
+  if (typeof pid !== "number" || !Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;

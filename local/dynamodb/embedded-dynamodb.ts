@@ -2,11 +2,13 @@
  * The embedded DynamoDB of the local run: dynalite, in this process, on 127.0.0.1. Data lives in a
  * LevelDB directory (so a restart keeps every token and user) or in memory for tests.
  */
-import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
+import { TokenAuthError } from "../../handlers/shared/errors.js";
 import { closeServer, listen } from "../listen.js";
+import { isProcessRunning } from "../local-state.js";
 
 /** Where and how to run it. */
 export interface EmbeddedDynamoDBOptions {
@@ -27,6 +29,11 @@ export interface EmbeddedDynamoDB {
   stop(): Promise<void>;
 }
 
+/** Another process serves the same data directory (LevelDB allows one). */
+export class DataDirInUseError extends TokenAuthError {}
+
+const LOCK_FILE = "local-api.pid";
+
 /**
  * Starts dynalite. Tables are ACTIVE as soon as they are created (`createTableMs: 0`).
  * A taken port rejects with a `PortInUseError` that names `DYNAMODB_PORT`.
@@ -40,16 +47,22 @@ export interface EmbeddedDynamoDB {
 export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions): Promise<EmbeddedDynamoDB> {
   const { host = "127.0.0.1", port = 0, dataDir } = options;
   const path = dataDir === null ? undefined : resolve(dataDir);
-  if (path) mkdirSync(path, { recursive: true });
+  const unlock = path ? lockDataDir(path) : () => undefined;
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const bound = await listen(server, host, port, {
-    service: "the embedded DynamoDB",
-    envVariable: "DYNAMODB_PORT",
-  });
+  let bound: number;
+  try {
+    bound = await listen(server, host, port, {
+      service: "the embedded DynamoDB",
+      envVariable: "DYNAMODB_PORT",
+    });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   return {
     endpoint: `http://${host}:${bound}`,
     port: bound,
-    stop: () => closeServer(server),
+    stop: () => closeServer(server).finally(unlock),
   };
 }
 
@@ -68,4 +81,33 @@ export function localDynamoDBClient(endpoint: string, region = "us-east-1"): Dyn
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
     maxAttempts: 2,
   });
+}
+
+/**
+ * Claims the data directory for this process. LevelDB locks it too, but dynalite only finds out on
+ * the first request and then crashes the process, so a second start must be refused up front.
+ */
+function lockDataDir(path: string): () => void {
+  mkdirSync(path, { recursive: true });
+  const file = join(path, LOCK_FILE);
+  let owner: number | undefined;
+  try {
+    owner = Number(readFileSync(file, "utf8"));
+  } catch {
+    owner = undefined;
+  }
+  if (owner !== undefined && owner !== process.pid && isProcessRunning(owner)) {
+    throw new DataDirInUseError(
+      `the data directory ${path} is in use by another local API (process ${owner}): stop it, or choose another directory with DATA_DIR=<dir>`,
+      { expected: "a data directory no other process uses", actual: `locked by process ${owner}` },
+    );
+  }
+  writeFileSync(file, String(process.pid));
+  return () => {
+    try {
+      if (Number(readFileSync(file, "utf8")) === process.pid) rmSync(file, { force: true });
+    } catch {
+      // Already gone.
+    }
+  };
 }
