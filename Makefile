@@ -12,7 +12,7 @@ MAKEFLAGS += --no-builtin-rules
 # counts as fresh too; the stamp then just records it.
 INSTALL_STAMP := node_modules/.install-stamp
 
-.PHONY: help install build package lint test clean
+.PHONY: help install build package start lint test clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -36,6 +36,9 @@ build: $(INSTALL_STAMP) ## Type-check, then bundle every function in the templat
 
 package: build ## Zip each bundle deterministically into dist/ and write dist/manifest.json
 	npx tsx scripts/package.ts
+
+start: package ## Run the API locally on 127.0.0.1 from the template (PORT=3000 DYNAMODB_PORT=8000 DATA_DIR=.local/data)
+	npx tsx local/start.ts
 
 lint: $(INSTALL_STAMP) ## tsc, biome and cfn-lint on every template
 	npx tsc --noEmit -p .
