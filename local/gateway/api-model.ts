@@ -8,6 +8,7 @@
 import { resourcesOfType } from "../cloudformation/resolved-stack.js";
 import { buildAuthorizers } from "./api-model-authorizers.js";
 import { buildMethod } from "./api-model-methods.js";
+import { buildStage } from "./api-model-stage.js";
 import type { ApiModel, GatewayResponseModel, ModelSchema } from "./api-model-types.js";
 import { GatewayConfigError } from "./errors.js";
 import { allowOnly, requireString, stringMap } from "./property-checks.js";
@@ -223,70 +224,6 @@ function buildModels(resources: [string, ResolvedResource][]): Map<string, Model
     models.set(r.physicalId, { contentType, schema: schema as Record<string, unknown> });
   }
   return models;
-}
-
-function buildStage(
-  apiLogicalId: string,
-  stages: [string, ResolvedResource][],
-  deployments: [string, ResolvedResource][],
-): { name: string; variables: Record<string, string> } {
-  for (const [logicalId, d] of deployments) {
-    allowOnly(logicalId, "", d.properties, ["RestApiId", "StageName", "Description"]);
-  }
-  if (stages.length > 1) {
-    throw new GatewayConfigError(apiLogicalId, "stages", {
-      expected: "one AWS::ApiGateway::Stage per API",
-      actual: stages.map(([id]) => id).join(", "),
-    });
-  }
-  const [stage] = stages;
-  if (stage) {
-    const [logicalId, s] = stage;
-    allowOnly(logicalId, "", s.properties, [
-      "RestApiId",
-      "StageName",
-      "DeploymentId",
-      "Description",
-      "Variables",
-      "MethodSettings",
-      "TracingEnabled",
-      "AccessLogSetting",
-      "Tags",
-    ]);
-    checkMethodSettings(logicalId, s.properties.MethodSettings);
-    return {
-      name: requireString(logicalId, "StageName", s.properties.StageName),
-      variables: stringMap(logicalId, "Variables", s.properties.Variables),
-    };
-  }
-  const named = deployments.find(([, d]) => typeof d.properties.StageName === "string");
-  if (!named) {
-    throw new GatewayConfigError(apiLogicalId, "stage", {
-      expected: "an AWS::ApiGateway::Stage or a Deployment with StageName",
-      actual: "none",
-    });
-  }
-  return { name: named[1].properties.StageName as string, variables: {} };
-}
-
-/**
- * Logging and metrics settings cannot change a response; response caching would, so it is refused.
- * Throttling is accepted but not enforced (a local run serves one developer; see the README).
- */
-function checkMethodSettings(logicalId: string, settings: unknown): void {
-  if (settings === undefined) return;
-  const list = Array.isArray(settings) ? settings : [settings];
-  list.forEach((setting, index) => {
-    allowOnly(logicalId, `MethodSettings[${index}].`, (setting ?? {}) as Record<string, unknown>, [
-      "HttpMethod",
-      "ResourcePath",
-      "LoggingLevel",
-      "MetricsEnabled",
-      "DataTraceEnabled",
-      "ThrottlingBurstLimit",
-      "ThrottlingRateLimit",
-    ]);
-  });
 }
 
 function buildGatewayResponses(resources: [string, ResolvedResource][]): Map<string, GatewayResponseModel> {

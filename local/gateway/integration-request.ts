@@ -24,7 +24,14 @@ export type IntegrationResult =
   | { kind: "answer"; answer: HttpAnswer }
   | { kind: "error"; error: GatewayError };
 
-/** A gateway error as an integration result. */
+/**
+ * A gateway error as an integration result.
+ *
+ * @example
+ * ```ts
+ * return gatewayError("INTEGRATION_TIMEOUT", "Endpoint request timed out");
+ * ```
+ */
 export const gatewayError = (type: GatewayError["type"], message: string | null): IntegrationResult => ({
   kind: "error",
   error: { type, message },
