@@ -8,6 +8,7 @@ import { TokenAuthError } from "../../handlers/shared/errors.js";
 import { deleteStackAndWait } from "./delete-stack.js";
 import type { PollOptions } from "./poll.js";
 import { formatRetained, listRetainedResources } from "./retained-resources.js";
+import { deleteTableCommand } from "./rollback-recovery.js";
 import { formatFailures } from "./stack-events.js";
 import { findStack } from "./stack-state.js";
 
@@ -66,7 +67,7 @@ export async function destroyStack(
     io.log(
       "A new stack of the same name cannot create tables with these names while they exist. To delete them for good:",
     );
-    for (const table of tables) io.log(`  aws dynamodb delete-table --table-name ${table.physicalId}`);
+    for (const table of tables) io.log(`  ${deleteTableCommand(table.physicalId)}`);
   }
   if (target.artifactBucket !== undefined) {
     io.log(`The artifact bucket s3://${target.artifactBucket} is not part of the stack and was kept.`);

@@ -9,6 +9,23 @@ import type { StackEvent } from "@aws-sdk/client-cloudformation";
 import { retainedResources } from "./stack-events.js";
 
 /**
+ * The shell command that deletes a retained table for good. The template turns deletion protection
+ * on, so it is turned off first; the deployer policy grants neither, on purpose: an operator does it.
+ *
+ * @example
+ * ```ts
+ * deleteTableCommand("demo-users");
+ * // "aws dynamodb update-table --table-name demo-users --no-deletion-protection-enabled && aws dynamodb delete-table --table-name demo-users"
+ * ```
+ */
+export function deleteTableCommand(tableName: string): string {
+  return (
+    `aws dynamodb update-table --table-name ${tableName} --no-deletion-protection-enabled && ` +
+    `aws dynamodb delete-table --table-name ${tableName}`
+  );
+}
+
+/**
  * The explanation and the recovery steps, naming any retained resources.
  *
  * @example
@@ -34,7 +51,7 @@ export function explainRollbackComplete(stackName: string, events: readonly Stac
       ...retained.map((resource) => `  ${resource.logicalId} (${resource.type}): ${resource.physicalId}`),
       ...retained
         .filter((resource) => resource.type === "AWS::DynamoDB::Table")
-        .map((resource) => `  aws dynamodb delete-table --table-name ${resource.physicalId}`),
+        .map((resource) => `  ${deleteTableCommand(resource.physicalId)}`),
     );
   }
   return lines;
