@@ -4,7 +4,7 @@
  * tested), so cold starts load one file instead of resolving hundreds.
  */
 import { mkdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import type { FunctionSpec } from "./functions.js";
 
@@ -54,7 +54,7 @@ export interface BundleOptions {
 export async function bundleFunction(fn: FunctionSpec, options: BundleOptions = {}): Promise<string> {
   const { root = process.cwd(), buildDir: buildRoot = BUILD_DIR } = options;
   const buildDir = buildDirOf(fn.logicalId, buildRoot);
-  const outDir = join(root, buildDir);
+  const outDir = resolve(root, buildDir);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   await build({
@@ -68,6 +68,9 @@ export async function bundleFunction(fn: FunctionSpec, options: BundleOptions = 
     // Prefer the SDK's ES module builds: smaller bundles through tree shaking.
     mainFields: ["module", "main"],
     minify: true,
+    // Error classes name themselves after their class (TokenStoreError...): Lambda reports that name as
+    // errorType and the logs show it, so minification must not rename them.
+    keepNames: true,
     legalComments: "none",
     banner: { js: REQUIRE_BANNER },
     logLevel: "warning",

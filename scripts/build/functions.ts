@@ -40,7 +40,11 @@ export function listFunctions(template: CloudFormationTemplate): FunctionSpec[] 
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([logicalId, resource]) => {
       const entryPoint = resource.Metadata?.BuildEntryPoint;
-      if (typeof entryPoint !== "string" || !/^[\w./-]+\.ts$/.test(entryPoint) || entryPoint.includes("..")) {
+      if (
+        typeof entryPoint !== "string" ||
+        !/^[\w-][\w./-]*\.ts$/.test(entryPoint) ||
+        entryPoint.includes("..")
+      ) {
         throw new BuildConfigError(`${logicalId}: Metadata.BuildEntryPoint is missing or invalid`, {
           expected: "a .ts path inside the repository, e.g. handlers/<fn>/index.ts",
           actual: typeof entryPoint === "string" ? JSON.stringify(entryPoint) : typeof entryPoint,
