@@ -1,0 +1,87 @@
+/**
+ * Pointing the token CLI (and `make smoke`) at a deployed stack: `--stack NAME` finds the token
+ * table through the stack's `TokenTableName` output, and checks that the table is there.
+ *
+ * Clients use the SDK's adaptive retry mode (exponential backoff with jitter and client-side rate
+ * limiting), so DynamoDB or CloudFormation throttling is retried; what still fails, and missing
+ * credentials, are reported with the fix (see scripts/deploy/aws-errors.ts).
+ */
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { commonClientConfig } from "../deploy/aws-clients.js";
+import { callAws } from "../deploy/aws-errors.js";
+import { requireOutput } from "../deploy/stack-outputs.js";
+import { findStack } from "../deploy/stack-state.js";
+
+/** No stack of that name in the region. */
+export class StackNotFoundError extends TokenAuthError {}
+
+/** The stack names a token table that does not exist. */
+export class TokenTableMissingError extends TokenAuthError {}
+
+/** The clients a stack-backed token command needs. */
+export interface StackClients {
+  cloudformation: CloudFormationClient;
+  dynamodb: DynamoDBClient;
+  documentClient: DynamoDBDocumentClient;
+}
+
+/**
+ * Clients for the region in AWS_REGION (or the profile's), with adaptive retries.
+ *
+ * @example
+ * ```ts
+ * const clients = createStackClients({ region: process.env.AWS_REGION });
+ * ```
+ */
+export function createStackClients(settings: { region: string | undefined }): StackClients {
+  const config = commonClientConfig(settings);
+  const dynamodb = new DynamoDBClient(config);
+  return {
+    cloudformation: new CloudFormationClient(config),
+    dynamodb,
+    documentClient: DynamoDBDocumentClient.from(dynamodb, {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+  };
+}
+
+/**
+ * The token table of stack `stackName`: its `TokenTableName` output, checked to exist.
+ *
+ * @example
+ * ```ts
+ * const tableName = await resolveTokenTable(clients, "apigw-token-auth"); // "apigw-token-auth-auth-token"
+ * ```
+ */
+export async function resolveTokenTable(
+  clients: Pick<StackClients, "cloudformation" | "dynamodb">,
+  stackName: string,
+): Promise<string> {
+  const stack = await findStack(clients.cloudformation, stackName);
+  if (stack === undefined || stack.StackStatus === "DELETE_COMPLETE") {
+    const region = await clients.cloudformation.config.region();
+    throw new StackNotFoundError(`stack ${stackName} not found in ${region}`, {
+      expected: "a stack deployed with make deploy (check --stack and AWS_REGION)",
+      actual: "no such stack",
+    });
+  }
+  const tableName = requireOutput(stack, "TokenTableName");
+  try {
+    await callAws("dynamodb:DescribeTable", () =>
+      clients.dynamodb.send(new DescribeTableCommand({ TableName: tableName })),
+    );
+  } catch (error) {
+    if ((error as Error).name === "ResourceNotFoundException") {
+      throw new TokenTableMissingError(`token table ${tableName} of stack ${stackName} does not exist`, {
+        expected: "the table the stack's TokenTableName output names",
+        actual: "no such table (deleted outside CloudFormation?); run make deploy to recreate it",
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  return tableName;
+}

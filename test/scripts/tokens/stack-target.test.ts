@@ -1,0 +1,100 @@
+import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
+import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import { expect } from "chai";
+import { AwsAccessError } from "../../../scripts/deploy/aws-errors.js";
+import { StackOutputError } from "../../../scripts/deploy/stack-outputs.js";
+import {
+  resolveTokenTable,
+  StackNotFoundError,
+  TokenTableMissingError,
+} from "../../../scripts/tokens/stack-target.js";
+import { awsError } from "../deploy/fake-aws.js";
+
+/** The error a promise rejects with. */
+async function rejection<T = Error>(promise: Promise<unknown>): Promise<T> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as T;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("scripts/tokens/stack-target", () => {
+  const cloudformation = mockClient(CloudFormationClient);
+  const dynamodb = mockClient(DynamoDBClient);
+  const clients = {
+    cloudformation: new CloudFormationClient({ region: "eu-west-1" }),
+    dynamodb: new DynamoDBClient({ region: "eu-west-1" }),
+  };
+  const stack = (outputs: { OutputKey: string; OutputValue: string }[]) => ({
+    Stacks: [
+      {
+        StackName: "demo",
+        StackStatus: "CREATE_COMPLETE" as const,
+        CreationTime: new Date(0),
+        Outputs: outputs,
+      },
+    ],
+  });
+  beforeEach(() => {
+    cloudformation.reset();
+    dynamodb.reset();
+  });
+  after(() => {
+    cloudformation.restore();
+    dynamodb.restore();
+  });
+
+  it("finds the token table through the TokenTableName output and checks it exists", async () => {
+    cloudformation
+      .on(DescribeStacksCommand)
+      .resolves(stack([{ OutputKey: "TokenTableName", OutputValue: "demo-auth-token" }]));
+    dynamodb.on(DescribeTableCommand).resolves({ Table: { TableName: "demo-auth-token" } });
+    expect(await resolveTokenTable(clients, "demo")).to.equal("demo-auth-token");
+    expect(dynamodb.commandCalls(DescribeTableCommand)[0]?.args[0].input.TableName).to.equal(
+      "demo-auth-token",
+    );
+  });
+
+  it("says the stack was not found, naming the region", async () => {
+    cloudformation
+      .on(DescribeStacksCommand)
+      .rejects(awsError("ValidationError", "Stack with id demo does not exist"));
+    const error = await rejection(resolveTokenTable(clients, "demo"));
+    expect(error).to.be.instanceOf(StackNotFoundError);
+    expect(error.message).to.equal("stack demo not found in eu-west-1");
+  });
+
+  it("says which output is missing from a stack of another template", async () => {
+    cloudformation
+      .on(DescribeStacksCommand)
+      .resolves(stack([{ OutputKey: "ApiUrl", OutputValue: "https://x" }]));
+    const error = await rejection(resolveTokenTable(clients, "demo"));
+    expect(error).to.be.instanceOf(StackOutputError);
+    expect(error.message).to.include("TokenTableName");
+  });
+
+  it("says the table is missing when the output names a table that is gone", async () => {
+    cloudformation
+      .on(DescribeStacksCommand)
+      .resolves(stack([{ OutputKey: "TokenTableName", OutputValue: "demo-auth-token" }]));
+    dynamodb
+      .on(DescribeTableCommand)
+      .rejects(awsError("ResourceNotFoundException", "Requested resource not found"));
+    expect(await rejection(resolveTokenTable(clients, "demo"))).to.be.instanceOf(TokenTableMissingError);
+  });
+
+  it("reports missing credentials and throttling with the fix", async () => {
+    cloudformation
+      .on(DescribeStacksCommand)
+      .rejects(awsError("CredentialsProviderError", "Could not load credentials from any providers"));
+    const noCredentials = await rejection<AwsAccessError>(resolveTokenTable(clients, "demo"));
+    expect(noCredentials).to.be.instanceOf(AwsAccessError);
+    expect(noCredentials.kind).to.equal("no-credentials");
+    cloudformation.on(DescribeStacksCommand).rejects(awsError("Throttling", "Rate exceeded"));
+    const throttled = await rejection<AwsAccessError>(resolveTokenTable(clients, "demo"));
+    expect(throttled.kind).to.equal("throttled");
+  });
+});
