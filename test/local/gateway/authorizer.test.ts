@@ -81,6 +81,8 @@ describe("local gateway: TOKEN authorizer", () => {
     // Another token is another cache entry.
     expect((await send(`${api.url}/user/2`, { headers: { Authorization: "other1" } })).status).to.equal(200);
     expect(authCalls()).to.equal(2);
+    // Tokens never reach the gateway's log.
+    expect(api.logs.join("\n")).to.not.contain("abc123").and.not.contain("other1");
   });
 
   it("invokes the authorizer on every request when the TTL is 0", async () => {

@@ -40,6 +40,7 @@ describe("local gateway: AWS integration, validation and MOCK", () => {
     expect(res.body).to.equal("");
     expect(res.headers["access-control-allow-origin"]).to.equal("*");
     expect(res.headers["x-amzn-requestid"]).to.be.a("string").and.not.equal("");
+    expect(res.headers["x-amz-apigw-id"]).to.match(/^[A-Za-z0-9+/]{15}=$/);
     expect(backendCalls()).to.deep.equal([
       {
         operation: "putUser",
