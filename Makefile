@@ -12,7 +12,7 @@ MAKEFLAGS += --no-builtin-rules
 # counts as fresh too; the stamp then just records it.
 INSTALL_STAMP := node_modules/.install-stamp
 
-.PHONY: help install build package start lint test clean
+.PHONY: help install build package start lint test clean deploy destroy
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -39,6 +39,16 @@ package: build ## Zip each bundle deterministically into dist/ and write dist/ma
 
 start: package ## Run the API locally on 127.0.0.1 from the template (PORT=3000 DYNAMODB_PORT=8000 DATA_DIR=.local/data)
 	npx tsx local/start.ts
+
+# Deploy settings (see scripts/deploy/settings.ts): `make deploy STACK_NAME=demo AWS_REGION=eu-west-1`.
+# Credentials come from the standard AWS SDK chain (AWS_PROFILE, SSO, environment, instance role).
+export STACK_NAME AWS_REGION ARTIFACT_BUCKET STAGE CONFIRM
+
+deploy: package ## Deploy to AWS with CloudFormation (STACK_NAME, AWS_REGION, ARTIFACT_BUCKET, STAGE)
+	npx tsx scripts/deploy.ts
+
+destroy: $(INSTALL_STAMP) ## Delete the stack, keeping its tables (asks first; CONFIRM=yes answers)
+	npx tsx scripts/destroy.ts
 
 lint: $(INSTALL_STAMP) ## tsc, biome and cfn-lint on every template
 	npx tsc --noEmit -p .
