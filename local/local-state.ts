@@ -70,10 +70,7 @@ export function removeLocalState(pid: number, file = LOCAL_STATE_FILE): void {
  */
 export function readLocalState(file = LOCAL_STATE_FILE): LocalState {
   if (!existsSync(file)) {
-    throw new LocalApiNotRunningError(`the local API is not running: ${HOW_TO_START}`, {
-      expected: file,
-      actual: "no state file",
-    });
+    throw new LocalApiNotRunningError(`the local API is not running: ${HOW_TO_START}`);
   }
   let state: LocalState;
   try {
@@ -86,10 +83,6 @@ export function readLocalState(file = LOCAL_STATE_FILE): LocalState {
   if (!isProcessRunning(state.pid)) {
     throw new LocalApiNotRunningError(
       `the local API is not running (process ${state.pid} has ended): ${HOW_TO_START}`,
-      {
-        expected: "a running make start",
-        actual: `stale ${file}`,
-      },
     );
   }
   return state;

@@ -1,0 +1,80 @@
+/**
+ * Which token table the token CLI works on, chosen by a target flag:
+ *
+ * - `--local`: the table of the local API started by `make start` (found through `.local/state.json`).
+ *
+ * A new target (for example `--stack NAME`, the table named by a deployed stack's `TokenTableName`
+ * output) adds its flag to {@link TARGET_OPTIONS} and one branch to {@link resolveTokenTarget}; the
+ * commands only ever see a {@link TokenTarget}.
+ */
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { localDynamoDBClient } from "../../local/dynamodb/embedded-dynamodb.js";
+import { readLocalState } from "../../local/local-state.js";
+
+/** A token table and a client that can reach it. */
+export interface TokenTarget {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** For messages: `the local API (http://127.0.0.1:3000/v1)`. */
+  description: string;
+  /** Releases the client. */
+  close(): void;
+}
+
+/** The target flags as parsed (see {@link TARGET_OPTIONS}). */
+export interface TargetFlags {
+  local?: boolean;
+}
+
+/** The stack output naming the token table, locally and (later) in AWS. */
+export const TOKEN_TABLE_OUTPUT = "TokenTableName";
+
+/** `node:util` parseArgs options for the target flags, shared by every command. */
+export const TARGET_OPTIONS = {
+  local: { type: "boolean" },
+} as const;
+
+/** No target, several targets, or a target without a token table. */
+export class TokenTargetError extends TokenAuthError {}
+
+/**
+ * The token table the flags name. Throws {@link TokenTargetError} when no target flag is given, and
+ * `LocalApiNotRunningError` (saying how to start it) for `--local` without a running local API.
+ *
+ * @example
+ * ```ts
+ * const target = resolveTokenTarget({ local: true });
+ * await listTokens(target.client, target.tableName);
+ * target.close();
+ * ```
+ */
+export function resolveTokenTarget(
+  flags: TargetFlags,
+  options: { localStateFile?: string } = {},
+): TokenTarget {
+  const chosen = Object.keys(TARGET_OPTIONS).filter((name) => flags[name as keyof TargetFlags] !== undefined);
+  if (chosen.length !== 1) {
+    throw new TokenTargetError(
+      chosen.length === 0
+        ? "say which token table to use: --local (the API started by make start)"
+        : `choose one of ${chosen.map((name) => `--${name}`).join(", ")}`,
+      { expected: "exactly one of --local", actual: chosen.length === 0 ? "none" : chosen.join(", ") },
+    );
+  }
+  const state = readLocalState(options.localStateFile);
+  const tableName = state.outputs[TOKEN_TABLE_OUTPUT];
+  if (!tableName) {
+    throw new TokenTargetError(`the local API's template has no ${TOKEN_TABLE_OUTPUT} output`, {
+      expected: `an output ${TOKEN_TABLE_OUTPUT} naming the token table`,
+      actual: Object.keys(state.outputs).join(", ") || "no outputs",
+    });
+  }
+  const base = localDynamoDBClient(state.dynamodbEndpoint, state.region);
+  return {
+    client: DynamoDBDocumentClient.from(base),
+    tableName,
+    description: `the local API (${state.url})`,
+    close: () => base.destroy(),
+  };
+}

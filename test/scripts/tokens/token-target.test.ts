@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import { LocalApiNotRunningError, writeLocalState } from "../../../local/local-state.js";
+import { resolveTokenTarget, TokenTargetError } from "../../../scripts/tokens/token-target.js";
+
+describe("scripts/tokens/token-target", () => {
+  let dir: string;
+  let localStateFile: string;
+  const write = (outputs: Record<string, string>) =>
+    writeLocalState(
+      {
+        pid: process.pid,
+        url: "http://127.0.0.1:3000/v1",
+        dynamodbEndpoint: "http://127.0.0.1:8000",
+        region: "us-east-1",
+        tables: {},
+        outputs,
+        startedAt: "2026-01-01T00:00:00.000Z",
+      },
+      localStateFile,
+    );
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "token-target-test-"));
+    localStateFile = join(dir, "state.json");
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("--local: the token table named by the running local API's TokenTableName output", async () => {
+    write({ TokenTableName: "local-auth-token" });
+    const target = resolveTokenTarget({ local: true }, { localStateFile });
+    try {
+      expect(target.tableName).to.equal("local-auth-token");
+      expect(target.description).to.equal("the local API (http://127.0.0.1:3000/v1)");
+      expect(await target.client.config.endpoint?.()).to.deep.include({ hostname: "127.0.0.1", port: 8000 });
+    } finally {
+      target.close();
+    }
+  });
+
+  it("--local without a running local API says how to start it", () => {
+    expect(() => resolveTokenTarget({ local: true }, { localStateFile })).to.throw(
+      LocalApiNotRunningError,
+      "make start",
+    );
+  });
+
+  it("refuses a local API whose template has no TokenTableName output", () => {
+    write({ ApiUrl: "x" });
+    expect(() => resolveTokenTarget({ local: true }, { localStateFile })).to.throw(
+      TokenTargetError,
+      "TokenTableName",
+    );
+  });
+
+  it("refuses a command line without a target", () => {
+    expect(() => resolveTokenTarget({}, { localStateFile })).to.throw(TokenTargetError, "--local");
+  });
+});
