@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import {
   createTokenAuthorizer,
@@ -39,7 +39,11 @@ function fixture(name: string): TokenAuthorizerEvent {
 
 describe("handlers/authorizer/token-authorizer", () => {
   const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
-  const ddb = mockClient(documentClient);
+  // Created in before(), not while mocha loads the files, so it never overlaps another file's SDK mock.
+  let ddb: AwsClientStub<DynamoDBDocumentClient>;
+  before(() => {
+    ddb = mockClient(documentClient);
+  });
   let lines: string[];
   let authorize: ReturnType<typeof createTokenAuthorizer>;
 

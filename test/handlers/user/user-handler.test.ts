@@ -1,6 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { createLogger } from "../../../handlers/shared/logger.js";
 import {
@@ -31,7 +31,11 @@ const getEvent = { operation: "getUser", principalId: "alice", requestId: "r-2",
 
 describe("handlers/user/user-handler", () => {
   const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
-  const ddb = mockClient(documentClient);
+  // Created in before(), not while mocha loads the files, so it never overlaps another file's SDK mock.
+  let ddb: AwsClientStub<DynamoDBDocumentClient>;
+  before(() => {
+    ddb = mockClient(documentClient);
+  });
   let records: Record<string, unknown>[];
   let handle: ReturnType<typeof createUserHandler>;
 

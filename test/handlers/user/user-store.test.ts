@@ -1,6 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { UserRecordError, UserStoreError } from "../../../handlers/user/user-errors.js";
 import { createUserStore, parseStoredUser, USER_KEY_ATTRIBUTE } from "../../../handlers/user/user-store.js";
@@ -18,7 +18,11 @@ const stored = {
 
 describe("handlers/user/user-store", () => {
   const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
-  const ddb = mockClient(documentClient);
+  // Created in before(), not while mocha loads the files, so it never overlaps another file's SDK mock.
+  let ddb: AwsClientStub<DynamoDBDocumentClient>;
+  before(() => {
+    ddb = mockClient(documentClient);
+  });
   const store = createUserStore({ documentClient, tableName: TABLE, now: () => NOW });
 
   beforeEach(() => ddb.reset());
