@@ -21,7 +21,8 @@ import type { LambdaInvoker } from "./types.js";
 /** The authorizer's verdict: go on with the principal and context, or answer with a gateway error. */
 export type AuthorizationOutcome =
   | { kind: "allow"; result: AuthorizerResult }
-  | { kind: "deny"; error: GatewayError };
+  /** `result` is set when a policy denied: ACCESS_DENIED templates may read `$context.authorizer.*`. */
+  | { kind: "deny"; error: GatewayError; result?: AuthorizerResult };
 
 /** Everything one authorization needs about the request. */
 export interface AuthorizationRequest {
@@ -109,14 +110,10 @@ export function createAuthorizerRunner(deps: {
 
 function decide(output: CachedAuthorization, methodArn: string, latency: number): AuthorizationOutcome {
   const decision = evaluatePolicy(output.policyDocument, methodArn);
-  if (decision === "Allow") {
-    return {
-      kind: "allow",
-      result: { principalId: output.principalId, context: output.context, integrationLatency: latency },
-    };
-  }
+  const result = { principalId: output.principalId, context: output.context, integrationLatency: latency };
+  if (decision === "Allow") return { kind: "allow", result };
   const message = decision === "ExplicitDeny" ? ACCESS_DENIED_EXPLICIT : ACCESS_DENIED_IMPLICIT;
-  return { kind: "deny", error: { type: "ACCESS_DENIED", message } };
+  return { kind: "deny", error: { type: "ACCESS_DENIED", message }, result };
 }
 
 /**

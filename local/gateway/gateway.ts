@@ -140,7 +140,12 @@ async function serve(deps: Pipeline, request: GatewayRequest): Promise<HttpAnswe
       methodArn,
       context: baseContext,
     });
-    if (outcome.kind === "deny") return fail(outcome.error);
+    if (outcome.kind === "deny") {
+      const deniedContext = outcome.result
+        ? contextVariables(api, request, method, outcome.result)
+        : baseContext;
+      return renderGatewayResponse(api, request, outcome.error, deniedContext, pathParameters);
+    }
     auth = outcome.result;
   }
   const context = contextVariables(api, request, method, auth);

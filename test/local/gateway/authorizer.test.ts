@@ -125,6 +125,8 @@ describe("local gateway: TOKEN authorizer", () => {
       expect(res.json()).to.deep.equal({
         Message:
           "User is not authorized to access this resource with an explicit deny in an identity-based policy",
+        // The template's ACCESS_DENIED gateway response reads the denied principal.
+        principal: "alice",
       });
     }
     expect(authCalls()).to.equal(1);
