@@ -12,7 +12,7 @@ MAKEFLAGS += --no-builtin-rules
 # counts as fresh too; the stamp then just records it.
 INSTALL_STAMP := node_modules/.install-stamp
 
-.PHONY: help install build package start lint test clean deploy destroy
+.PHONY: help install build package start lint test clean deploy destroy bench
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -50,6 +50,9 @@ deploy: package ## Deploy to AWS with CloudFormation (STACK_NAME, AWS_REGION, AR
 destroy: $(INSTALL_STAMP) ## Delete the stack, keeping its tables (asks first; CONFIRM=yes answers)
 	npx tsx scripts/destroy.ts
 
+smoke: $(INSTALL_STAMP) ## Check the deployed API: 401 without/bad token, 204/200 fresh token, 403 out of scope
+	npx tsx scripts/smoke.ts
+
 lint: $(INSTALL_STAMP) ## tsc, biome and cfn-lint on every template
 	npx tsc --noEmit -p .
 	npx biome check .
@@ -57,6 +60,17 @@ lint: $(INSTALL_STAMP) ## tsc, biome and cfn-lint on every template
 
 test: lint ## Lint, then run every test
 	npx mocha
+
+# The benchmark's peer (serverless-offline@13 on serverless@3) and chart renderer stay out of the
+# project's dependencies: bench/peer has its own package.json and lockfile.
+PEER_STAMP := bench/peer/node_modules/.install-stamp
+
+$(PEER_STAMP): bench/peer/package-lock.json
+	npm ci --prefix bench/peer --no-audit --no-fund
+	@touch $@
+
+bench: package $(PEER_STAMP) ## Benchmarks vs serverless-offline and a bare server (~6 min): bench/results/
+	npx tsx bench/run.ts
 
 clean: ## Remove build output
 	rm -rf dist
