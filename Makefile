@@ -12,7 +12,7 @@ MAKEFLAGS += --no-builtin-rules
 # counts as fresh too; the stamp then just records it.
 INSTALL_STAMP := node_modules/.install-stamp
 
-.PHONY: help install build package start lint test clean deploy destroy bench
+.PHONY: help install build package start lint test clean deploy destroy smoke bench
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
