@@ -15,6 +15,7 @@ import { type ResolvedStack, resourcesOfType } from "./cloudformation/resolved-s
 import { localDynamoDBClient, startEmbeddedDynamoDB } from "./dynamodb/embedded-dynamodb.js";
 import { createStackTables } from "./dynamodb/stack-tables.js";
 import { createGateway } from "./gateway/gateway.js";
+import { type LocalJwtIssuer, startLocalJwtIssuerFor } from "./jwt-issuer/jwt-issuer.js";
 import { createLambdaRuntime } from "./lambda/lambda-runtime.js";
 import { closeServer, listen } from "./listen.js";
 
@@ -68,6 +69,8 @@ export interface LocalApi {
   /** The resolved stack's outputs (`TokenTableName`, ...), as a deployed stack would show them. */
   outputs: Record<string, string>;
   region: string;
+  /** The JWT test issuer the stack's JWT authorizer trusts (mints test tokens); absent without one. */
+  jwtIssuer?: LocalJwtIssuer;
   /** How many times the stack's authorizer functions have been invoked (cache hits do not count). */
   authorizerInvocations(): number;
   /** Stops the HTTP server, the functions and the DynamoDB (flushing data to disk). */
@@ -95,16 +98,26 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
     template,
     options.manifestPath ?? join(PROJECT_ROOT, "dist/manifest.json"),
   );
-  const stack = resolveStack(template, {
-    stackName: LOCAL_STACK_NAME,
-    parameterOverrides: { ...localParameterDefaults(template, manifest), ...options.parameterOverrides },
-  });
-
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
   try {
+    // The local JWT issuer stands in for a user pool: its parameters switch on HasJwtAuthorizer.
+    const jwtIssuer = await startLocalJwtIssuerFor(template, options.parameterOverrides, {
+      host,
+      persistKey: (options.dataDir ?? null) !== null,
+    });
+    if (jwtIssuer) cleanups.push(jwtIssuer.stop);
+    const stack = resolveStack(template, {
+      stackName: LOCAL_STACK_NAME,
+      parameterOverrides: {
+        ...localParameterDefaults(template, manifest),
+        ...jwtIssuer?.parameterOverrides,
+        ...options.parameterOverrides,
+      },
+    });
+
     const dynamodb = options.dynamodbEndpoint
       ? { endpoint: options.dynamodbEndpoint }
       : await startEmbeddedDynamoDB({
@@ -142,6 +155,7 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
       tables,
       outputs: stack.outputs,
       region: stack.region,
+      ...(jwtIssuer ? { jwtIssuer } : {}),
       authorizerInvocations: () => authorizerArns.reduce((sum, arn) => sum + lambda.invocationCount(arn), 0),
       stop,
     };

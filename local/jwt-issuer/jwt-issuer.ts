@@ -9,7 +9,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type JwtClaims, mintJwt } from "./mint-jwt.js";
 import { generateSigningKey, jwksDocument, loadOrCreateSigningKey, type SigningKey } from "./signing-key.js";
 
@@ -49,16 +49,12 @@ export interface LocalJwtIssuer {
 }
 
 /**
- * The file the issuer's key is kept in under the local run's data directory, shared with the CLI.
- *
- * @example
- * ```ts
- * signingKeyPath(".local"); // ".local/jwt-issuer/signing-key.json"
- * ```
+ * The issuer's key file of this checkout, shared by `make start` and the token CLI's `jwt` command.
+ * It lives beside `.local/state.json`, outside the DynamoDB data directory.
  */
-export function signingKeyPath(dataDir: string): string {
-  return join(dataDir, "jwt-issuer", "signing-key.json");
-}
+export const LOCAL_JWT_KEY_FILE = fileURLToPath(
+  new URL("../../.local/jwt-issuer/signing-key.json", import.meta.url),
+);
 
 /**
  * The claims of a local test access token, shaped like a Cognito access token (`token_use`,
@@ -90,11 +86,11 @@ export function testTokenClaims(options: TestTokenOptions = {}): JwtClaims {
 }
 
 /**
- * Mints a test token with a key (the CLI's path: the key comes from {@link signingKeyPath}).
+ * Mints a test token with a key (the CLI's path: the key comes from {@link LOCAL_JWT_KEY_FILE}).
  *
  * @example
  * ```ts
- * mintTestToken(loadOrCreateSigningKey(signingKeyPath(".local")), { subject: "alice" }); // "eyJ..."
+ * mintTestToken(loadOrCreateSigningKey(LOCAL_JWT_KEY_FILE), { subject: "alice" }); // "eyJ..."
  * ```
  */
 export function mintTestToken(key: SigningKey, options: TestTokenOptions = {}): string {
@@ -102,21 +98,21 @@ export function mintTestToken(key: SigningKey, options: TestTokenOptions = {}): 
 }
 
 /**
- * Starts the issuer: loads (or creates) the key under `dataDir` (`null`: a key in memory only) and
- * serves its JWKS on `host:port` (port 0: ephemeral).
+ * Starts the issuer: loads (or creates) the key in `keyFile` (`null`, the default: a new key in
+ * memory only) and serves its JWKS on `host:port` (port 0, the default: ephemeral).
  *
  * @example
  * ```ts
- * const issuer = await startLocalJwtIssuer({ dataDir: null });
+ * const issuer = await startLocalJwtIssuer({ keyFile: null });
  * const jwt = issuer.mint({ subject: "alice" });
  * await issuer.stop();
  * ```
  */
 export async function startLocalJwtIssuer(
-  options: { host?: string; port?: number; dataDir?: string | null } = {},
+  options: { host?: string; port?: number; keyFile?: string | null } = {},
 ): Promise<LocalJwtIssuer> {
-  const { host = "127.0.0.1", port = 0, dataDir = null } = options;
-  const key = dataDir === null ? generateSigningKey() : loadOrCreateSigningKey(signingKeyPath(dataDir));
+  const { host = "127.0.0.1", port = 0, keyFile = null } = options;
+  const key = keyFile === null ? generateSigningKey() : loadOrCreateSigningKey(keyFile);
   const body = JSON.stringify(jwksDocument([key]));
   const server = createServer((request, response) => {
     const found = request.method === "GET" && request.url === JWKS_PATH;
@@ -143,4 +139,29 @@ export async function startLocalJwtIssuer(
     stop: () =>
       new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
+}
+
+/**
+ * Starts the issuer for a local run of `template`, or returns undefined when the run has no use for
+ * it: the template declares no `JwtIssuer` parameter, or the caller's overrides already name an
+ * identity provider (`JwtUserPoolId` or `JwtIssuer`). A persistent run (`persistKey`) keeps the key
+ * in {@link LOCAL_JWT_KEY_FILE} so the CLI mints tokens it accepts; otherwise the key lives in memory.
+ *
+ * @example
+ * ```ts
+ * const issuer = await startLocalJwtIssuerFor(template, options.parameterOverrides, { host, persistKey: false });
+ * const overrides = { ...issuer?.parameterOverrides, ...options.parameterOverrides };
+ * ```
+ */
+export async function startLocalJwtIssuerFor(
+  template: { Parameters?: Record<string, unknown> },
+  parameterOverrides: Record<string, string> | undefined,
+  options: { host?: string; persistKey: boolean },
+): Promise<LocalJwtIssuer | undefined> {
+  if (template.Parameters?.JwtIssuer === undefined) return undefined;
+  if (parameterOverrides?.JwtUserPoolId || parameterOverrides?.JwtIssuer) return undefined;
+  return startLocalJwtIssuer({
+    ...(options.host === undefined ? {} : { host: options.host }),
+    keyFile: options.persistKey ? LOCAL_JWT_KEY_FILE : null,
+  });
 }

@@ -7,13 +7,14 @@ import {
   LOCAL_JWT_ISSUER,
   type LocalJwtIssuer,
   startLocalJwtIssuer,
+  startLocalJwtIssuerFor,
   testTokenClaims,
 } from "../../../local/jwt-issuer/jwt-issuer.js";
 
 describe("local/jwt-issuer/jwt-issuer", () => {
   let issuer: LocalJwtIssuer;
   before(async () => {
-    issuer = await startLocalJwtIssuer({ dataDir: null });
+    issuer = await startLocalJwtIssuer({ keyFile: null });
   });
   after(() => issuer.stop());
 
@@ -64,5 +65,31 @@ describe("local/jwt-issuer/jwt-issuer", () => {
       exp: 110,
       scope: "a b",
     });
+  });
+});
+
+describe("local/jwt-issuer/jwt-issuer: startLocalJwtIssuerFor", () => {
+  const template = { Parameters: { JwtIssuer: { Type: "String", Default: "" } } };
+
+  it("starts an issuer for a template with the JWT parameters", async () => {
+    const issuer = await startLocalJwtIssuerFor(template, undefined, { persistKey: false });
+    try {
+      expect(issuer?.parameterOverrides.JwtIssuer).to.equal(LOCAL_JWT_ISSUER);
+    } finally {
+      await issuer?.stop();
+    }
+  });
+
+  it("starts none for a template without them, or when the caller names an identity provider", async () => {
+    expect(await startLocalJwtIssuerFor({ Parameters: {} }, undefined, { persistKey: false })).to.equal(
+      undefined,
+    );
+    const callerChoices: Record<string, string>[] = [
+      { JwtUserPoolId: "eu-west-1_abc" },
+      { JwtIssuer: "https://idp.test" },
+    ];
+    for (const overrides of callerChoices) {
+      expect(await startLocalJwtIssuerFor(template, overrides, { persistKey: false })).to.equal(undefined);
+    }
   });
 });
