@@ -1,0 +1,75 @@
+import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { expect } from "chai";
+import { digestToken } from "../../../handlers/shared/token.js";
+import {
+  type EmbeddedDynamoDB,
+  localDynamoDBClient,
+  startEmbeddedDynamoDB,
+} from "../../../local/dynamodb/embedded-dynamodb.js";
+import { rotateToken, TokenRotationError } from "../../../scripts/tokens/rotate-token.js";
+import { issueToken, listTokens } from "../../../scripts/tokens/token-store.js";
+
+describe("scripts/tokens/rotate-token", () => {
+  let dynamodb: EmbeddedDynamoDB;
+  let base: ReturnType<typeof localDynamoDBClient>;
+  let client: DynamoDBDocumentClient;
+  let tableNumber = 0;
+  let table: string;
+
+  before(async () => {
+    dynamodb = await startEmbeddedDynamoDB({ dataDir: null });
+    base = localDynamoDBClient(dynamodb.endpoint);
+    client = DynamoDBDocumentClient.from(base);
+  });
+  after(async () => {
+    base.destroy();
+    await dynamodb.stop();
+  });
+  beforeEach(async () => {
+    table = `rotate-${++tableNumber}`;
+    await base.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: "tokenDigest", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "tokenDigest", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+  });
+
+  it("issues a new token with the old scopes and revokes every old token of that principal only", async () => {
+    const old1 = await issueToken(client, table, { principalId: "alice", scopes: ["GET /user/*"] });
+    const old2 = await issueToken(client, table, { principalId: "alice", scopes: ["GET /user/{id}"] });
+    const bob = await issueToken(client, table, { principalId: "bob" });
+    const rotated = await rotateToken(client, table, { principalId: "alice" });
+
+    expect(rotated.record.scopes).to.deep.equal(["GET /user/*"]);
+    expect(rotated.record.tokenDigest).to.equal(digestToken(rotated.token));
+    expect(rotated.revoked.map((summary) => summary.principalId)).to.deep.equal(["alice", "alice"]);
+    const left = (await listTokens(client, table)).map((summary) => summary.digestPrefix);
+    expect(left).to.have.members([
+      rotated.record.tokenDigest.slice(0, 12),
+      bob.record.tokenDigest.slice(0, 12),
+    ]);
+    expect(left).not.to.include(old1.record.tokenDigest.slice(0, 12));
+    expect(left).not.to.include(old2.record.tokenDigest.slice(0, 12));
+  });
+
+  it("uses the given scopes, and asks for them when the old tokens disagree", async () => {
+    await issueToken(client, table, { principalId: "alice", scopes: ["GET /user/*"] });
+    await issueToken(client, table, { principalId: "alice", scopes: ["*"] });
+    const error = await rotateToken(client, table, { principalId: "alice" }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(TokenRotationError);
+    expect((await listTokens(client, table)).length).to.equal(2); // nothing issued, nothing revoked
+    const rotated = await rotateToken(client, table, { principalId: "alice", scopes: ["PUT /user"] });
+    expect(rotated.record.scopes).to.deep.equal(["PUT /user"]);
+    expect(rotated.revoked).to.have.length(2);
+  });
+
+  it("refuses a principal without tokens: that is issue, not rotate", async () => {
+    const error = await rotateToken(client, table, { principalId: "nobody" }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(TokenRotationError);
+    expect(await listTokens(client, table)).to.deep.equal([]);
+  });
+});
