@@ -6,7 +6,9 @@ import { parseArgs } from "node:util";
 import { type AuthorizerContext, parseAuthorizerContext } from "../../handlers/shared/authorizer-context.js";
 import { TokenAuthError } from "../../handlers/shared/errors.js";
 import { formatScope, parseScope } from "../../handlers/shared/scope.js";
+import { agentTokenDefaults } from "./agent-token.js";
 import { parseDuration } from "./duration.js";
+import { JWT_USAGE, type JwtCommand, parseJwtCommand } from "./jwt-command.js";
 import { TARGET_OPTIONS, type TargetFlags } from "./token-target.js";
 
 /** A command line the CLI cannot run. */
@@ -23,7 +25,9 @@ export type TokenCommand =
       expiresInSeconds?: number;
       context?: AuthorizerContext;
       description?: string;
+      agentId?: string;
     }
+  | JwtCommand
   | { command: "revoke"; target: TargetFlags; json: boolean; digestPrefix: string }
   | { command: "list"; target: TargetFlags; json: boolean }
   | { command: "help" };
@@ -36,9 +40,11 @@ Commands:
         [--description <text>] [--json]
         Prints the new token (only once: the table stores its SHA-256 digest).
         Without --scope the token may call every method.
+  issue --agent-id <id> [...]         An agent token: bound to that X-AgentID, principal <id>,
+                                      scope GET /agent/* unless --principal/--scope say otherwise.
   revoke <digest-prefix> [--json]     Deletes the token whose digest starts with the prefix (see list).
   list [--json]                       Lists tokens: digest prefix, principal, scopes, expiry. Never tokens.
-  help                                Shows this text.
+${JWT_USAGE}  help                                Shows this text.
 
 Target:
   --local   the API started by make start
@@ -52,6 +58,7 @@ const ISSUE = {
   "expires-in": { type: "string" },
   context: { type: "string", multiple: true },
   description: { type: "string" },
+  "agent-id": { type: "string" },
 } as const;
 
 /**
@@ -69,6 +76,8 @@ export function parseTokenCommand(argv: readonly string[]): TokenCommand {
   switch (command) {
     case "issue":
       return parseIssue(rest);
+    case "jwt":
+      return parseJwtCommand(rest);
     case "revoke": {
       const { values, positionals } = parse(rest, COMMON, true);
       if (positionals.length !== 1) {
@@ -103,9 +112,10 @@ export function parseTokenCommand(argv: readonly string[]): TokenCommand {
 
 function parseIssue(argv: string[]): TokenCommand {
   const { values } = parse(argv, ISSUE, false);
-  const principalId = values.principal;
+  const agent = values["agent-id"] === undefined ? undefined : agentTokenDefaults(values["agent-id"]);
+  const principalId = values.principal ?? agent?.principalId;
   if (principalId === undefined || principalId === "") {
-    throw new CliUsageError("issue needs --principal <id>", {
+    throw new CliUsageError("issue needs --principal <id> (or --agent-id <id>)", {
       expected: "--principal <id>: who the token speaks for",
       actual: "none",
     });
@@ -115,6 +125,7 @@ function parseIssue(argv: string[]): TokenCommand {
     target: targetOf(values),
     json: values.json === true,
     principalId,
+    ...(agent ? { agentId: agent.agentId, scopes: agent.scopes } : {}),
   };
   if (values.scope) command.scopes = values.scope.map((scope) => formatScope(parseScope(scope)));
   if (values["expires-in"] !== undefined) command.expiresInSeconds = parseDuration(values["expires-in"]);

@@ -7,6 +7,7 @@
 import { TokenAuthError } from "../../handlers/shared/errors.js";
 import { digestPrefix } from "../../handlers/shared/token.js";
 import { parseTokenCommand, type TokenCommand, USAGE } from "./cli-args.js";
+import { runJwtCommand } from "./jwt-command.js";
 import { issueToken, listTokens, revokeToken, type TokenSummary } from "./token-store.js";
 import { resolveTokenTarget, type TargetFlags, type TokenTarget } from "./token-target.js";
 
@@ -17,6 +18,8 @@ export interface TokenCliIo {
   /** Default {@link resolveTokenTarget}. */
   resolveTarget?: (flags: TargetFlags) => TokenTarget;
   now?: () => number;
+  /** The local JWT issuer's key file, for `jwt`. Default the one `make start` uses. */
+  jwtKeyFile?: string;
 }
 
 /** Exit codes: 0 done, 1 the command failed, 2 the command line is wrong. */
@@ -42,6 +45,16 @@ export async function runTokenCli(argv: readonly string[], io: TokenCliIo): Prom
     io.stdout(USAGE);
     return 0;
   }
+  if (command.command === "jwt") {
+    // A local test JWT: signed with the local issuer's key, no table involved.
+    try {
+      io.stdout(`${runJwtCommand(command, io.jwtKeyFile)}\n`);
+      return 0;
+    } catch (error) {
+      io.stderr(`token: ${describe(error)}\n`);
+      return 1;
+    }
+  }
   let target: TokenTarget | undefined;
   try {
     target = (io.resolveTarget ?? resolveTokenTarget)(command.target);
@@ -55,7 +68,11 @@ export async function runTokenCli(argv: readonly string[], io: TokenCliIo): Prom
   }
 }
 
-async function run(command: Exclude<TokenCommand, { command: "help" }>, target: TokenTarget, io: TokenCliIo) {
+async function run(
+  command: Exclude<TokenCommand, { command: "help" | "jwt" }>,
+  target: TokenTarget,
+  io: TokenCliIo,
+) {
   const { client, tableName } = target;
   switch (command.command) {
     case "issue": {
@@ -65,6 +82,7 @@ async function run(command: Exclude<TokenCommand, { command: "help" }>, target: 
         ...(command.expiresInSeconds !== undefined ? { expiresInSeconds: command.expiresInSeconds } : {}),
         ...(command.context ? { context: command.context } : {}),
         ...(command.description !== undefined ? { description: command.description } : {}),
+        ...(command.agentId !== undefined ? { agentId: command.agentId } : {}),
         ...(io.now ? { now: io.now } : {}),
       });
       if (command.json) {

@@ -26,6 +26,8 @@ export interface IssueTokenOptions {
   expiresInSeconds?: number;
   context?: AuthorizerContext;
   description?: string;
+  /** Binds the token to this agent id: the agents' REQUEST authorizer accepts it with that X-AgentID only. */
+  agentId?: string;
   /** The current time in milliseconds; replaceable for tests. */
   now?: () => number;
 }
@@ -87,6 +89,7 @@ export async function issueToken(
     item.context = parseAuthorizerContext(options.context);
   }
   if (options.description !== undefined) item.description = options.description;
+  if (options.agentId !== undefined) item.agentId = options.agentId;
   // The authorizer's own reader checks the record, so nothing is stored that it would refuse.
   const record = parseTokenRecord(item);
   await send(tableName, () =>
