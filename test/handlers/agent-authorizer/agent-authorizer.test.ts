@@ -37,11 +37,12 @@ function event(
 }
 
 describe("handlers/agent-authorizer/agent-authorizer", () => {
-  const ddb = mockClient(DynamoDBDocumentClient);
+  const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
+  // Only this instance is mocked (never the class: other test files use real clients in this process).
+  const ddb = mockClient(documentClient);
   const logLines: string[] = [];
   const authorize = createAgentAuthorizer({
-    // mockClient intercepts every send, so this client never reaches a network.
-    documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })),
+    documentClient,
     tableName: TABLE,
     logger: createLogger("test", { write: (line) => logLines.push(line) }),
     now: () => NOW_MS,
@@ -51,6 +52,7 @@ describe("handlers/agent-authorizer/agent-authorizer", () => {
     ddb.reset();
     logLines.length = 0;
   });
+  after(() => ddb.restore());
 
   async function refusal(promise: Promise<unknown>): Promise<UnauthorizedError> {
     const error = await promise.then(
