@@ -1,0 +1,151 @@
+/**
+ * HTTP measurements: throughput and latency under load (autocannon), precise sequential latency
+ * (one request at a time, microsecond timer), and the bare `node:http` server that is the ceiling.
+ */
+import { Agent, createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import autocannon from "autocannon";
+import { median, percentile, round } from "./lib/stats.js";
+
+/** One request shape to measure. */
+export interface RequestSpec {
+  method: "GET" | "PUT";
+  /** Full URL. */
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** The status every answer must have (anything else is counted as an error). */
+  expectStatus: number;
+}
+
+/** Figures of one load run (or the median of several). */
+export interface LoadFigures {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Answers with another status than expected, plus connection errors and timeouts. */
+  errors: number;
+}
+
+/**
+ * Runs autocannon `runs` times for `durationSeconds` at `connections` and returns the median of each
+ * figure (errors summed).
+ *
+ * @example
+ * ```ts
+ * const figures = await loadTest({ method: "GET", url, headers, expectStatus: 200 }, { connections: 16, durationSeconds: 3, runs: 3 });
+ * ```
+ */
+export async function loadTest(
+  spec: RequestSpec,
+  options: { connections: number; durationSeconds: number; runs: number },
+): Promise<LoadFigures & { runs: LoadFigures[] }> {
+  const runs: LoadFigures[] = [];
+  for (let i = 0; i < options.runs; i++) {
+    // The load generator runs in a worker thread, so it does not share the event loop of the servers
+    // under test that live in this process (the local gateway, the bare server).
+    const result = await autocannon({
+      url: spec.url,
+      method: spec.method,
+      headers: spec.headers,
+      ...(spec.body === undefined ? {} : { body: spec.body }),
+      connections: options.connections,
+      duration: options.durationSeconds,
+      workers: 1,
+    });
+    const answered = Object.values(result.statusCodeStats ?? {}).reduce(
+      (sum, stat) => sum + (stat.count ?? 0),
+      0,
+    );
+    const unexpected = answered - (result.statusCodeStats?.[`${spec.expectStatus}`]?.count ?? 0);
+    runs.push({
+      requestsPerSecond: round(result.requests.average, 0),
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+      errors: unexpected + result.errors + result.timeouts,
+    });
+  }
+  return {
+    requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    runs,
+  };
+}
+
+/**
+ * Sends `count` requests one after another over one keep-alive connection and returns the p50 and
+ * p99 latency in milliseconds with microsecond resolution (autocannon rounds to whole ms).
+ *
+ * @example
+ * ```ts
+ * const { p50Ms } = await sequentialLatency(spec, 2000);
+ * ```
+ */
+export async function sequentialLatency(
+  spec: RequestSpec,
+  count: number,
+): Promise<{ p50Ms: number; p99Ms: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < count + 50; i++) {
+      const started = process.hrtime.bigint();
+      const status = await send(spec, agent);
+      const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+      if (status !== spec.expectStatus) throw new Error(`${spec.method} ${spec.url} answered ${status}`);
+      if (i >= 50) samples.push(elapsed); // the first 50 warm the connection and the workers
+    }
+  } finally {
+    agent.destroy();
+  }
+  return { p50Ms: round(percentile(samples, 50), 3), p99Ms: round(percentile(samples, 99), 3) };
+}
+
+function send(spec: RequestSpec, agent: Agent): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(spec.url, { method: spec.method, headers: spec.headers, agent }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end(spec.body);
+  });
+}
+
+/** A running bare server. */
+export interface BareServer {
+  origin: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The ceiling: a bare `node:http` server that answers GET with `getBody` (200, JSON) and PUT with 204
+ * after reading the body, doing nothing else.
+ *
+ * @example
+ * ```ts
+ * const bare = await startBareServer(JSON.stringify(user));
+ * ```
+ */
+export async function startBareServer(getBody: string): Promise<BareServer> {
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      if (req.method === "PUT") res.writeHead(204).end();
+      else res.writeHead(200, { "content-type": "application/json" }).end(getBody);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * The local run as the benchmark and the reliability suite use it: the embedded DynamoDB, the
+ * counting / fault-injecting proxy in front of it (the functions go through the proxy, the test's
+ * own client does not), `startLocalApi` on an ephemeral port, and every log line captured.
+ */
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { localDynamoDBClient, startEmbeddedDynamoDB } from "../../local/dynamodb/embedded-dynamodb.js";
+import { type LocalApi, startLocalApi } from "../../local/index.js";
+import { issueToken } from "../../scripts/tokens/token-store.js";
+import { type DynamoDbProxy, startDynamoDbProxy } from "./dynamodb-proxy.js";
+
+/** A started local stack. */
+export interface LocalStack {
+  api: LocalApi;
+  /** The proxy the functions reach DynamoDB through. */
+  proxy: DynamoDbProxy;
+  /** A client straight to the embedded DynamoDB (not through the proxy, so faults never hit it). */
+  documentClient: DynamoDBDocumentClient;
+  /** Every line the gateway and the functions logged (their stdout and stderr included). */
+  logs: string[];
+  /** Issues a token with the token store, as `npm run token -- issue` does. */
+  issue(principalId: string, scopes: string[]): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole local run in memory.
+ *
+ * @example
+ * ```ts
+ * const stack = await startLocalStack({ parameterOverrides: { AuthorizerTtlSeconds: "0" } });
+ * const token = await stack.issue("alice", ["PUT /user", "GET /user/{id}"]);
+ * await stack.stop();
+ * ```
+ */
+export async function startLocalStack(
+  options: { parameterOverrides?: Record<string, string>; manifestPath?: string } = {},
+): Promise<LocalStack> {
+  const dynamodb = await startEmbeddedDynamoDB({ dataDir: null });
+  const proxy = await startDynamoDbProxy(dynamodb.endpoint);
+  const logs: string[] = [];
+  let api: LocalApi;
+  try {
+    api = await startLocalApi({
+      dynamodbEndpoint: proxy.endpoint,
+      parameterOverrides: options.parameterOverrides ?? {},
+      ...(options.manifestPath ? { manifestPath: options.manifestPath } : {}),
+      log: (line) => logs.push(line),
+    });
+  } catch (error) {
+    await proxy.stop();
+    await dynamodb.stop();
+    throw error;
+  }
+  const client = localDynamoDBClient(dynamodb.endpoint, api.region);
+  const documentClient = DynamoDBDocumentClient.from(client);
+  const tokenTable = api.tables.TokenTable as string;
+  return {
+    api,
+    proxy,
+    documentClient,
+    logs,
+    issue: async (principalId, scopes) =>
+      (await issueToken(documentClient, tokenTable, { principalId, scopes })).token,
+    async stop() {
+      await api.stop();
+      client.destroy();
+      await proxy.stop();
+      await dynamodb.stop();
+    },
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The benchmark's results as a Markdown report: the throughput table with ratios, the gateway
+ * overhead, authorizer economy, cold-start proxies, in-process authorizer speed, and every target
+ * figure against what was measured (with the reason wherever a target is missed).
+ */
+import type { AuthorizerDecisionsResult } from "./authorizer-decisions.js";
+import type { EconomyRow } from "./authorizer-economy.js";
+import type { ColdStartResult } from "./cold-start.js";
+import { ROUTES, type ThroughputCell, type ThroughputResult } from "./throughput.js";
+
+/** Everything one `make bench` run measured. */
+export interface BenchResults {
+  startedAt: string;
+  durationSeconds: number;
+  machine: { node: string; cpus: number; cpuModel: string; loadAverage: number[] };
+  settings: { connections: number[]; durationSeconds: number; runs: number };
+  throughput: ThroughputResult;
+  economy: EconomyRow[];
+  coldStart: ColdStartResult[];
+  authorizer: AuthorizerDecisionsResult;
+  targets: TargetCheck[];
+}
+
+/** One target figure from the issue against the measurement. */
+export interface TargetCheck {
+  name: string;
+  target: string;
+  measured: string;
+  met: boolean;
+  /** Why, when not met. */
+  why?: string;
+}
+
+/**
+ * The cell for a target, route and concurrency, if measured.
+ *
+ * @example
+ * ```ts
+ * cellOf(cells, "local gateway", "PUT /user", 16)?.requestsPerSecond;
+ * ```
+ */
+export function cellOf(
+  cells: ThroughputCell[],
+  target: string,
+  route: string,
+  connections: number,
+): ThroughputCell | undefined {
+  return cells.find((c) => c.target === target && c.route === route && c.connections === connections);
+}
+
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined || b === 0 ? "—" : `${(a / b).toFixed(2)}×`;
+
+/**
+ * Renders the Markdown report.
+ *
+ * @example
+ * ```ts
+ * writeFileSync("bench/results/results.md", renderMarkdown(results));
+ * ```
+ */
+export function renderMarkdown(results: BenchResults): string {
+  const { throughput, settings } = results;
+  const lines: string[] = [
+    "# Benchmark results",
+    "",
+    `Run ${results.startedAt} in ${results.durationSeconds} s on Node.js ${results.machine.node}, ` +
+      `${results.machine.cpus} CPU(s) (${results.machine.cpuModel}), load average at start ` +
+      `${results.machine.loadAverage.map((n) => n.toFixed(2)).join(" / ")}. Figures are medians of ` +
+      `${settings.runs} runs of ${settings.durationSeconds} s (autocannon in a worker thread); ` +
+      "latencies in ms (autocannon rounds to whole ms).",
+    "",
+    "## Throughput and latency",
+    "",
+    "| Route | Connections | Local gateway req/s | p50 / p99 | serverless-offline req/s | p50 / p99 | bare node:http req/s | Local ÷ offline | Local ÷ bare |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const route of ROUTES) {
+    for (const connections of settings.connections) {
+      const local = cellOf(throughput.cells, "local gateway", route, connections);
+      const peer = cellOf(throughput.cells, "serverless-offline", route, connections);
+      const bare = cellOf(throughput.cells, "bare node:http", route, connections);
+      const rps = (c: ThroughputCell | undefined) =>
+        c === undefined ? "—" : `${c.requestsPerSecond}${c.errors > 0 ? ` (${c.errors} errors)` : ""}`;
+      const latency = (c: ThroughputCell | undefined) => (c === undefined ? "—" : `${c.p50Ms} / ${c.p99Ms}`);
+      lines.push(
+        `| ${route} | ${connections} | ${rps(local)} | ${latency(local)} | ${rps(peer)} | ${latency(peer)} | ` +
+          `${rps(bare)} | ${ratio(local?.requestsPerSecond, peer?.requestsPerSecond)} | ` +
+          `${ratio(local?.requestsPerSecond, bare?.requestsPerSecond)} |`,
+      );
+    }
+  }
+  if (throughput.peerError) lines.push("", `serverless-offline could not be run: ${throughput.peerError}`);
+  const o = throughput.overhead;
+  lines.push(
+    "",
+    "## Gateway overhead (p50)",
+    "",
+    "Sequential cached GETs over one keep-alive connection, timed in microseconds: " +
+      "overhead = gateway p50 − bare-server p50 (the HTTP round trip) − the user function's own p50 " +
+      "(its bundle called in process, GetItem on the same embedded DynamoDB included).",
+    "",
+    "| Gateway p50 | Bare server p50 | Handler p50 | Overhead p50 |",
+    "| ---: | ---: | ---: | ---: |",
+    `| ${o.gatewayP50Ms} ms | ${o.bareP50Ms} ms | ${o.handlerP50Ms} ms | **${o.overheadP50Ms} ms** |`,
+    "",
+    "## Authorizer economy (1,000 requests by one token, PUT /user and GET /user/{id} alternating)",
+    "",
+    "| Design | TTL | GetItem calls | per 1,000 requests | Wrong 403s | Other failures |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ...results.economy.map(
+      (r) =>
+        `| ${r.design} | ${r.ttlSeconds} s | ${r.getItemCalls} | ${r.getItemPer1000} | ${r.wrong403s} | ${r.otherFailures} |`,
+    ),
+    "",
+    "## Cold-start proxies",
+    "",
+    "| Function | Zip | Bundle | Module load (median, fresh process) |",
+    "| --- | ---: | ---: | ---: |",
+    ...results.coldStart.map(
+      (c) =>
+        `| ${c.logicalId} | ${(c.zipBytes / 1024).toFixed(1)} KB | ${(c.bundleBytes / 1024).toFixed(1)} KB | ${c.moduleLoadMs} ms |`,
+    ),
+    "",
+    "## Authorizer in process",
+    "",
+    `${results.authorizer.decisionsPerSecond.toLocaleString("en-US")} decisions/s (median of ` +
+      `${results.authorizer.runs.length} runs; DynamoDB stubbed with aws-sdk-client-mock, ` +
+      `${results.authorizer.getItemCalls.toLocaleString("en-US")} GetItem calls made).`,
+    "",
+    "## Targets",
+    "",
+    "| Target | Goal | Measured | Met |",
+    "| --- | --- | --- | --- |",
+    ...results.targets.map(
+      (t) => `| ${t.name} | ${t.target} | ${t.measured} | ${t.met ? "yes" : "**no**"} |`,
+    ),
+  );
+  const missed = results.targets.filter((t) => !t.met);
+  if (missed.length > 0) {
+    lines.push("", "### Why targets are missed", "");
+    for (const t of missed) lines.push(`- **${t.name}**: ${t.why ?? "see the figures above"}`);
+  }
+  lines.push("", "![Requests per second](results.png)", "");
+  return lines.join("\n");
+}

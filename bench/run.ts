@@ -1,0 +1,100 @@
+/**
+ * `make bench`: measures everything issue 5 asks for and writes bench/results/results.json,
+ * results.md (tables) and results.svg / results.png (chart). Expects `make package` and
+ * `npm ci --prefix bench/peer` to have run (the Makefile target does both).
+ *
+ * BENCH_RUNS (default 3) and BENCH_SECONDS (default 3) shorten or lengthen the load runs.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadTemplate } from "../local/cloudformation/load-template.js";
+import { resolveStack } from "../local/cloudformation/resolve-stack.js";
+import { LOCAL_STACK_NAME } from "../local/index.js";
+import { codeKeyParameterOverrides, readManifest } from "../scripts/build/manifest.js";
+import { measureAuthorizerDecisions } from "./authorizer-decisions.js";
+import { measureAuthorizerEconomy } from "./authorizer-economy.js";
+import { renderChartSvg, svgToPng } from "./chart.js";
+import { measureColdStart } from "./cold-start.js";
+import { type BenchResults, cellOf, renderMarkdown } from "./report.js";
+import { targetChecks } from "./targets.js";
+import { measureThroughput } from "./throughput.js";
+
+const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
+const RESULTS_DIR = join(ROOT, "bench/results");
+const PEER_DIR = join(ROOT, "bench/peer");
+const CONNECTIONS = [1, 16, 64];
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const started = Date.now();
+const settings = {
+  connections: CONNECTIONS,
+  durationSeconds: Number(process.env.BENCH_SECONDS ?? 3),
+  runs: Number(process.env.BENCH_RUNS ?? 3),
+};
+const machine = {
+  node: process.versions.node,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? "unknown",
+  loadAverage: loadavg(),
+};
+const manifest = readManifest(join(ROOT, "dist/manifest.json"));
+
+log("authorizer decisions per second (in process, stubbed DynamoDB)");
+const authorizer = await measureAuthorizerDecisions({ runs: 5, windowMs: 1000 });
+
+log("cold-start proxies (fresh process per load, median of 7)");
+const stack = resolveStack(loadTemplate(join(ROOT, "cloudformation/api.yaml")), {
+  stackName: LOCAL_STACK_NAME,
+  parameterOverrides: { ArtifactBucket: "local-artifacts", ...codeKeyParameterOverrides(manifest) },
+});
+const functionIds = Object.entries(stack.resources)
+  .filter(([, resource]) => resource.type === "AWS::Lambda::Function")
+  .map(([logicalId]) => logicalId);
+const coldStart = await measureColdStart(manifest, {
+  runs: 7,
+  rootDir: ROOT,
+  logicalIds: functionIds,
+  environment: (logicalId) => {
+    const variables =
+      (
+        stack.resources[logicalId]?.properties.Environment as
+          | { Variables?: Record<string, unknown> }
+          | undefined
+      )?.Variables ?? {};
+    return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, String(value)]));
+  },
+});
+
+log("authorizer economy through the local gateway (1,000 requests per design)");
+const economy = await measureAuthorizerEconomy({ manifest, rootDir: ROOT, requests: 1000 });
+
+log(`throughput: ${settings.runs} × ${settings.durationSeconds} s per cell`);
+const throughput = await measureThroughput({ manifest, rootDir: ROOT, peerDir: PEER_DIR, ...settings, log });
+
+const partial: Omit<BenchResults, "targets"> = {
+  startedAt: new Date(started).toISOString(),
+  durationSeconds: Math.round((Date.now() - started) / 1000),
+  machine,
+  settings,
+  throughput,
+  economy,
+  coldStart,
+  authorizer,
+};
+const results: BenchResults = { ...partial, targets: targetChecks(partial) };
+
+mkdirSync(RESULTS_DIR, { recursive: true });
+writeFileSync(join(RESULTS_DIR, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(join(RESULTS_DIR, "results.md"), renderMarkdown(results));
+writeFileSync(join(RESULTS_DIR, "results.svg"), renderChartSvg(throughput.cells, CONNECTIONS));
+const tool = svgToPng(join(RESULTS_DIR, "results.svg"), join(RESULTS_DIR, "results.png"), PEER_DIR);
+
+const get = (target: string) => cellOf(throughput.cells, target, "GET /user/{id} (cached authorizer)", 16);
+log(
+  `done in ${Math.round((Date.now() - started) / 1000)} s: cached GET at 16 connections ` +
+    `${get("local gateway")?.requestsPerSecond} req/s (serverless-offline ${get("serverless-offline")?.requestsPerSecond}, ` +
+    `bare ${get("bare node:http")?.requestsPerSecond}); chart by ${tool}; see bench/results/results.md`,
+);
+for (const check of results.targets) log(`  ${check.met ? "met " : "MISS"} ${check.name}: ${check.measured}`);

@@ -1,0 +1,215 @@
+/**
+ * Throughput and latency, side by side on one machine: the local gateway, serverless-offline (the
+ * peer, same bundles, authorizer and mapping templates, same embedded DynamoDB) and a bare
+ * `node:http` server returning the same body (the ceiling), for an authorized GET (cached
+ * authorizer) and PUT /user at several concurrencies. Also the gateway's own overhead at p50.
+ */
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { loadTemplate } from "../local/cloudformation/load-template.js";
+import { resolveStack } from "../local/cloudformation/resolve-stack.js";
+import { localDynamoDBClient } from "../local/dynamodb/embedded-dynamodb.js";
+import { LOCAL_STACK_NAME, startLocalApi } from "../local/index.js";
+import { codeKeyParameterOverrides, type Manifest } from "../scripts/build/manifest.js";
+import { issueToken } from "../scripts/tokens/token-store.js";
+import {
+  type LoadFigures,
+  loadTest,
+  type RequestSpec,
+  sequentialLatency,
+  startBareServer,
+} from "./http-load.js";
+import { median, round } from "./lib/stats.js";
+import { startPeer } from "./peer-offline.js";
+
+/** The targets, in table order. */
+export const TARGETS = ["local gateway", "serverless-offline", "bare node:http"] as const;
+export type Target = (typeof TARGETS)[number];
+
+/** The measured routes. */
+export const ROUTES = ["GET /user/{id} (cached authorizer)", "PUT /user"] as const;
+export type Route = (typeof ROUTES)[number];
+
+/** One cell of the matrix. */
+export interface ThroughputCell extends LoadFigures {
+  target: Target;
+  route: Route;
+  connections: number;
+}
+
+/** How the gateway's overhead was measured (all p50, sequential requests, one keep-alive connection). */
+export interface GatewayOverhead {
+  gatewayP50Ms: number;
+  bareP50Ms: number;
+  handlerP50Ms: number;
+  /** gateway − bare − handler: what the gateway adds besides the HTTP round trip and the function's work. */
+  overheadP50Ms: number;
+}
+
+/** Everything this module measures. */
+export interface ThroughputResult {
+  cells: ThroughputCell[];
+  overhead: GatewayOverhead;
+  /** Set when the peer could not be run; its cells are then missing. */
+  peerError?: string;
+}
+
+const USER = { id: "bench", name: "Bench User" };
+
+/**
+ * Runs the matrix. `peerDir` holds the installed serverless-offline (bench/peer).
+ *
+ * @example
+ * ```ts
+ * const result = await measureThroughput({ manifest, rootDir, peerDir: "bench/peer", connections: [1, 16, 64], durationSeconds: 3, runs: 3 });
+ * ```
+ */
+export async function measureThroughput(options: {
+  manifest: Manifest;
+  rootDir: string;
+  peerDir: string;
+  connections: number[];
+  durationSeconds: number;
+  runs: number;
+  log: (line: string) => void;
+}): Promise<ThroughputResult> {
+  const api = await startLocalApi({});
+  const client = localDynamoDBClient(api.dynamodbEndpoint, api.region);
+  const documentClient = DynamoDBDocumentClient.from(client);
+  const cells: ThroughputCell[] = [];
+  let peerError: string | undefined;
+  try {
+    const { token } = await issueToken(documentClient, api.tables.TokenTable as string, {
+      principalId: "bench",
+      scopes: ["PUT /user", "GET /user/{id}"],
+      description: "make bench",
+    });
+    const specs = (base: string): Record<Route, RequestSpec> => ({
+      "GET /user/{id} (cached authorizer)": {
+        method: "GET",
+        url: `${base}/user/${USER.id}`,
+        headers: { Authorization: token },
+        expectStatus: 200,
+      },
+      "PUT /user": {
+        method: "PUT",
+        url: `${base}/user`,
+        headers: { Authorization: token, "content-type": "application/json" },
+        body: JSON.stringify(USER),
+        expectStatus: 204,
+      },
+    });
+    const local = specs(api.url);
+    // The PUT writes the user every GET then reads, and warms the authorizer cache.
+    await sequentialLatency(local["PUT /user"], 50);
+    const body = await (
+      await fetch(local["GET /user/{id} (cached authorizer)"].url, { headers: { Authorization: token } })
+    ).text();
+    const bare = await startBareServer(body);
+
+    const run = async (target: Target, routeSpecs: Record<Route, RequestSpec>) => {
+      for (const route of ROUTES) {
+        for (const connections of options.connections) {
+          options.log(`  ${target} · ${route} · ${connections} connection(s)`);
+          const figures = await loadTest(routeSpecs[route], {
+            connections,
+            durationSeconds: options.durationSeconds,
+            runs: options.runs,
+          });
+          cells.push({ target, route, connections, ...figures });
+        }
+      }
+    };
+    try {
+      await run("local gateway", local);
+      await run("bare node:http", specs(bare.origin));
+      try {
+        const stack = resolveStack(loadTemplate(join(options.rootDir, "cloudformation/api.yaml")), {
+          stackName: LOCAL_STACK_NAME,
+          parameterOverrides: {
+            ArtifactBucket: "local-artifacts",
+            ...codeKeyParameterOverrides(options.manifest),
+          },
+        });
+        const peer = await startPeer({
+          stack,
+          manifest: options.manifest,
+          rootDir: options.rootDir,
+          serviceDir: resolve(options.rootDir, "dist/bench/peer-service"),
+          dynamodbEndpoint: api.dynamodbEndpoint,
+          tables: api.tables,
+          peerDir: options.peerDir,
+        });
+        try {
+          await sequentialLatency(specs(peer.url)["GET /user/{id} (cached authorizer)"], 50);
+          await run("serverless-offline", specs(peer.url));
+        } finally {
+          await peer.stop();
+        }
+      } catch (error) {
+        peerError = (error as Error).message.slice(0, 2000);
+        options.log(`  serverless-offline could not be measured: ${peerError}`);
+      }
+      const gatewayP50 = (await sequentialLatency(local["GET /user/{id} (cached authorizer)"], 2000)).p50Ms;
+      const bareP50 = (
+        await sequentialLatency(specs(bare.origin)["GET /user/{id} (cached authorizer)"], 2000)
+      ).p50Ms;
+      const handlerP50 = await handlerOwnTime(options, api.dynamodbEndpoint, api.tables.UserTable as string);
+      return {
+        cells,
+        overhead: {
+          gatewayP50Ms: gatewayP50,
+          bareP50Ms: bareP50,
+          handlerP50Ms: handlerP50,
+          overheadP50Ms: round(gatewayP50 - bareP50 - handlerP50, 3),
+        },
+        ...(peerError ? { peerError } : {}),
+      };
+    } finally {
+      await bare.stop();
+    }
+  } finally {
+    client.destroy();
+    await api.stop();
+  }
+}
+
+/**
+ * The user function's own time for the GET (its GetItem on the same embedded DynamoDB included):
+ * the bundle imported in this process and called directly, p50 of 2,000 sequential calls.
+ */
+async function handlerOwnTime(
+  options: { manifest: Manifest; rootDir: string },
+  dynamodbEndpoint: string,
+  userTable: string,
+): Promise<number> {
+  const fn = options.manifest.functions.UserFunction;
+  if (fn === undefined) throw new Error("the manifest has no UserFunction: run make package");
+  Object.assign(process.env, {
+    USER_TABLE_NAME: userTable,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_REGION: "us-east-1",
+    LOG_LEVEL: "INFO",
+  });
+  const module = (await import(pathToFileURL(resolve(options.rootDir, fn.buildDir, "index.mjs")).href)) as {
+    handler: (event: unknown, context: unknown) => Promise<unknown>;
+  };
+  const event = { operation: "getUser", principalId: "bench", requestId: "bench", id: USER.id };
+  const samples: number[] = [];
+  // The function logs a line per call, as in the gateway's workers; the line is formatted, not shown.
+  const write = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    for (let i = 0; i < 2050; i++) {
+      const started = process.hrtime.bigint();
+      await module.handler(event, {});
+      if (i >= 50) samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+  } finally {
+    process.stdout.write = write;
+  }
+  return round(median(samples), 3);
+}
