@@ -67,11 +67,23 @@ export function readDeploySettings(env: NodeJS.ProcessEnv = process.env): Deploy
   if (artifactBucket !== undefined) assertBucketName(artifactBucket, "ARTIFACT_BUCKET");
   return {
     stackName,
-    region: nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION),
+    region: regionFromEnv(env),
     artifactBucket,
     stage,
     endpoint: nonEmpty(env.AWS_ENDPOINT_URL),
   };
+}
+
+/**
+ * AWS_REGION, else AWS_DEFAULT_REGION, else `undefined` (the SDK then takes the profile's region).
+ *
+ * @example
+ * ```ts
+ * regionFromEnv({ AWS_DEFAULT_REGION: "eu-west-1" }); // "eu-west-1"
+ * ```
+ */
+export function regionFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
 }
 
 /**

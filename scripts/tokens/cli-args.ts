@@ -28,6 +28,16 @@ export type TokenCommand =
       agentId?: string;
     }
   | JwtCommand
+  | {
+      command: "rotate";
+      target: TargetFlags;
+      json: boolean;
+      principalId: string;
+      scopes?: string[];
+      expiresInSeconds?: number;
+      context?: AuthorizerContext;
+      description?: string;
+    }
   | { command: "revoke"; target: TargetFlags; json: boolean; digestPrefix: string }
   | { command: "list"; target: TargetFlags; json: boolean }
   | { command: "help" };
@@ -42,12 +52,17 @@ Commands:
         Without --scope the token may call every method.
   issue --agent-id <id> [...]         An agent token: bound to that X-AgentID, principal <id>,
                                       scope GET /agent/* unless --principal/--scope say otherwise.
+  rotate --principal <id> [issue's options]
+        Issues a new token for the principal (with its old tokens' scopes unless --scope is given),
+        prints it, then revokes the principal's old tokens.
   revoke <digest-prefix> [--json]     Deletes the token whose digest starts with the prefix (see list).
   list [--json]                       Lists tokens: digest prefix, principal, scopes, expiry. Never tokens.
 ${JWT_USAGE}  help                                Shows this text.
 
 Target:
-  --local   the API started by make start
+  --local         the API started by make start
+  --stack <name>  a stack deployed with make deploy (AWS_REGION and AWS credentials from the
+                  standard SDK chain; throttled calls are retried with backoff)
 `;
 
 const COMMON = { ...TARGET_OPTIONS, json: { type: "boolean" }, help: { type: "boolean" } } as const;
@@ -76,6 +91,8 @@ export function parseTokenCommand(argv: readonly string[]): TokenCommand {
   switch (command) {
     case "issue":
       return parseIssue(rest);
+    case "rotate":
+      return { ...(parseIssue(rest) as Extract<TokenCommand, { command: "issue" }>), command: "rotate" };
     case "jwt":
       return parseJwtCommand(rest);
     case "revoke": {
@@ -104,7 +121,7 @@ export function parseTokenCommand(argv: readonly string[]): TokenCommand {
       return { command: "help" };
     default:
       throw new CliUsageError(`unknown command ${JSON.stringify(command)}`, {
-        expected: "issue, revoke, list or help",
+        expected: "issue, rotate, revoke, list or help",
         actual: JSON.stringify(command),
       });
   }
@@ -154,8 +171,11 @@ function parseContextFlags(flags: string[]): AuthorizerContext {
   return parseAuthorizerContext(context);
 }
 
-function targetOf(values: { local?: boolean }): TargetFlags {
-  return values.local === undefined ? {} : { local: values.local };
+function targetOf(values: { local?: boolean; stack?: string }): TargetFlags {
+  return {
+    ...(values.local === undefined ? {} : { local: values.local }),
+    ...(values.stack === undefined ? {} : { stack: values.stack }),
+  };
 }
 
 type Options = Parameters<typeof parseArgs>[0] extends infer C

@@ -8,6 +8,7 @@ import { TokenAuthError } from "../../handlers/shared/errors.js";
 import { digestPrefix } from "../../handlers/shared/token.js";
 import { parseTokenCommand, type TokenCommand, USAGE } from "./cli-args.js";
 import { runJwtCommand } from "./jwt-command.js";
+import { rotateToken } from "./rotate-token.js";
 import { issueToken, listTokens, revokeToken, type TokenSummary } from "./token-store.js";
 import { resolveTokenTarget, type TargetFlags, type TokenTarget } from "./token-target.js";
 
@@ -16,7 +17,7 @@ export interface TokenCliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   /** Default {@link resolveTokenTarget}. */
-  resolveTarget?: (flags: TargetFlags) => TokenTarget;
+  resolveTarget?: (flags: TargetFlags) => TokenTarget | Promise<TokenTarget>;
   now?: () => number;
   /** The local JWT issuer's key file, for `jwt`. Default the one `make start` uses. */
   jwtKeyFile?: string;
@@ -57,7 +58,7 @@ export async function runTokenCli(argv: readonly string[], io: TokenCliIo): Prom
   }
   let target: TokenTarget | undefined;
   try {
-    target = (io.resolveTarget ?? resolveTokenTarget)(command.target);
+    target = await (io.resolveTarget ?? resolveTokenTarget)(command.target);
     await run(command, target, io);
     return 0;
   } catch (error) {
@@ -90,6 +91,28 @@ async function run(
         io.stdout(`${JSON.stringify({ token, digestPrefix: digestPrefix(tokenDigest), ...rest })}\n`);
       } else {
         io.stdout(`${token}\n`);
+      }
+      return;
+    }
+    case "rotate": {
+      const { command: _rotate, target: _target, json, ...options } = command;
+      const { token, record, revoked } = await rotateToken(client, tableName, {
+        ...options,
+        ...(io.now ? { now: io.now } : {}),
+      });
+      const prefixes = revoked.map((summary) => summary.digestPrefix);
+      if (json) {
+        const { tokenDigest, ...rest } = record;
+        io.stdout(
+          `${JSON.stringify({ token, digestPrefix: digestPrefix(tokenDigest), ...rest, revoked: prefixes })}\n`,
+        );
+      } else {
+        // stdout carries the token alone (for TOKEN=$(...)); what was revoked goes to stderr.
+        io.stdout(`${token}\n`);
+        io.stderr(
+          `revoked ${prefixes.join(", ")} (${command.principalId}) in ${target.description}; the gateway may ` +
+            "still accept them until their cached policies expire (the authorizer TTL)\n",
+        );
       }
       return;
     }

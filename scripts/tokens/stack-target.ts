@@ -12,8 +12,10 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TokenAuthError } from "../../handlers/shared/errors.js";
 import { commonClientConfig } from "../deploy/aws-clients.js";
 import { callAws } from "../deploy/aws-errors.js";
+import { regionFromEnv } from "../deploy/settings.js";
 import { requireOutput } from "../deploy/stack-outputs.js";
 import { findStack } from "../deploy/stack-state.js";
+import type { TokenTarget } from "./token-target.js";
 
 /** No stack of that name in the region. */
 export class StackNotFoundError extends TokenAuthError {}
@@ -84,4 +86,39 @@ export async function resolveTokenTable(
     throw error;
   }
   return tableName;
+}
+
+/**
+ * The token CLI's target for `--stack NAME`: the stack's token table, in AWS_REGION (or the
+ * profile's region), with the standard credential chain.
+ *
+ * @example
+ * ```ts
+ * const target = await resolveStackTokenTarget("apigw-token-auth");
+ * await listTokens(target.client, target.tableName);
+ * target.close();
+ * ```
+ */
+export async function resolveStackTokenTarget(
+  stackName: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TokenTarget> {
+  const clients = createStackClients({ region: regionFromEnv(env) });
+  const close = () => {
+    clients.cloudformation.destroy();
+    clients.dynamodb.destroy();
+  };
+  try {
+    const tableName = await resolveTokenTable(clients, stackName);
+    const resolvedRegion = await clients.dynamodb.config.region();
+    return {
+      client: clients.documentClient,
+      tableName,
+      description: `stack ${stackName} (table ${tableName} in ${resolvedRegion})`,
+      close,
+    };
+  } catch (error) {
+    close();
+    throw error;
+  }
 }

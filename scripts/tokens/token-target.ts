@@ -2,6 +2,7 @@
  * Which token table the token CLI works on, chosen by a target flag:
  *
  * - `--local`: the table of the local API started by `make start` (found through `.local/state.json`).
+ * - `--stack NAME`: the table named by a deployed stack's `TokenTableName` output (scripts/tokens/stack-target.ts).
  *
  * A new target (for example `--stack NAME`, the table named by a deployed stack's `TokenTableName`
  * output) adds its flag to {@link TARGET_OPTIONS} and one branch to {@link resolveTokenTarget}; the
@@ -11,6 +12,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TokenAuthError } from "../../handlers/shared/errors.js";
 import { localDynamoDBClient } from "../../local/dynamodb/embedded-dynamodb.js";
 import { readLocalState } from "../../local/local-state.js";
+import { resolveStackTokenTarget } from "./stack-target.js";
 
 /** A token table and a client that can reach it. */
 export interface TokenTarget {
@@ -25,6 +27,7 @@ export interface TokenTarget {
 /** The target flags as parsed (see {@link TARGET_OPTIONS}). */
 export interface TargetFlags {
   local?: boolean;
+  stack?: string;
 }
 
 /** The stack output naming the token table, locally and (later) in AWS. */
@@ -33,6 +36,7 @@ export const TOKEN_TABLE_OUTPUT = "TokenTableName";
 /** `node:util` parseArgs options for the target flags, shared by every command. */
 export const TARGET_OPTIONS = {
   local: { type: "boolean" },
+  stack: { type: "string" },
 } as const;
 
 /** No target, several targets, or a target without a token table. */
@@ -41,6 +45,7 @@ export class TokenTargetError extends TokenAuthError {}
 /**
  * The token table the flags name. Throws {@link TokenTargetError} when no target flag is given, and
  * `LocalApiNotRunningError` (saying how to start it) for `--local` without a running local API.
+ * `--stack` asks AWS (DescribeStacks, DescribeTable), so its target comes as a promise.
  *
  * @example
  * ```ts
@@ -50,18 +55,30 @@ export class TokenTargetError extends TokenAuthError {}
  * ```
  */
 export function resolveTokenTarget(
+  flags: TargetFlags & { stack?: undefined },
+  options?: { localStateFile?: string },
+): TokenTarget;
+export function resolveTokenTarget(
+  flags: TargetFlags,
+  options?: { localStateFile?: string },
+): TokenTarget | Promise<TokenTarget>;
+export function resolveTokenTarget(
   flags: TargetFlags,
   options: { localStateFile?: string } = {},
-): TokenTarget {
+): TokenTarget | Promise<TokenTarget> {
   const chosen = Object.keys(TARGET_OPTIONS).filter((name) => flags[name as keyof TargetFlags] !== undefined);
   if (chosen.length !== 1) {
     throw new TokenTargetError(
       chosen.length === 0
-        ? "say which token table to use: --local (the API started by make start)"
+        ? "say which token table to use: --local (the API started by make start) or --stack NAME (a deployed stack)"
         : `choose one of ${chosen.map((name) => `--${name}`).join(", ")}`,
-      { expected: "exactly one of --local", actual: chosen.length === 0 ? "none" : chosen.join(", ") },
+      {
+        expected: "exactly one of --local, --stack",
+        actual: chosen.length === 0 ? "none" : chosen.join(", "),
+      },
     );
   }
+  if (flags.stack !== undefined) return resolveStackTokenTarget(flags.stack);
   const state = readLocalState(options.localStateFile);
   const tableName = state.outputs[TOKEN_TABLE_OUTPUT];
   if (!tableName) {

@@ -6,14 +6,20 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { ArtifactBucketError, ensureArtifactBucket } from "../../../scripts/deploy/artifact-bucket.js";
 import { awsError } from "./fake-aws.js";
 
 describe("scripts/deploy/artifact-bucket", () => {
-  const s3 = mockClient(S3Client);
-  after(() => s3.restore());
+  let s3: AwsClientStub<S3Client>;
+  // Installed per suite, not at load time: a stub on the prototype would reach every other test file.
+  before(() => {
+    s3 = mockClient(S3Client);
+  });
+  after(() => {
+    s3.restore();
+  });
   const client = new S3Client({ region: "eu-west-1" });
   const target = { bucket: "demo-artifacts", region: "eu-west-1", accountId: "123456789012" };
   const log = () => {};

@@ -7,7 +7,7 @@ import {
   ExecuteChangeSetCommand,
 } from "@aws-sdk/client-cloudformation";
 import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { type DeployRequest, deployStack } from "../../../scripts/deploy/deploy-stack.js";
 import { StackStateError } from "../../../scripts/deploy/stack-state.js";
@@ -73,8 +73,13 @@ function run(confirmAnswer = false) {
 }
 
 describe("scripts/deploy/deploy-stack", () => {
-  const s3 = mockClient(S3Client);
-  const apigateway = mockClient(APIGatewayClient);
+  let s3: AwsClientStub<S3Client>;
+  let apigateway: AwsClientStub<APIGatewayClient>;
+  // Installed per suite, not at load time: a stub on the prototype would reach every other test file.
+  before(() => {
+    s3 = mockClient(S3Client);
+    apigateway = mockClient(APIGatewayClient);
+  });
   after(() => {
     s3.restore();
     apigateway.restore();

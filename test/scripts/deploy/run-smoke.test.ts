@@ -1,14 +1,20 @@
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { runSmoke, SMOKE_PRINCIPAL } from "../../../scripts/deploy/run-smoke.js";
 
 describe("scripts/deploy/run-smoke", () => {
-  const cloudformation = mockClient(CloudFormationClient);
-  const dynamodb = mockClient(DynamoDBClient);
-  const documents = mockClient(DynamoDBDocumentClient);
+  let cloudformation: AwsClientStub<CloudFormationClient>;
+  let dynamodb: AwsClientStub<DynamoDBClient>;
+  let documents: AwsClientStub<DynamoDBDocumentClient>;
+  // Installed per suite, not at load time: a stub on the prototype would reach every other test file.
+  before(() => {
+    cloudformation = mockClient(CloudFormationClient);
+    dynamodb = mockClient(DynamoDBClient);
+    documents = mockClient(DynamoDBDocumentClient);
+  });
   after(() => {
     cloudformation.restore();
     dynamodb.restore();

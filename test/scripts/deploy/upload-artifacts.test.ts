@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import {
   MAX_TEMPLATE_BODY_BYTES,
@@ -12,8 +12,14 @@ import {
 import { awsError } from "./fake-aws.js";
 
 describe("scripts/deploy/upload-artifacts", () => {
-  const s3 = mockClient(S3Client);
-  after(() => s3.restore());
+  let s3: AwsClientStub<S3Client>;
+  // Installed per suite, not at load time: a stub on the prototype would reach every other test file.
+  before(() => {
+    s3 = mockClient(S3Client);
+  });
+  after(() => {
+    s3.restore();
+  });
   const client = new S3Client({ region: "eu-west-1" });
   const target = { bucket: "demo-artifacts", accountId: "123456789012", region: "eu-west-1" };
   const dir = mkdtempSync(join(tmpdir(), "upload-test-"));

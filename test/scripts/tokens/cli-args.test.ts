@@ -69,7 +69,7 @@ describe("scripts/tokens/cli-args", () => {
     [["list", "--principal", "a"], CliUsageError, "Unknown option '--principal'"],
     [["list", "extra"], CliUsageError, "Unexpected argument 'extra'"],
     [["revoke", "--local"], CliUsageError, "revoke takes one digest prefix"],
-    [["rotate"], CliUsageError, 'unknown command "rotate"'],
+    [["renew"], CliUsageError, 'unknown command "renew"'],
   ] as const) {
     it(`refuses ${argv.join(" ")}`, () => {
       expect(() => parseTokenCommand(argv)).to.throw(errorClass, message);

@@ -1,4 +1,4 @@
-import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { digestToken } from "../../../handlers/shared/token.js";
@@ -8,6 +8,7 @@ import {
   startEmbeddedDynamoDB,
 } from "../../../local/dynamodb/embedded-dynamodb.js";
 import { rotateToken, TokenRotationError } from "../../../scripts/tokens/rotate-token.js";
+import { runTokenCli } from "../../../scripts/tokens/run-token-cli.js";
 import { issueToken, listTokens } from "../../../scripts/tokens/token-store.js";
 
 describe("scripts/tokens/rotate-token", () => {
@@ -35,6 +36,11 @@ describe("scripts/tokens/rotate-token", () => {
         KeySchema: [{ AttributeName: "tokenDigest", KeyType: "HASH" }],
         BillingMode: "PAY_PER_REQUEST",
       }),
+    );
+    // dynalite turns a table ACTIVE on a timer, even at 0 ms: under load a first call can beat it.
+    await waitUntilTableExists(
+      { client: base, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 },
+      { TableName: table },
     );
   });
 
@@ -71,5 +77,29 @@ describe("scripts/tokens/rotate-token", () => {
     const error = await rotateToken(client, table, { principalId: "nobody" }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(TokenRotationError);
     expect(await listTokens(client, table)).to.deep.equal([]);
+  });
+
+  it("token rotate prints only the new token on stdout and what it revoked on stderr", async () => {
+    const old = await issueToken(client, table, { principalId: "alice", scopes: ["PUT /user"] });
+    let stdout = "";
+    let stderr = "";
+    const code = await runTokenCli(["rotate", "--stack", "demo", "--principal", "alice"], {
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
+      resolveTarget: async (flags) => {
+        expect(flags).to.deep.equal({ stack: "demo" });
+        return { client, tableName: table, description: "stack demo", close: () => undefined };
+      },
+    });
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/^[A-Za-z0-9]{32}\n$/);
+    expect(stderr).to.include(`revoked ${old.record.tokenDigest.slice(0, 12)} (alice) in stack demo`);
+    const [left] = await listTokens(client, table);
+    expect(left?.digestPrefix).to.equal(digestToken(stdout.trim()).slice(0, 12));
+    expect(left?.scopes).to.deep.equal(["PUT /user"]);
   });
 });

@@ -1,14 +1,16 @@
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { AwsAccessError } from "../../../scripts/deploy/aws-errors.js";
 import { StackOutputError } from "../../../scripts/deploy/stack-outputs.js";
 import {
+  resolveStackTokenTarget,
   resolveTokenTable,
   StackNotFoundError,
   TokenTableMissingError,
 } from "../../../scripts/tokens/stack-target.js";
+import { resolveTokenTarget, TokenTargetError } from "../../../scripts/tokens/token-target.js";
 import { awsError } from "../deploy/fake-aws.js";
 
 /** The error a promise rejects with. */
@@ -22,8 +24,17 @@ async function rejection<T = Error>(promise: Promise<unknown>): Promise<T> {
 }
 
 describe("scripts/tokens/stack-target", () => {
-  const cloudformation = mockClient(CloudFormationClient);
-  const dynamodb = mockClient(DynamoDBClient);
+  let cloudformation: AwsClientStub<CloudFormationClient>;
+  let dynamodb: AwsClientStub<DynamoDBClient>;
+  // Installed per suite, not at load time: a stub on the prototype would reach every other test file.
+  before(() => {
+    cloudformation = mockClient(CloudFormationClient);
+    dynamodb = mockClient(DynamoDBClient);
+  });
+  after(() => {
+    cloudformation.restore();
+    dynamodb.restore();
+  });
   const clients = {
     cloudformation: new CloudFormationClient({ region: "eu-west-1" }),
     dynamodb: new DynamoDBClient({ region: "eu-west-1" }),
@@ -41,10 +52,6 @@ describe("scripts/tokens/stack-target", () => {
   beforeEach(() => {
     cloudformation.reset();
     dynamodb.reset();
-  });
-  after(() => {
-    cloudformation.restore();
-    dynamodb.restore();
   });
 
   it("finds the token table through the TokenTableName output and checks it exists", async () => {
@@ -96,5 +103,20 @@ describe("scripts/tokens/stack-target", () => {
     cloudformation.on(DescribeStacksCommand).rejects(awsError("Throttling", "Rate exceeded"));
     const throttled = await rejection<AwsAccessError>(resolveTokenTable(clients, "demo"));
     expect(throttled.kind).to.equal("throttled");
+  });
+
+  it("gives the token CLI a target for --stack in AWS_REGION, and refuses --stack with --local", async () => {
+    cloudformation
+      .on(DescribeStacksCommand)
+      .resolves(stack([{ OutputKey: "TokenTableName", OutputValue: "demo-auth-token" }]));
+    dynamodb.on(DescribeTableCommand).resolves({ Table: { TableName: "demo-auth-token" } });
+    const target = await resolveStackTokenTarget("demo", { AWS_REGION: "eu-central-1" });
+    expect(target.tableName).to.equal("demo-auth-token");
+    expect(target.description).to.equal("stack demo (table demo-auth-token in eu-central-1)");
+    target.close();
+    expect(() => resolveTokenTarget({ local: true, stack: "demo" })).to.throw(
+      TokenTargetError,
+      "choose one of",
+    );
   });
 });
