@@ -20,6 +20,8 @@
  *   (the CORS OPTIONS methods) crash it with KeyError (HTTP 500) and the SDK's retry then reports a
  *   stack that is only half created as CREATE_COMPLETE. The copy gives those integrations both
  *   properties; nothing else is changed.
+ * The token CLI's --stack target is exercised on a stack made with CreateStack (moto computes
+ * Outputs on that path) holding the template's own TokenTable definition.
  * Not covered here (needs a real account): calling the API (authorizer, mapping templates, 401/403),
  * real rollbacks, IAM permissions, `make smoke`.
  */
@@ -27,7 +29,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { APIGatewayClient, GetRestApisCommand } from "@aws-sdk/client-api-gateway";
-import { CloudFormationClient, ListStackResourcesCommand } from "@aws-sdk/client-cloudformation";
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  ListStackResourcesCommand,
+} from "@aws-sdk/client-cloudformation";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import { expect } from "chai";
@@ -38,6 +44,7 @@ import { packageFunctions } from "../../../scripts/build/package-functions.js";
 import { runDeploy } from "../../../scripts/deploy/run-deploy.js";
 import { runDestroy } from "../../../scripts/deploy/run-destroy.js";
 import { findStack } from "../../../scripts/deploy/stack-state.js";
+import { runTokenCli } from "../../../scripts/tokens/run-token-cli.js";
 
 const STACK = "moto-e2e";
 const REGION = "eu-west-1";
@@ -214,5 +221,56 @@ describe("make deploy / make destroy against moto (end to end)", function () {
       expect(described.Table?.TableStatus).to.equal("ACTIVE");
     }
     expect(lines.join("\n")).to.include(`TokenTable  AWS::DynamoDB::Table  ${STACK}-auth-token`);
+  });
+
+  it("runs the token CLI against a stack: issue, rotate, list and revoke through its TokenTableName output", async () => {
+    const { TokenTable } = loadTemplate(TEMPLATE_PATH).Resources;
+    const tokenStack = `${STACK}-tokens`;
+    await clients.cloudformation.send(
+      new CreateStackCommand({
+        StackName: tokenStack,
+        TemplateBody: JSON.stringify({
+          Resources: { TokenTable },
+          Outputs: { TokenTableName: { Value: { Ref: "TokenTable" } } },
+        }),
+      }),
+    );
+    const cli = (...argv: string[]) =>
+      withEnv(async () => {
+        let stdout = "";
+        let stderr = "";
+        const code = await runTokenCli(argv, {
+          stdout: (text) => {
+            stdout += text;
+          },
+          stderr: (text) => {
+            stderr += text;
+          },
+        });
+        return { code, stdout, stderr };
+      });
+    const issued = await cli(
+      "issue",
+      "--stack",
+      tokenStack,
+      "--principal",
+      "alice",
+      "--scope",
+      "GET /user/*",
+    );
+    expect(issued).to.deep.include({ code: 0, stderr: "" });
+    expect(issued.stdout).to.match(/^[A-Za-z0-9]{32}\n$/);
+    const rotated = await cli("rotate", "--stack", tokenStack, "--principal", "alice");
+    expect(rotated.code).to.equal(0);
+    expect(rotated.stderr).to.include(`in stack ${tokenStack} (table ${tokenStack}-auth-token in ${REGION})`);
+    const listed = await cli("list", "--stack", tokenStack, "--json");
+    const tokens = JSON.parse(listed.stdout) as { digestPrefix: string; scopes: string[] }[];
+    expect(tokens.map((token) => token.scopes)).to.deep.equal([["GET /user/*"]]);
+    const revoked = await cli("revoke", "--stack", tokenStack, tokens[0]?.digestPrefix as string);
+    expect(revoked.code).to.equal(0);
+    expect((await cli("list", "--stack", tokenStack)).stdout).to.equal("no tokens\n");
+    const missing = await cli("list", "--stack", "no-such-stack");
+    expect(missing.code).to.equal(1);
+    expect(missing.stderr).to.include(`stack no-such-stack not found in ${REGION}`);
   });
 });
