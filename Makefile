@@ -41,8 +41,9 @@ start: package ## Run the API locally on 127.0.0.1 from the template (PORT=3000 
 	npx tsx local/start.ts
 
 # Deploy settings (see scripts/deploy/settings.ts): `make deploy STACK_NAME=demo AWS_REGION=eu-west-1`.
+# make puts variables given on its command line into the recipes' environment by itself; an `export`
+# line here would also export the unset ones as empty strings (AWS_REGION="" breaks cfn-lint and the SDK).
 # Credentials come from the standard AWS SDK chain (AWS_PROFILE, SSO, environment, instance role).
-export STACK_NAME AWS_REGION ARTIFACT_BUCKET STAGE CONFIRM
 
 deploy: package ## Deploy to AWS with CloudFormation (STACK_NAME, AWS_REGION, ARTIFACT_BUCKET, STAGE)
 	npx tsx scripts/deploy.ts
