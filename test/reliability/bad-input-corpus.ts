@@ -1,0 +1,205 @@
+/**
+ * The bad-input corpus: requests a client may send by mistake or on purpose, each with the answer
+ * API Gateway documents for it (behaviour reference §2–§9, §13, §14): 401 for a missing, malformed
+ * or unknown token, 403 for a route that does not exist or a method the token's scopes do not
+ * grant, 400 for a body the User model refuses or an id the function refuses, 413 for a payload
+ * over 10 MB, 415 for a content type without a mapping template, and the HTTP server's own 400/431
+ * for requests that are not valid HTTP (header injection).
+ */
+
+/** One bad request. `raw` cases are sent byte for byte over a socket (fetch would refuse them). */
+export interface BadInputCase {
+  name: string;
+  method: string;
+  /** Path after the stage, e.g. `/user/42`; for raw cases, the whole request target. */
+  path: string;
+  /** `Authorization`: the valid token unless set (null = no header). */
+  token?: string | null;
+  headers?: Record<string, string>;
+  body?: string;
+  /** A complete raw HTTP request; `{token}` and `{host}` are filled in. */
+  raw?: string;
+  expectStatus: number;
+  /** The exact body API Gateway sends for this answer, when it is fixed. */
+  expectBody?: string;
+}
+
+const UNAUTHORIZED = '{"message":"Unauthorized"}';
+const MISSING_AUTH_TOKEN = '{"message":"Missing Authentication Token"}';
+const INVALID_BODY = '{"message":"Invalid request body"}';
+
+const put = (name: string, body: string, extra: Partial<BadInputCase> = {}): BadInputCase => ({
+  name,
+  method: "PUT",
+  path: "/user",
+  headers: { "content-type": "application/json" },
+  body,
+  expectStatus: 400,
+  expectBody: INVALID_BODY,
+  ...extra,
+});
+const user = (fields: Record<string, unknown>) => JSON.stringify(fields);
+const tokenCase = (name: string, token: string | null): BadInputCase => ({
+  name,
+  method: "GET",
+  path: "/user/seed",
+  token,
+  expectStatus: 401,
+  expectBody: UNAUTHORIZED,
+});
+const idCase = (name: string, encodedId: string): BadInputCase => ({
+  name,
+  method: "GET",
+  path: `/user/${encodedId}`,
+  expectStatus: 400,
+});
+const noRoute = (name: string, method: string, path: string): BadInputCase => ({
+  name,
+  method,
+  path,
+  expectStatus: 403,
+  expectBody: MISSING_AUTH_TOKEN,
+});
+const rawCase = (name: string, raw: string, expectStatus = 400): BadInputCase => ({
+  name,
+  method: "RAW",
+  path: "",
+  raw,
+  expectStatus,
+});
+
+/** Builds the corpus; `tokens` are the extra tokens the suite prepares. */
+export function badInputCorpus(tokens: {
+  unknown: string;
+  revoked: string;
+  expired: string;
+  getOnly: string;
+}) {
+  return [
+    // Tokens (401, the authorizer is not even invoked for a malformed one).
+    tokenCase("no Authorization header", null),
+    tokenCase("empty Authorization header", ""),
+    tokenCase("2-character token", "ab"),
+    tokenCase("33-character token", "a".repeat(33)),
+    tokenCase("10,000-character token", "a".repeat(10_000)),
+    tokenCase("token with a hyphen", "abc-def-123"),
+    tokenCase("token with an underscore", "abc_def_123"),
+    tokenCase("Bearer prefix (the whole header is the token)", `Bearer ${tokens.unknown}`),
+    tokenCase("non-ASCII token", "t\u00f6k\u00e9n123"),
+    tokenCase("SQL in the token", "x' OR '1'='1"),
+    tokenCase("well-formed but never issued", tokens.unknown),
+    tokenCase("revoked token", tokens.revoked),
+    tokenCase("expired token", tokens.expired),
+    // Scopes (403 from the policy, nothing written).
+    {
+      name: "PUT with a token scoped to GET only",
+      method: "PUT",
+      path: "/user",
+      token: tokens.getOnly,
+      headers: { "content-type": "application/json" },
+      body: user({ id: "scoped", name: "Scoped" }),
+      expectStatus: 403,
+    },
+    // Malformed JSON and wrong shapes (400 from the request validator).
+    put("truncated JSON", '{"id":"a","name":'),
+    put("unquoted keys", '{id:"a",name:"b"}'),
+    put("trailing comma", '{"id":"a","name":"b",}'),
+    put("empty body", ""),
+    put("JSON null", "null"),
+    put("JSON array", "[]"),
+    put("JSON string", '"user"'),
+    put("JSON number", "42"),
+    put("id is a number", user({ id: 1, name: "x" })),
+    put("id is a boolean", user({ id: true, name: "x" })),
+    put("name is a number", user({ id: "a", name: 1 })),
+    put("name is an object", user({ id: "a", name: { first: "x" } })),
+    put("name is an array", user({ id: "a", name: ["x"] })),
+    put("name is null", user({ id: "a", name: null })),
+    put("missing id", user({ name: "x" })),
+    put("missing name", user({ id: "a" })),
+    put("empty object", "{}"),
+    put("extra field", user({ id: "a", name: "x", admin: true })),
+    put("__proto__ field", '{"id":"a","name":"x","__proto__":{"admin":true}}'),
+    put("audit field smuggled in", user({ id: "a", name: "x", createdBy: "root" })),
+    put("empty id", user({ id: "", name: "x" })),
+    put("empty name", user({ id: "a", name: "" })),
+    put("65-character id", user({ id: "a".repeat(65), name: "x" })),
+    put("129-character name", user({ id: "a", name: "x".repeat(129) })),
+    put("id with a space", user({ id: "a b", name: "x" })),
+    put("id with a slash", user({ id: "a/b", name: "x" })),
+    put("id is ..", user({ id: "..", name: "x" })),
+    put("id with non-ASCII", user({ id: "\u00e9", name: "x" })),
+    put("id with a right-to-left override", user({ id: "a\u202eb", name: "x" })),
+    put("id with NUL", user({ id: "a\u0000b", name: "x" })),
+    put("name with a newline", user({ id: "a", name: "x\ny" })),
+    put("name with NUL", user({ id: "a", name: "x\u0000y" })),
+    put("name with ESC", user({ id: "a", name: "x\u001b[31my" })),
+    put("name with DEL", user({ id: "a", name: "x\u007fy" })),
+    put("1 MB name", user({ id: "a", name: "x".repeat(1024 * 1024) })),
+    put("deeply nested extra field", `{"id":"a","name":"x","deep":${"[".repeat(5000)}${"]".repeat(5000)}}`),
+    put("payload over 10 MB", user({ id: "a", name: "x".repeat(10 * 1024 * 1024 + 1) }), {
+      expectStatus: 413,
+      expectBody: '{"message":"Request Too Long"}',
+    }),
+    put("text/plain body", user({ id: "a", name: "x" }), {
+      headers: { "content-type": "text/plain" },
+      expectStatus: 415,
+      expectBody: '{"message":"Unsupported Media Type"}',
+    }),
+    put("application/xml body", "<user><id>a</id><name>x</name></user>", {
+      headers: { "content-type": "application/xml" },
+      expectStatus: 415,
+      expectBody: '{"message":"Unsupported Media Type"}',
+    }),
+    // Ids in the path (400 from the function's own check; the gateway decodes path parameters).
+    // fetch would resolve %2e%2e as a dot segment before sending; sent raw, it reaches the gateway as is.
+    rawCase(
+      "encoded .. as the id",
+      "GET /v1/user/%2e%2e HTTP/1.1\r\nHost: {host}\r\nAuthorization: {token}\r\nConnection: close\r\n\r\n",
+    ),
+    idCase("encoded traversal ../etc/passwd", "..%2Fetc%2Fpasswd"),
+    idCase("encoded NUL", "a%00b"),
+    idCase("encoded space", "a%20b"),
+    idCase("encoded non-ASCII", "%C3%A9"),
+    idCase("65-character id", "a".repeat(65)),
+    idCase("encoded quote and brace", "%22%7D%2C%22admin%22%3Atrue"),
+    // Routes that do not exist (403 Missing Authentication Token, before any authorizer).
+    noRoute("extra path segment", "GET", "/user/a/b"),
+    noRoute("DELETE on a user", "DELETE", "/user/a"),
+    noRoute("PUT on a user id", "PUT", "/user/a"),
+    noRoute("POST /user", "POST", "/user"),
+    noRoute("GET /user", "GET", "/user"),
+    noRoute("unknown resource", "GET", "/admin"),
+    // Raw HTTP: traversal kept literal, and header injection the HTTP parser refuses.
+    rawCase(
+      "literal ../ in the path",
+      "GET /v1/user/../admin HTTP/1.1\r\nHost: {host}\r\nAuthorization: {token}\r\nConnection: close\r\n\r\n",
+      403,
+    ),
+    rawCase(
+      "NUL in the Authorization header",
+      "GET /v1/user/seed HTTP/1.1\r\nHost: {host}\r\nAuthorization: {token}\u0000x\r\nConnection: close\r\n\r\n",
+    ),
+    rawCase(
+      "bare CR in a header value",
+      "GET /v1/user/seed HTTP/1.1\r\nHost: {host}\r\nAuthorization: {token}\rX-Injected: 1\r\nConnection: close\r\n\r\n",
+    ),
+    rawCase(
+      "space in a header name",
+      "GET /v1/user/seed HTTP/1.1\r\nHost: {host}\r\nAuth orization: {token}\r\nConnection: close\r\n\r\n",
+    ),
+    rawCase(
+      "obs-fold continuation of Authorization",
+      "GET /v1/user/seed HTTP/1.1\r\nHost: {host}\r\nAuthorization: {token}\r\n X-Injected: 1\r\nConnection: close\r\n\r\n",
+    ),
+    rawCase(
+      "Content-Length and Transfer-Encoding together (smuggling)",
+      'PUT /v1/user HTTP/1.1\r\nHost: {host}\r\nAuthorization: {token}\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n{"id":"smuggled","name":"x"}',
+    ),
+    rawCase(
+      "20 KB of headers",
+      `GET /v1/user/seed HTTP/1.1\r\nHost: {host}\r\nAuthorization: {token}\r\nX-Padding: ${"p".repeat(20_000)}\r\nConnection: close\r\n\r\n`,
+      431,
+    ),
+  ] satisfies BadInputCase[];
+}

@@ -1,0 +1,117 @@
+/**
+ * Reliability and security: every case of the bad-input corpus (bad-input-corpus.ts) gets its
+ * documented 4xx from the local run, and none of them writes anything.
+ */
+import { connect } from "node:net";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { expect } from "chai";
+import { type LocalStack, startLocalStack } from "../../bench/lib/local-stack.js";
+import { digestPrefix, digestToken, generateToken } from "../../handlers/shared/token.js";
+import { issueToken, revokeToken } from "../../scripts/tokens/token-store.js";
+import { ensurePackagedFunctions } from "../local/support/packaged-functions.js";
+import { type BadInputCase, badInputCorpus } from "./bad-input-corpus.js";
+
+const WRITE_OPERATIONS = ["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"];
+
+/** Sends a raw HTTP request and returns the status of the answer (0 if the connection just closed). */
+function sendRaw(origin: string, text: string): Promise<number> {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let answer = "";
+    socket.on("data", (chunk) => {
+      answer += chunk.toString("latin1");
+    });
+    socket.on("error", reject);
+    socket.on("close", () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0)));
+    // write, not end: a half-closed socket would make the server drop the answer to a slow request.
+    socket.write(Buffer.from(text, "latin1"));
+  });
+}
+
+describe("reliability: bad input corpus", function () {
+  this.timeout(120_000);
+  let stack: LocalStack;
+  let token: string;
+  let corpus: BadInputCase[];
+  let tokenCount: number;
+
+  const scan = async (logicalId: string) =>
+    (await stack.documentClient.send(new ScanCommand({ TableName: stack.api.tables[logicalId] as string })))
+      .Items ?? [];
+
+  before(async () => {
+    await ensurePackagedFunctions();
+    stack = await startLocalStack();
+    const tokenTable = stack.api.tables.TokenTable as string;
+    token = await stack.issue("corpus", ["PUT /user", "GET /user/{id}"]);
+    const revoked = await stack.issue("revoked", ["GET /user/{id}"]);
+    await revokeToken(stack.documentClient, tokenTable, digestPrefix(digestToken(revoked)));
+    const tenDaysAgo = Date.now() - 10 * 24 * 3600 * 1000;
+    const expired = await issueToken(stack.documentClient, tokenTable, {
+      principalId: "expired",
+      scopes: ["GET /user/{id}"],
+      expiresInSeconds: 60,
+      now: () => tenDaysAgo,
+    });
+    const getOnly = await stack.issue("get-only", ["GET /user/{id}"]);
+    corpus = badInputCorpus({ unknown: generateToken(), revoked, expired: expired.token, getOnly });
+    const seeded = await fetch(`${stack.api.url}/user`, {
+      method: "PUT",
+      headers: { Authorization: token, "content-type": "application/json" },
+      body: JSON.stringify({ id: "seed", name: "Seed" }),
+    });
+    expect(seeded.status).to.equal(204);
+    tokenCount = (await scan("TokenTable")).length;
+  });
+  after(() => stack?.stop());
+
+  it("has at least 50 cases", () => {
+    expect(corpus.length).to.be.at.least(50);
+  });
+
+  it("answers each case with its documented 4xx", async () => {
+    const mismatches: string[] = [];
+    for (const c of corpus) {
+      let status: number;
+      let body = "";
+      if (c.raw !== undefined) {
+        const host = new URL(stack.api.origin).host;
+        status = await sendRaw(
+          stack.api.origin,
+          c.raw.replaceAll("{token}", token).replaceAll("{host}", host),
+        );
+      } else {
+        const headers: Record<string, string> = { ...c.headers };
+        const authorization = c.token === undefined ? token : c.token;
+        if (authorization !== null) headers.Authorization = authorization;
+        const response = await fetch(`${stack.api.url}${c.path}`, {
+          method: c.method,
+          headers,
+          ...(c.body === undefined ? {} : { body: c.body }),
+        });
+        status = response.status;
+        body = await response.text();
+      }
+      const bodyOk = c.expectBody === undefined || body === c.expectBody;
+      if (status !== c.expectStatus || !bodyOk) {
+        mismatches.push(
+          `${c.name}: expected ${c.expectStatus} ${c.expectBody ?? ""}, got ${status} ${body.slice(0, 120)}`,
+        );
+      }
+    }
+    expect(mismatches).to.deep.equal([]);
+  });
+
+  it("writes nothing: the users table holds only the seeded user, the token table is unchanged", async () => {
+    const users = await scan("UserTable");
+    expect(users.map((u) => u.id)).to.deep.equal(["seed"]);
+    expect(users[0]?.name).to.equal("Seed");
+    expect((await scan("TokenTable")).length).to.equal(tokenCount);
+    // The functions' only write to the users table was the seed's UpdateItem.
+    const writes = stack.proxy.calls.filter((call) => WRITE_OPERATIONS.includes(call.operation));
+    expect(writes.map((call) => `${call.operation} ${call.tableName}`)).to.deep.equal([
+      `UpdateItem ${stack.api.tables.UserTable}`,
+    ]);
+  });
+});
