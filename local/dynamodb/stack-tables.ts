@@ -53,7 +53,7 @@ export async function createStackTables(
     const input: CreateTableCommandInput = { TableName: tableName } as CreateTableCommandInput;
     for (const property of CREATE_TABLE_PROPERTIES) {
       if (resource.properties[property] !== undefined) {
-        Object.assign(input, { [property]: resource.properties[property] });
+        Object.assign(input, { [property]: withNumericCapacities(resource.properties[property]) });
       }
     }
     if (resource.properties.StreamSpecification !== undefined) {
@@ -104,4 +104,21 @@ function assertSameKeys(
       { expected: format(wanted), actual: format(existing.KeySchema ?? []) },
     );
   }
+}
+
+/**
+ * `Ref` to a Number parameter gives a string ("5"); CloudFormation converts capacities for the
+ * API, so do the same for every `ReadCapacityUnits`/`WriteCapacityUnits` (indexes included).
+ */
+function withNumericCapacities(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withNumericCapacities);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      (key === "ReadCapacityUnits" || key === "WriteCapacityUnits") && typeof item === "string"
+        ? Number(item)
+        : withNumericCapacities(item),
+    ]),
+  );
 }

@@ -12,6 +12,8 @@ import { createStackTables, LocalTableError } from "../../../local/dynamodb/stac
 import { closeServer, listen, PortInUseError } from "../../../local/listen.js";
 
 const TEMPLATE = parseTemplate(`
+Parameters:
+  Capacity: {Type: Number, Default: 2}
 Resources:
   Tokens:
     Type: AWS::DynamoDB::Table
@@ -31,7 +33,7 @@ Resources:
     Properties:
       AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
       KeySchema: [{AttributeName: id, KeyType: HASH}]
-      ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}
+      ProvisionedThroughput: {ReadCapacityUnits: !Ref Capacity, WriteCapacityUnits: 1}
 `);
 
 describe("local/dynamodb", () => {
@@ -57,6 +59,13 @@ describe("local/dynamodb", () => {
       expect(table?.KeySchema).to.deep.equal([{ AttributeName: "tokenDigest", KeyType: "HASH" }]);
       expect(table?.BillingModeSummary?.BillingMode).to.equal("PAY_PER_REQUEST");
       expect(table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).to.deep.equal(["byPrincipal"]);
+      const provisioned = (
+        await client.send(new DescribeTableCommand({ TableName: tables.Provisioned as string }))
+      ).Table;
+      expect(provisioned?.ProvisionedThroughput).to.deep.include({
+        ReadCapacityUnits: 2,
+        WriteCapacityUnits: 1,
+      });
       expect(lines).to.deep.equal([
         "Tokens: TimeToLiveSpecification not applied (the embedded DynamoDB has no TTL; expiry is checked in code)",
       ]);
@@ -68,25 +77,27 @@ describe("local/dynamodb", () => {
 
   it("keeps tables and items in the data directory across a restart", async () => {
     const stack = resolveStack(TEMPLATE, { stackName: "t" });
-    const first = await startEmbeddedDynamoDB({ dataDir });
-    let client = localDynamoDBClient(first.endpoint);
-    await createStackTables(client, stack);
-    await client.send(new PutItemCommand({ TableName: "t-tokens", Item: { tokenDigest: { S: "d1" } } }));
-    client.destroy();
-    await first.stop();
-
-    const second = await startEmbeddedDynamoDB({ dataDir });
-    client = localDynamoDBClient(second.endpoint);
-    try {
-      await createStackTables(client, stack);
+    /** Starts the DynamoDB on the data directory, runs `use`, and always stops it. */
+    const withDynamoDB = async (use: (client: ReturnType<typeof localDynamoDBClient>) => Promise<void>) => {
+      const dynamodb = await startEmbeddedDynamoDB({ dataDir });
+      const client = localDynamoDBClient(dynamodb.endpoint);
+      try {
+        await createStackTables(client, stack);
+        await use(client);
+      } finally {
+        client.destroy();
+        await dynamodb.stop();
+      }
+    };
+    await withDynamoDB(async (client) => {
+      await client.send(new PutItemCommand({ TableName: "t-tokens", Item: { tokenDigest: { S: "d1" } } }));
+    });
+    await withDynamoDB(async (client) => {
       const item = await client.send(
         new GetItemCommand({ TableName: "t-tokens", Key: { tokenDigest: { S: "d1" } } }),
       );
       expect(item.Item).to.deep.equal({ tokenDigest: { S: "d1" } });
-    } finally {
-      client.destroy();
-      await second.stop();
-    }
+    });
   });
 
   it("refuses a kept table whose key schema the template changed, saying how to start afresh", async () => {
