@@ -74,14 +74,19 @@ async function allResources(
 }
 
 /**
- * Lines naming the retained resources, with the command that deletes a table for good.
+ * Lines naming the retained resources, in aligned columns.
  *
  * @example
  * ```ts
  * formatRetained([{ logicalId: "TokenTable", type: "AWS::DynamoDB::Table", physicalId: "demo-auth-token" }]);
- * // ["  TokenTable  AWS::DynamoDB::Table  demo-auth-token", ...]
+ * // ["  TokenTable  AWS::DynamoDB::Table  demo-auth-token"]
  * ```
  */
 export function formatRetained(resources: readonly RetainedResource[]): string[] {
-  return resources.map((resource) => `  ${resource.logicalId}  ${resource.type}  ${resource.physicalId}`);
+  const idWidth = Math.max(...resources.map((resource) => resource.logicalId.length));
+  const typeWidth = Math.max(...resources.map((resource) => resource.type.length));
+  return resources.map(
+    (resource) =>
+      `  ${resource.logicalId.padEnd(idWidth)}  ${resource.type.padEnd(typeWidth)}  ${resource.physicalId}`,
+  );
 }

@@ -37,7 +37,7 @@ describe("scripts/deploy/destroy-stack", () => {
     const text = lines.join("\n");
     expect(text).to.match(/DELETE_COMPLETE\s+AWS::CloudFormation::Stack\s+demo/);
     expect(text).to.include("TokenTable  AWS::DynamoDB::Table  demo-auth-token");
-    expect(text).to.include("UserTable  AWS::DynamoDB::Table  demo-users");
+    expect(text).to.include("UserTable   AWS::DynamoDB::Table  demo-users");
     expect(text).not.to.include("CloudWatchRole"); // retained in the template, never created
     expect(text).not.to.include("abc123"); // deleted, not retained
     expect(text).to.include("aws dynamodb delete-table --table-name demo-users");
