@@ -67,6 +67,7 @@ export async function createStackTables(
       assertSameKeys(logicalId, tableName, existing, input.KeySchema ?? []);
     } else {
       await client.send(new CreateTableCommand(input));
+      await waitUntilActive(client, tableName);
     }
     if (resource.properties.TimeToLiveSpecification !== undefined) {
       log(
@@ -76,6 +77,33 @@ export async function createStackTables(
     tables[logicalId] = tableName;
   }
   return tables;
+}
+
+/**
+ * Waits until a new table is ACTIVE. dynalite flips CREATING to ACTIVE on a timer even with
+ * `createTableMs: 0`, and answers ResourceNotFoundException to item calls until then.
+ *
+ * @example
+ * ```ts
+ * await client.send(new CreateTableCommand(input));
+ * await waitUntilActive(client, input.TableName);
+ * ```
+ */
+export async function waitUntilActive(
+  client: DynamoDBClient,
+  tableName: string,
+  timeoutMs = 5000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await describe(client, tableName))?.TableStatus !== "ACTIVE") {
+    if (Date.now() > deadline) {
+      throw new LocalTableError(`table ${tableName} did not become ACTIVE`, {
+        expected: "ACTIVE",
+        actual: `not ACTIVE after ${timeoutMs} ms`,
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 async function describe(client: DynamoDBClient, tableName: string) {

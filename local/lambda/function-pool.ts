@@ -121,8 +121,16 @@ export class FunctionPool {
       memoryLimitInMB: config.memoryMb,
       logGroupName: config.logGroupName,
     };
-    // execArgv: [] so the function runs on bare Node.js, without the TypeScript loader of this process.
-    const worker = new Worker(BOOTSTRAP, { workerData, env, execArgv: [], stdout: true, stderr: true });
+    const worker = new Worker(BOOTSTRAP, {
+      workerData,
+      env,
+      // Bare Node.js, without the TypeScript loader of this process, as on Lambda.
+      execArgv: [],
+      // MemorySize caps the heap: a function that outgrows it dies (crash) as it would on Lambda.
+      resourceLimits: { maxOldGenerationSizeMb: config.memoryMb },
+      stdout: true,
+      stderr: true,
+    });
     const environment: Environment = { worker };
     for (const stream of [worker.stdout, worker.stderr] as Readable[]) {
       createInterface({ input: stream }).on("line", (line) => log(`${config.logicalId} ${line}`));

@@ -44,6 +44,20 @@ Resources:
       Code:
         ZipFile: |
           exports.main = (event, context, callback) => callback(null, { GREETING: process.env.GREETING ?? null, OTHER: process.env.OTHER_GREETING });
+  Hungry:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: index.handler
+      MemorySize: 128
+      Timeout: 30
+      Code:
+        ZipFile: |
+          const kept = [];
+          exports.handler = async (event) => {
+            if (event.grow) for (;;) kept.push(new Array(1e6).fill(kept.length));
+            return "fine";
+          };
   NoExport:
     Type: AWS::Lambda::Function
     Properties:
@@ -129,6 +143,13 @@ describe("local/lambda/lambda-runtime", function () {
       expect(await runtime.invoke(arn("Echo"), { action: "count" })).to.deep.include({ kind: "result" });
     });
   }
+
+  it("answers crash when the function outgrows its MemorySize, and keeps serving", async () => {
+    const outcome = await runtime.invoke(arn("Hungry"), { grow: true });
+    expect(outcome.kind).to.equal("crash");
+    expect((outcome as { message: string }).message).to.contain("memory");
+    expect(await runtime.invoke(arn("Hungry"), {})).to.deep.equal({ kind: "result", payload: "fine" });
+  });
 
   it("answers Runtime.HandlerNotFound for a missing export", async () => {
     const outcome = await runtime.invoke(arn("NoExport"), {});

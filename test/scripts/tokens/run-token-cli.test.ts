@@ -7,6 +7,7 @@ import {
   localDynamoDBClient,
   startEmbeddedDynamoDB,
 } from "../../../local/dynamodb/embedded-dynamodb.js";
+import { waitUntilActive } from "../../../local/dynamodb/stack-tables.js";
 import { LocalApiNotRunningError } from "../../../local/local-state.js";
 import { formatTokenTable, runTokenCli } from "../../../scripts/tokens/run-token-cli.js";
 import type { TargetFlags } from "../../../scripts/tokens/token-target.js";
@@ -31,6 +32,7 @@ describe("scripts/tokens/run-token-cli", () => {
         BillingMode: "PAY_PER_REQUEST",
       }),
     );
+    await waitUntilActive(base, TABLE);
   });
   after(async () => {
     base.destroy();

@@ -10,6 +10,7 @@ import {
   localDynamoDBClient,
   startEmbeddedDynamoDB,
 } from "../../../local/dynamodb/embedded-dynamodb.js";
+import { waitUntilActive } from "../../../local/dynamodb/stack-tables.js";
 import {
   issueToken,
   listTokens,
@@ -46,6 +47,7 @@ describe("scripts/tokens/token-store", () => {
         BillingMode: "PAY_PER_REQUEST",
       }),
     );
+    await waitUntilActive(base, table);
   });
 
   const rawItems = async () => (await client.send(new ScanCommand({ TableName: table }))).Items ?? [];
