@@ -4,8 +4,7 @@
  * - `--local`: the table of the local API started by `make start` (found through `.local/state.json`).
  * - `--stack NAME`: the table named by a deployed stack's `TokenTableName` output (scripts/tokens/stack-target.ts).
  *
- * A new target (for example `--stack NAME`, the table named by a deployed stack's `TokenTableName`
- * output) adds its flag to {@link TARGET_OPTIONS} and one branch to {@link resolveTokenTarget}; the
+ * A new target adds its flag to {@link TARGET_OPTIONS} and one branch to {@link resolveTokenTarget}; the
  * commands only ever see a {@link TokenTarget}.
  */
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
