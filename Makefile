@@ -23,10 +23,7 @@ $(INSTALL_STAMP): package-lock.json
 	@if [ -f node_modules/.package-lock.json ] && [ ! node_modules/.package-lock.json -ot package-lock.json ]; then \
 	  echo "node_modules is up to date with package-lock.json"; \
 	else \
-	  npm ci --no-audit --no-fund || { \
-	    echo "npm ci failed (see above); installing from the lockfile with npm install --no-save instead" >&2; \
-	    npm install --no-audit --no-fund --no-save; \
-	  }; \
+	  npm ci --no-audit --no-fund; \
 	fi
 	@touch $@
 

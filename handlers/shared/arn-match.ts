@@ -5,7 +5,8 @@
  * the resource, may itself contain colons). In a segment `*` matches any run of characters, `/`
  * included, and `?` matches exactly one character. A pattern with fewer segments whose last
  * segment ends in `*` lets that `*` run on across the remaining colons (`arn:aws:execute-api:*`
- * matches every execute-api ARN). `"*"` alone matches everything.
+ * matches every execute-api ARN); the wildcards of that last segment then match across colons too.
+ * `"*"` alone matches everything.
  */
 
 /** How many colon-separated segments an ARN has; the last one is the rest of the string. */

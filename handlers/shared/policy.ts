@@ -8,7 +8,7 @@
 import { arnMatches, globMatches } from "./arn-match.js";
 import { PolicyFormatError, ScopeFormatError } from "./errors.js";
 import { formatMethodArn, parseMethodArn } from "./method-arn.js";
-import { parseScope } from "./scope.js";
+import { parseScope, SCOPE_VERBS, type Scope } from "./scope.js";
 
 /** One statement of an IAM policy; `Action`/`Resource` may be a string or a list. */
 export interface PolicyStatement {
@@ -56,15 +56,26 @@ export function buildAllowPolicy(methodArn: string, scopes: readonly string[]): 
     });
   }
   const base = parseMethodArn(methodArn);
-  const resources = scopes.map((text) => {
+  const resources = scopes.flatMap((text) => {
     const scope = parseScope(text);
-    return formatMethodArn({ ...base, verb: scope.verb, resourcePath: scope.resourcePath });
+    return verbsOf(scope).map((verb) => formatMethodArn({ ...base, verb, resourcePath: scope.resourcePath }));
   });
   const unique = [...new Set(resources)].sort();
   return {
     Version: "2012-10-17",
     Statement: [{ Effect: "Allow", Action: INVOKE_ACTION, Resource: unique }],
   };
+}
+
+/**
+ * The verbs a scope's resources are written for. A `*` verb with a specific path is spelled out one
+ * verb at a time: in IAM matching `*` also matches `/`, so a `*` in the verb position of the resource
+ * (stage, star, "user") would grant `GET /admin/user` too. Only the all-methods scope keeps its single
+ * stage-wide resource.
+ */
+function verbsOf(scope: Scope): string[] {
+  if (scope.verb !== "*" || scope.resourcePath === "*") return [scope.verb];
+  return SCOPE_VERBS.filter((verb) => verb !== "*");
 }
 
 /**

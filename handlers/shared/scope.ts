@@ -20,7 +20,7 @@ export interface Scope {
   resourcePath: string;
 }
 
-const PATH = /^\/[A-Za-z0-9._~\-*/{}]*$/;
+const PATH = /^\/[A-Za-z0-9._~\-*/{}+]*$/;
 const PATH_PARAMETER_SEGMENT = /\{[A-Za-z0-9_]+\+?\}/g;
 
 /**

@@ -41,6 +41,13 @@ describe("handlers/shared/policy", () => {
       );
     });
 
+    it("spells a * verb out per verb, so its path cannot stretch across / to other paths", () => {
+      const policy = buildAllowPolicy(putUser, ["* /user"]);
+      expect(policy.Statement[0]?.Resource).to.include(`${api}/DELETE/user`).and.not.include(`${api}/*/user`);
+      expect(evaluatePolicy(policy, `${api}/PATCH/user`)).to.equal("Allow");
+      expect(evaluatePolicy(policy, `${api}/GET/admin/user`)).to.equal("ImplicitDeny");
+    });
+
     it("fails closed without scopes", () => {
       expect(() => buildAllowPolicy(getUser, [])).to.throw(ScopeFormatError);
     });

@@ -17,6 +17,11 @@ describe("handlers/shared/scope", () => {
       expect(parseScope("GET /a/{x}/b/{y_2}")).to.deep.equal({ verb: "GET", resourcePath: "a/*/b/*" });
     });
 
+    it("turns a greedy {proxy+} segment into *", () => {
+      expect(parseScope("* /{proxy+}")).to.deep.equal({ verb: "*", resourcePath: "*" });
+      expect(parseScope("GET /files/{path+}")).to.deep.equal({ verb: "GET", resourcePath: "files/*" });
+    });
+
     it("upper-cases the verb and trims surrounding spaces", () => {
       expect(parseScope("  get   /user/*  ")).to.deep.equal({ verb: "GET", resourcePath: "user/*" });
     });
