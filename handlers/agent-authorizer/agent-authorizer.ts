@@ -10,18 +10,11 @@
  *   and re-evaluates it for every later method, so the policy covers every agent method;
  * - anything else (table unreachable, corrupt record) → another error → 500. Never Allow.
  */
-import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { AuthorizerResult } from "../authorizer/token-authorizer.js";
-import { type TokenAuthError, TokenStoreError, UnauthorizedError } from "../shared/errors.js";
-import type { Logger } from "../shared/logger.js";
+import { UnauthorizedError } from "../shared/errors.js";
 import { buildAllowPolicy } from "../shared/policy.js";
-import { assertTokenFormat, digestPrefix, digestToken } from "../shared/token.js";
-import {
-  isExpired,
-  PRINCIPAL_ID_PATTERN,
-  parseTokenRecord,
-  TOKEN_KEY_ATTRIBUTE,
-} from "../shared/token-record.js";
+import { createTokenLookup, type TokenLookupOptions } from "../shared/token-lookup.js";
+import { PRINCIPAL_ID_PATTERN } from "../shared/token-record.js";
 
 /** The header carrying the agent's id (an identity source of the authorizer). */
 export const AGENT_ID_HEADER = "X-AgentID";
@@ -42,14 +35,8 @@ export interface RequestAuthorizerEvent {
   headers?: Record<string, string | undefined> | null;
 }
 
-/** What the authorizer needs from its environment. */
-export interface AgentAuthorizerOptions {
-  documentClient: DynamoDBDocumentClient;
-  tableName: string;
-  logger: Logger;
-  /** The current time in milliseconds; replaceable for tests. */
-  now?: () => number;
-}
+/** What the authorizer needs from its environment: the token table lookup's settings. */
+export type AgentAuthorizerOptions = TokenLookupOptions;
 
 /**
  * Creates the agent authorizer function bound to a table and client.
@@ -64,7 +51,8 @@ export interface AgentAuthorizerOptions {
  * ```
  */
 export function createAgentAuthorizer(options: AgentAuthorizerOptions) {
-  const { documentClient, tableName, logger, now = Date.now } = options;
+  const { logger } = options;
+  const findToken = createTokenLookup(options);
 
   return async function authorize(event: RequestAuthorizerEvent): Promise<AuthorizerResult> {
     const agentId = headerValue(event?.headers, AGENT_ID_HEADER);
@@ -74,48 +62,19 @@ export function createAgentAuthorizer(options: AgentAuthorizerOptions) {
       logger.info("refused", { reason: `missing ${missing} header` });
       throw new UnauthorizedError(`missing ${missing} header`);
     }
-    try {
-      assertTokenFormat(token);
-    } catch (error) {
-      logger.info("refused", { reason: "malformed token", detail: (error as TokenAuthError).actual });
-      throw new UnauthorizedError("malformed token");
-    }
     if (!PRINCIPAL_ID_PATTERN.test(agentId)) {
       // The value is the caller's input; only its length goes to the log.
       logger.info("refused", { reason: "malformed agent id", detail: `${agentId.length} characters` });
       throw new UnauthorizedError("malformed agent id");
     }
-    const digest = digestToken(token);
-    const tokenRef = digestPrefix(digest);
-
-    let item: Record<string, unknown> | undefined;
+    const { record, tokenRef } = await findToken(token, { agentId });
+    const refuse = (reason: string) => {
+      logger.info("refused", { reason, token: tokenRef, agentId, boundTo: record.agentId });
+      return new UnauthorizedError(reason);
+    };
+    if (record.agentId === undefined) throw refuse("not an agent token");
+    if (record.agentId !== agentId) throw refuse("token bound to another agent");
     try {
-      const response = await documentClient.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: { [TOKEN_KEY_ATTRIBUTE]: digest },
-          ConsistentRead: true,
-        }),
-      );
-      item = response.Item;
-    } catch (cause) {
-      logger.error("token table unavailable", { token: tokenRef, agentId, error: cause });
-      throw new TokenStoreError("token table unavailable", { cause });
-    }
-    if (item === undefined) {
-      logger.info("refused", { reason: "unknown token", token: tokenRef, agentId });
-      throw new UnauthorizedError("unknown token");
-    }
-
-    try {
-      const record = parseTokenRecord(item);
-      const refuse = (reason: string) => {
-        logger.info("refused", { reason, token: tokenRef, agentId, boundTo: record.agentId });
-        return new UnauthorizedError(reason);
-      };
-      if (isExpired(record, now() / 1000)) throw refuse("expired token");
-      if (record.agentId === undefined) throw refuse("not an agent token");
-      if (record.agentId !== agentId) throw refuse("token bound to another agent");
       const result: AuthorizerResult = {
         principalId: agentId,
         policyDocument: buildAllowPolicy(event.methodArn, record.scopes),
@@ -124,9 +83,7 @@ export function createAgentAuthorizer(options: AgentAuthorizerOptions) {
       logger.info("allowed", { token: tokenRef, agentId, scopes: record.scopes });
       return result;
     } catch (error) {
-      if (!(error instanceof UnauthorizedError)) {
-        logger.error("cannot authorize", { token: tokenRef, agentId, error });
-      }
+      logger.error("cannot authorize", { token: tokenRef, agentId, error });
       throw error;
     }
   };

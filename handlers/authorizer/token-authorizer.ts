@@ -8,13 +8,9 @@
  *   re-evaluated for every later method, so the policy must cover them all);
  * - anything else (table unreachable, throttled, corrupt record) → another error → 500. Never Allow.
  */
-import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { AuthorizerContext } from "../shared/authorizer-context.js";
-import { type TokenAuthError, TokenStoreError, UnauthorizedError } from "../shared/errors.js";
-import type { Logger } from "../shared/logger.js";
 import { buildAllowPolicy, type PolicyDocument } from "../shared/policy.js";
-import { assertTokenFormat, digestPrefix, digestToken } from "../shared/token.js";
-import { isExpired, parseTokenRecord, TOKEN_KEY_ATTRIBUTE } from "../shared/token-record.js";
+import { createTokenLookup, type TokenLookupOptions } from "../shared/token-lookup.js";
 
 /** The event API Gateway sends a TOKEN authorizer. */
 export interface TokenAuthorizerEvent {
@@ -30,14 +26,8 @@ export interface AuthorizerResult {
   context: AuthorizerContext;
 }
 
-/** What the authorizer needs from its environment. */
-export interface TokenAuthorizerOptions {
-  documentClient: DynamoDBDocumentClient;
-  tableName: string;
-  logger: Logger;
-  /** The current time in milliseconds; replaceable for tests. */
-  now?: () => number;
-}
+/** What the authorizer needs from its environment: the token table lookup's settings. */
+export type TokenAuthorizerOptions = TokenLookupOptions;
 
 /**
  * Creates the authorizer function bound to a table and client.
@@ -49,44 +39,12 @@ export interface TokenAuthorizerOptions {
  * ```
  */
 export function createTokenAuthorizer(options: TokenAuthorizerOptions) {
-  const { documentClient, tableName, logger, now = Date.now } = options;
+  const { logger } = options;
+  const findToken = createTokenLookup(options);
 
   return async function authorize(event: TokenAuthorizerEvent): Promise<AuthorizerResult> {
-    const token = event?.authorizationToken;
+    const { record, tokenRef } = await findToken(event?.authorizationToken);
     try {
-      assertTokenFormat(token);
-    } catch (error) {
-      logger.info("refused", { reason: "malformed token", detail: (error as TokenAuthError).actual });
-      throw new UnauthorizedError("malformed token");
-    }
-    const digest = digestToken(token);
-    const tokenRef = digestPrefix(digest);
-
-    let item: Record<string, unknown> | undefined;
-    try {
-      const response = await documentClient.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: { [TOKEN_KEY_ATTRIBUTE]: digest },
-          ConsistentRead: true,
-        }),
-      );
-      item = response.Item;
-    } catch (cause) {
-      logger.error("token table unavailable", { token: tokenRef, error: cause });
-      throw new TokenStoreError("token table unavailable", { cause });
-    }
-    if (item === undefined) {
-      logger.info("refused", { reason: "unknown token", token: tokenRef });
-      throw new UnauthorizedError("unknown token");
-    }
-
-    try {
-      const record = parseTokenRecord(item);
-      if (isExpired(record, now() / 1000)) {
-        logger.info("refused", { reason: "expired token", token: tokenRef, principalId: record.principalId });
-        throw new UnauthorizedError("expired token");
-      }
       const result: AuthorizerResult = {
         principalId: record.principalId,
         policyDocument: buildAllowPolicy(event.methodArn, record.scopes),
@@ -95,9 +53,7 @@ export function createTokenAuthorizer(options: TokenAuthorizerOptions) {
       logger.info("allowed", { token: tokenRef, principalId: record.principalId, scopes: record.scopes });
       return result;
     } catch (error) {
-      if (!(error instanceof UnauthorizedError)) {
-        logger.error("cannot authorize", { token: tokenRef, error });
-      }
+      logger.error("cannot authorize", { token: tokenRef, error });
       throw error;
     }
   };
