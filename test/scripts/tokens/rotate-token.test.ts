@@ -1,47 +1,16 @@
-import { CreateTableCommand, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { digestToken } from "../../../handlers/shared/token.js";
-import {
-  type EmbeddedDynamoDB,
-  localDynamoDBClient,
-  startEmbeddedDynamoDB,
-} from "../../../local/dynamodb/embedded-dynamodb.js";
 import { rotateToken, TokenRotationError } from "../../../scripts/tokens/rotate-token.js";
 import { runTokenCli } from "../../../scripts/tokens/run-token-cli.js";
 import { issueToken, listTokens } from "../../../scripts/tokens/token-store.js";
+import { type TokenTables, useTokenTables } from "./support/token-tables.js";
 
 describe("scripts/tokens/rotate-token", () => {
-  let dynamodb: EmbeddedDynamoDB;
-  let base: ReturnType<typeof localDynamoDBClient>;
-  let client: DynamoDBDocumentClient;
-  let tableNumber = 0;
+  const tokens = useTokenTables("rotate");
+  let client: TokenTables["client"];
   let table: string;
-
-  before(async () => {
-    dynamodb = await startEmbeddedDynamoDB({ dataDir: null });
-    base = localDynamoDBClient(dynamodb.endpoint);
-    client = DynamoDBDocumentClient.from(base);
-  });
-  after(async () => {
-    base.destroy();
-    await dynamodb.stop();
-  });
-  beforeEach(async () => {
-    table = `rotate-${++tableNumber}`;
-    await base.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: "tokenDigest", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "tokenDigest", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
-    // dynalite turns a table ACTIVE on a timer, even at 0 ms: under load a first call can beat it.
-    await waitUntilTableExists(
-      { client: base, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 },
-      { TableName: table },
-    );
+  beforeEach(() => {
+    ({ client, table } = tokens);
   });
 
   it("issues a new token with the old scopes and revokes every old token of that principal only", async () => {

@@ -1,4 +1,3 @@
-import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
@@ -6,48 +5,22 @@ import { AuthorizerContextError } from "../../../handlers/shared/authorizer-cont
 import { ScopeFormatError, TokenRecordError, TokenStoreError } from "../../../handlers/shared/errors.js";
 import { digestPrefix, digestToken } from "../../../handlers/shared/token.js";
 import {
-  type EmbeddedDynamoDB,
-  localDynamoDBClient,
-  startEmbeddedDynamoDB,
-} from "../../../local/dynamodb/embedded-dynamodb.js";
-import { waitUntilActive } from "../../../local/dynamodb/stack-tables.js";
-import {
   issueToken,
   listTokens,
   revokeToken,
   TokenRecordInputError,
 } from "../../../scripts/tokens/token-store.js";
+import { type TokenTables, useTokenTables } from "./support/token-tables.js";
 
-const TABLE = "tokens";
 const NOW = Date.UTC(2026, 0, 1);
 
 describe("scripts/tokens/token-store", () => {
-  let dynamodb: EmbeddedDynamoDB;
-  let base: ReturnType<typeof localDynamoDBClient>;
-  let client: DynamoDBDocumentClient;
-  let tableNumber = 0;
+  const tokens = useTokenTables("tokens");
+  let base: TokenTables["base"];
+  let client: TokenTables["client"];
   let table: string;
-
-  before(async () => {
-    dynamodb = await startEmbeddedDynamoDB({ dataDir: null });
-    base = localDynamoDBClient(dynamodb.endpoint);
-    client = DynamoDBDocumentClient.from(base);
-  });
-  after(async () => {
-    base.destroy();
-    await dynamodb.stop();
-  });
-  beforeEach(async () => {
-    table = `${TABLE}-${++tableNumber}`;
-    await base.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: "tokenDigest", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "tokenDigest", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
-    await waitUntilActive(base, table);
+  beforeEach(() => {
+    ({ base, client, table } = tokens);
   });
 
   const rawItems = async () => (await client.send(new ScanCommand({ TableName: table }))).Items ?? [];
