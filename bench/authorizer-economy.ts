@@ -6,8 +6,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { bundleFunction } from "../scripts/build/bundle.js";
-import type { Manifest } from "../scripts/build/manifest.js";
+import { bundleFunction } from "../lib/build/bundle.js";
+import type { Manifest } from "../lib/build/manifest.js";
 import { startLocalStack } from "./lib/local-stack.js";
 
 /** One design's figures. */

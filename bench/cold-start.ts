@@ -9,7 +9,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import type { Manifest } from "../scripts/build/manifest.js";
+import type { Manifest } from "../lib/build/manifest.js";
 import { median, round } from "./lib/stats.js";
 
 const execFileAsync = promisify(execFile);

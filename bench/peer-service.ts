@@ -7,9 +7,9 @@
  */
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { Manifest } from "../lib/build/manifest.js";
 import { type ResolvedStack, resourcesOfType } from "../local/cloudformation/resolved-stack.js";
 import { type ApiModel, buildApiModel, type MethodModel } from "../local/gateway/api-model.js";
-import type { Manifest } from "../scripts/build/manifest.js";
 
 /** What the generated service needs to know about the running local stack it shares DynamoDB with. */
 export interface PeerServiceOptions {

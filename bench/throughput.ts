@@ -7,12 +7,12 @@
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { loadTemplate } from "../local/cloudformation/load-template.js";
+import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
+import { codeKeyParameterOverrides, type Manifest } from "../lib/build/manifest.js";
+import { loadTemplate } from "../lib/cloudformation/load-template.js";
+import { issueToken } from "../lib/tokens/token-store.js";
 import { resolveStack } from "../local/cloudformation/resolve-stack.js";
-import { localDynamoDBClient } from "../local/dynamodb/embedded-dynamodb.js";
 import { LOCAL_STACK_NAME, startLocalApi } from "../local/index.js";
-import { codeKeyParameterOverrides, type Manifest } from "../scripts/build/manifest.js";
-import { issueToken } from "../scripts/tokens/token-store.js";
 import {
   type LoadFigures,
   loadTest,

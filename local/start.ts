@@ -8,10 +8,10 @@
 import { resolve } from "node:path";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TokenAuthError } from "../handlers/shared/errors.js";
-import { issueToken, listTokens } from "../scripts/tokens/token-store.js";
-import { localDynamoDBClient } from "./dynamodb/embedded-dynamodb.js";
+import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
+import { removeLocalState, writeLocalState } from "../lib/local-state.js";
+import { issueToken, listTokens } from "../lib/tokens/token-store.js";
 import { type LocalApi, PROJECT_ROOT, startLocalApi } from "./index.js";
-import { removeLocalState, writeLocalState } from "./local-state.js";
 
 /** A bad PORT / DYNAMODB_PORT value. */
 class StartConfigError extends TokenAuthError {}

@@ -3,9 +3,9 @@
  * `dist/build/<LogicalId>/index.mjs`. The template's `Metadata.BuildEntryPoint` says what to bundle.
  */
 import { join } from "node:path";
-import { loadTemplate } from "../local/cloudformation/load-template.js";
-import { BUNDLE_FILE, bundleFunction } from "./build/bundle.js";
-import { listFunctions, TEMPLATE_PATH } from "./build/functions.js";
+import { BUNDLE_FILE, bundleFunction } from "../lib/build/bundle.js";
+import { listFunctions, TEMPLATE_PATH } from "../lib/build/functions.js";
+import { loadTemplate } from "../lib/cloudformation/load-template.js";
 
 const functions = listFunctions(loadTemplate(TEMPLATE_PATH));
 for (const fn of functions) {

@@ -2,8 +2,8 @@
  * `make package` (after `make build`): one deterministic, content-hashed zip per function in `dist/`
  * and `dist/manifest.json` for `make deploy` and the local gateway.
  */
-import { MANIFEST_PATH } from "./build/manifest.js";
-import { packageFunctions } from "./build/package-functions.js";
+import { MANIFEST_PATH } from "../lib/build/manifest.js";
+import { packageFunctions } from "../lib/build/package-functions.js";
 
 const manifest = await packageFunctions();
 for (const [logicalId, fn] of Object.entries(manifest.functions)) {

@@ -4,9 +4,10 @@
  * own client does not), `startLocalApi` on an ephemeral port, and every log line captured.
  */
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { localDynamoDBClient, startEmbeddedDynamoDB } from "../../local/dynamodb/embedded-dynamodb.js";
+import { localDynamoDBClient } from "../../lib/aws/local-dynamodb.js";
+import { issueToken } from "../../lib/tokens/token-store.js";
+import { startEmbeddedDynamoDB } from "../../local/dynamodb/embedded-dynamodb.js";
 import { type LocalApi, startLocalApi } from "../../local/index.js";
-import { issueToken } from "../../scripts/tokens/token-store.js";
 import { type DynamoDbProxy, startDynamoDbProxy } from "./dynamodb-proxy.js";
 
 /** A started local stack. */

@@ -5,7 +5,7 @@
  * Functions that need a real AWS account (`Fn::ImportValue`, `Fn::GetAZs`, `Fn::Cidr`,
  * `Fn::Transform`) are refused with the path of the value that uses them, never guessed.
  */
-import type { CloudFormationTemplate } from "./load-template.js";
+import type { CloudFormationTemplate } from "../../lib/cloudformation/load-template.js";
 import type { ParameterValue } from "./parameters.js";
 import { StackResolutionError } from "./resolved-stack.js";
 

@@ -2,7 +2,7 @@
  * Choosing a template's parameter values the way CloudFormation does on create-stack: the override
  * if given, else the Default, checked against the parameter's constraints.
  */
-import type { CloudFormationTemplate, TemplateParameter } from "./load-template.js";
+import type { CloudFormationTemplate, TemplateParameter } from "../../lib/cloudformation/load-template.js";
 import { StackResolutionError } from "./resolved-stack.js";
 
 /** A parameter's value: list types (`CommaDelimitedList`, `List<...>`) resolve to string lists. */

@@ -2,9 +2,10 @@
  * "Deploying" a template locally: parameters, conditions, intrinsics and physical ids resolved into
  * a {@link ResolvedStack}, in dependency order, the way CloudFormation creates a stack.
  */
+
+import type { CloudFormationTemplate, TemplateResource } from "../../lib/cloudformation/load-template.js";
 import { evaluateConditions } from "./conditions.js";
 import { type IntrinsicContext, NO_VALUE, referencedNames, resolveValue } from "./intrinsics.js";
-import type { CloudFormationTemplate, TemplateResource } from "./load-template.js";
 import { formatParameterValue, resolveParameters } from "./parameters.js";
 import { nameResource } from "./physical-ids.js";
 import { type ResolvedResource, type ResolvedStack, StackResolutionError } from "./resolved-stack.js";

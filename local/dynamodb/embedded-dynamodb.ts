@@ -4,11 +4,10 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { isProcessRunning } from "../../lib/local-state.js";
 import { closeServer, listen } from "../listen.js";
-import { isProcessRunning } from "../local-state.js";
 
 /** Where and how to run it. */
 export interface EmbeddedDynamoDBOptions {
@@ -64,23 +63,6 @@ export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions): P
     port: bound,
     stop: () => closeServer(server).finally(unlock),
   };
-}
-
-/**
- * A DynamoDB client for the embedded DynamoDB (fake credentials: dynalite accepts any).
- *
- * @example
- * ```ts
- * const documentClient = DynamoDBDocumentClient.from(localDynamoDBClient("http://127.0.0.1:8000"));
- * ```
- */
-export function localDynamoDBClient(endpoint: string, region = "us-east-1"): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    maxAttempts: 2,
-  });
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { TokenAuthError } from "../../handlers/shared/errors.js";
-import { callAws, classifyAwsError } from "./aws-errors.js";
+import { callAws, classifyAwsError } from "../../lib/aws/aws-errors.js";
 
 /** The artifact bucket exists but cannot be used. */
 export class ArtifactBucketError extends TokenAuthError {}

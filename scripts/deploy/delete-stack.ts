@@ -3,7 +3,7 @@
  * stuck in ROLLBACK_COMPLETE.
  */
 import { type CloudFormationClient, DeleteStackCommand } from "@aws-sdk/client-cloudformation";
-import { callAws } from "./aws-errors.js";
+import { callAws } from "../../lib/aws/aws-errors.js";
 import type { PollOptions } from "./poll.js";
 import { type FollowResult, followStack, newestEventId } from "./stack-events.js";
 

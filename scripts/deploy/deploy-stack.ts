@@ -9,17 +9,18 @@ import type { CloudFormationClient, Stack } from "@aws-sdk/client-cloudformation
 import { ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { TokenAuthError } from "../../handlers/shared/errors.js";
-import { parseTemplate } from "../../local/cloudformation/load-template.js";
+import { callAws } from "../../lib/aws/aws-errors.js";
+import { stackOutputs } from "../../lib/aws/stack-outputs.js";
+import { deployActionFor, findStack } from "../../lib/aws/stack-state.js";
+import { parseTemplate } from "../../lib/cloudformation/load-template.js";
 import { ensureArtifactBucket } from "./artifact-bucket.js";
-import { callAws } from "./aws-errors.js";
 import { createChangeSet, formatChanges } from "./change-set.js";
 import { deleteStackAndWait } from "./delete-stack.js";
+import { formatDeployedStack } from "./format-table.js";
 import type { PollOptions } from "./poll.js";
 import { needsRedeployment, redeployStage } from "./redeploy-stage.js";
 import { explainRollbackComplete } from "./rollback-recovery.js";
 import { allStackEvents, followStack, formatFailures, newestEventId } from "./stack-events.js";
-import { formatDeployedStack, stackOutputs } from "./stack-outputs.js";
-import { deployActionFor, findStack } from "./stack-state.js";
 import { deployParameters, requiredCapabilities } from "./template-inputs.js";
 import { type ArtifactToUpload, templateSource, uploadArtifacts } from "./upload-artifacts.js";
 

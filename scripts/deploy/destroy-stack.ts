@@ -5,12 +5,12 @@
  */
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { findStack } from "../../lib/aws/stack-state.js";
 import { deleteStackAndWait } from "./delete-stack.js";
 import type { PollOptions } from "./poll.js";
 import { formatRetained, listRetainedResources } from "./retained-resources.js";
 import { deleteTableCommand } from "./rollback-recovery.js";
 import { formatFailures } from "./stack-events.js";
-import { findStack } from "./stack-state.js";
 
 /** The stack could not be deleted; the failed resources have been printed. */
 export class DestroyFailedError extends TokenAuthError {}

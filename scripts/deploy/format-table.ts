@@ -1,6 +1,8 @@
 /**
  * Plain-text tables for the deploy commands' output (change sets, outputs, failures).
  */
+import type { Stack } from "@aws-sdk/client-cloudformation";
+import { stackOutputs } from "../../lib/aws/stack-outputs.js";
 
 /**
  * Lays out rows under headers, each column as wide as its widest cell, two spaces apart; the last
@@ -25,4 +27,32 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
       .join("  ")
       .trimEnd();
   return [line(headers), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)];
+}
+
+/**
+ * What `make deploy` prints at the end: the outputs, then how to get a token and call the API.
+ *
+ * @example
+ * ```ts
+ * for (const line of formatDeployedStack(stack)) console.log(line);
+ * ```
+ */
+export function formatDeployedStack(stack: Stack): string[] {
+  const outputs = stackOutputs(stack);
+  if (Object.keys(outputs).length === 0) return [`Stack ${stack.StackName} reports no outputs.`];
+  const lines = formatTable(
+    ["Output", "Value"],
+    Object.entries(outputs).map(([key, value]) => [key, value]),
+  );
+  const apiUrl = outputs.ApiUrl;
+  if (apiUrl === undefined) return lines;
+  const name = stack.StackName ?? "<stack>";
+  return [
+    ...lines,
+    "",
+    "Try it (the token is printed once; keep it secret):",
+    `  TOKEN=$(npm run --silent token -- issue --stack ${name} --principal "$USER" --scope '*')`,
+    `  curl -i -X PUT '${apiUrl}/user' -H "Authorization: $TOKEN" -H 'Content-Type: application/json' -d '{"id":"u1","name":"Ada"}'`,
+    `  curl -i '${apiUrl}/user/u1' -H "Authorization: $TOKEN"`,
+  ];
 }

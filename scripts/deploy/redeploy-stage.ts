@@ -9,7 +9,7 @@
  */
 import { type APIGatewayClient, CreateDeploymentCommand } from "@aws-sdk/client-api-gateway";
 import type { Change } from "@aws-sdk/client-cloudformation";
-import { callAws } from "./aws-errors.js";
+import { callAws } from "../../lib/aws/aws-errors.js";
 
 /** API Gateway resource types whose changes a new deployment does not need to pick up. */
 const NOT_IN_SNAPSHOT = new Set(["AWS::ApiGateway::Stage", "AWS::ApiGateway::Account"]);

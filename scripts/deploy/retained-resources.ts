@@ -8,8 +8,8 @@ import {
   ListStackResourcesCommand,
   type StackResourceSummary,
 } from "@aws-sdk/client-cloudformation";
-import { parseTemplate } from "../../local/cloudformation/load-template.js";
-import { callAws } from "./aws-errors.js";
+import { callAws } from "../../lib/aws/aws-errors.js";
+import { parseTemplate } from "../../lib/cloudformation/load-template.js";
 
 /** A resource the stack's deletion leaves in place. */
 export interface RetainedResource {

@@ -4,8 +4,8 @@
  * end-to-end test calls it against moto.
  */
 import { readFileSync } from "node:fs";
-import { codeKeyParameterOverrides, MANIFEST_PATH, readManifest } from "../build/manifest.js";
-import { createAwsClients, resolveIdentity } from "./aws-clients.js";
+import { createAwsClients, resolveIdentity } from "../../lib/aws/aws-clients.js";
+import { codeKeyParameterOverrides, MANIFEST_PATH, readManifest } from "../../lib/build/manifest.js";
 import { createConfirm } from "./confirm.js";
 import { type DeployOutcome, deployStack } from "./deploy-stack.js";
 import { type PollOptions, realTimePoll } from "./poll.js";

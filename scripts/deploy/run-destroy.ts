@@ -1,7 +1,7 @@
 /**
  * `make destroy` as a function: settings from the environment, then {@link destroyStack}.
  */
-import { createAwsClients, resolveIdentity } from "./aws-clients.js";
+import { createAwsClients, resolveIdentity } from "../../lib/aws/aws-clients.js";
 import { createConfirm } from "./confirm.js";
 import { type DestroyOutcome, destroyStack } from "./destroy-stack.js";
 import { type PollOptions, realTimePoll } from "./poll.js";

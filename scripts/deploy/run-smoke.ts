@@ -4,12 +4,12 @@
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { digestPrefix } from "../../handlers/shared/token.js";
+import { requireOutput } from "../../lib/aws/stack-outputs.js";
+import { findStack } from "../../lib/aws/stack-state.js";
+import { issueToken, revokeToken } from "../../lib/tokens/token-store.js";
 import { createStackClients, resolveTokenTable, StackNotFoundError } from "../tokens/stack-target.js";
-import { issueToken, revokeToken } from "../tokens/token-store.js";
 import { readDeploySettings } from "./settings.js";
 import { runSmokeChecks } from "./smoke-checks.js";
-import { requireOutput } from "./stack-outputs.js";
-import { findStack } from "./stack-state.js";
 
 /** The principal the smoke test's tokens speak for (visible in `token list` and the user items). */
 export const SMOKE_PRINCIPAL = "make-smoke";

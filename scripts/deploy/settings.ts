@@ -12,7 +12,9 @@
  *
  * Credentials come from the standard AWS SDK chain (environment, profile, SSO, instance role).
  */
+
 import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { regionFromEnv } from "../../lib/aws/aws-clients.js";
 
 /** A setting that CloudFormation or S3 would refuse, caught before any call. */
 export class DeploySettingsError extends TokenAuthError {}
@@ -72,18 +74,6 @@ export function readDeploySettings(env: NodeJS.ProcessEnv = process.env): Deploy
     stage,
     endpoint: nonEmpty(env.AWS_ENDPOINT_URL),
   };
-}
-
-/**
- * AWS_REGION, else AWS_DEFAULT_REGION, else `undefined` (the SDK then takes the profile's region).
- *
- * @example
- * ```ts
- * regionFromEnv({ AWS_DEFAULT_REGION: "eu-west-1" }); // "eu-west-1"
- * ```
- */
-export function regionFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
 }
 
 /**

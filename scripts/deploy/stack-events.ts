@@ -9,7 +9,7 @@ import {
   type StackEvent,
 } from "@aws-sdk/client-cloudformation";
 import { TokenAuthError } from "../../handlers/shared/errors.js";
-import { callAws } from "./aws-errors.js";
+import { callAws } from "../../lib/aws/aws-errors.js";
 import { formatTable } from "./format-table.js";
 import type { PollOptions } from "./poll.js";
 

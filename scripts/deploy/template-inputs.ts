@@ -5,7 +5,7 @@
  */
 import type { Capability } from "@aws-sdk/client-cloudformation";
 import { TokenAuthError } from "../../handlers/shared/errors.js";
-import type { CloudFormationTemplate } from "../../local/cloudformation/load-template.js";
+import type { CloudFormationTemplate } from "../../lib/cloudformation/load-template.js";
 
 /** A value the deploy must set has no parameter in the template. */
 export class TemplateParameterError extends TokenAuthError {}

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { callAws, classifyAwsError } from "./aws-errors.js";
+import { callAws, classifyAwsError } from "../../lib/aws/aws-errors.js";
 
 /** One zip to upload: the manifest entry's fields this module reads. */
 export interface ArtifactToUpload {

@@ -8,12 +8,8 @@
  */
 import { parseArgs } from "node:util";
 import { TokenAuthError } from "../../handlers/shared/errors.js";
-import {
-  LOCAL_JWT_KEY_FILE,
-  mintTestToken,
-  type TestTokenOptions,
-} from "../../local/jwt-issuer/jwt-issuer.js";
-import { loadOrCreateSigningKey } from "../../local/jwt-issuer/signing-key.js";
+import { loadOrCreateSigningKey } from "../../lib/jwt/signing-key.js";
+import { LOCAL_JWT_KEY_FILE, mintTestToken, type TestTokenOptions } from "../../lib/jwt/test-token.js";
 import { parseDuration } from "./duration.js";
 
 /** A `jwt` command line that cannot be run. */

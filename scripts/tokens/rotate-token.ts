@@ -16,7 +16,7 @@ import {
   listTokens,
   revokeToken,
   type TokenSummary,
-} from "./token-store.js";
+} from "../../lib/tokens/token-store.js";
 
 /** Nothing to rotate, or no way to tell which scopes the new token gets. */
 export class TokenRotationError extends TokenAuthError {}

@@ -6,10 +6,10 @@
  */
 import { TokenAuthError } from "../../handlers/shared/errors.js";
 import { digestPrefix } from "../../handlers/shared/token.js";
+import { issueToken, listTokens, revokeToken, type TokenSummary } from "../../lib/tokens/token-store.js";
 import { parseTokenCommand, type TokenCommand, USAGE } from "./cli-args.js";
 import { runJwtCommand } from "./jwt-command.js";
 import { rotateToken } from "./rotate-token.js";
-import { issueToken, listTokens, revokeToken, type TokenSummary } from "./token-store.js";
 import { resolveTokenTarget, type TargetFlags, type TokenTarget } from "./token-target.js";
 
 /** Where the CLI writes and how it finds its table. */

@@ -4,17 +4,16 @@
  *
  * Clients use the SDK's adaptive retry mode (exponential backoff with jitter and client-side rate
  * limiting), so DynamoDB or CloudFormation throttling is retried; what still fails, and missing
- * credentials, are reported with the fix (see scripts/deploy/aws-errors.ts).
+ * credentials, are reported with the fix (see lib/aws/aws-errors.ts).
  */
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TokenAuthError } from "../../handlers/shared/errors.js";
-import { commonClientConfig } from "../deploy/aws-clients.js";
-import { callAws } from "../deploy/aws-errors.js";
-import { regionFromEnv } from "../deploy/settings.js";
-import { requireOutput } from "../deploy/stack-outputs.js";
-import { findStack } from "../deploy/stack-state.js";
+import { commonClientConfig, regionFromEnv } from "../../lib/aws/aws-clients.js";
+import { callAws } from "../../lib/aws/aws-errors.js";
+import { requireOutput } from "../../lib/aws/stack-outputs.js";
+import { findStack } from "../../lib/aws/stack-state.js";
 import type { TokenTarget } from "./token-target.js";
 
 /** No stack of that name in the region. */

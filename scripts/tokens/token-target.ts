@@ -9,8 +9,8 @@
  */
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TokenAuthError } from "../../handlers/shared/errors.js";
-import { localDynamoDBClient } from "../../local/dynamodb/embedded-dynamodb.js";
-import { readLocalState } from "../../local/local-state.js";
+import { localDynamoDBClient } from "../../lib/aws/local-dynamodb.js";
+import { readLocalState } from "../../lib/local-state.js";
 import { resolveStackTokenTarget } from "./stack-target.js";
 
 /** A token table and a client that can reach it. */

@@ -6,7 +6,7 @@ import {
   AGENT_TOKEN_SCOPES,
 } from "../../handlers/agent-authorizer/agent-authorizer.js";
 import { buildAllowPolicy, evaluatePolicy } from "../../handlers/shared/policy.js";
-import { loadTemplate } from "../../local/cloudformation/load-template.js";
+import { loadTemplate } from "../../lib/cloudformation/load-template.js";
 import { resolveStack } from "../../local/cloudformation/resolve-stack.js";
 import type { ResolvedStack } from "../../local/cloudformation/resolved-stack.js";
 

@@ -26,7 +26,7 @@ import {
   USER_NAME_PATTERN,
 } from "../../handlers/user/user-input.js";
 import { USER_KEY_ATTRIBUTE } from "../../handlers/user/user-store.js";
-import { loadTemplate, type TemplateResource } from "../../local/cloudformation/load-template.js";
+import { loadTemplate, type TemplateResource } from "../../lib/cloudformation/load-template.js";
 import { compileWholeMatch } from "../../local/gateway/java-regex.js";
 import { renderTemplate, type TemplateInput } from "../../local/gateway/vtl.js";
 

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { TOKEN_USES } from "../../handlers/jwt-authorizer/jwt-config.js";
 import { parseMethodRules } from "../../handlers/jwt-authorizer/method-rules.js";
 import { formatScope, parseScope } from "../../handlers/shared/scope.js";
-import { loadTemplate } from "../../local/cloudformation/load-template.js";
+import { loadTemplate } from "../../lib/cloudformation/load-template.js";
 import { resolveStack } from "../../local/cloudformation/resolve-stack.js";
 import type { ResolvedStack } from "../../local/cloudformation/resolved-stack.js";
 

@@ -11,16 +11,16 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
-import { loadTemplate } from "../../local/cloudformation/load-template.js";
-import { localDynamoDBClient } from "../../local/dynamodb/embedded-dynamodb.js";
+import { localDynamoDBClient } from "../../lib/aws/local-dynamodb.js";
+import { bundleFunction } from "../../lib/build/bundle.js";
+import { listFunctions, TEMPLATE_PATH } from "../../lib/build/functions.js";
+import { packageFunctions } from "../../lib/build/package-functions.js";
+import { loadTemplate } from "../../lib/cloudformation/load-template.js";
+import { generateSigningKey } from "../../lib/jwt/signing-key.js";
+import { LOCAL_JWT_AUDIENCE, LOCAL_JWT_ISSUER, mintTestToken } from "../../lib/jwt/test-token.js";
+import { issueToken } from "../../lib/tokens/token-store.js";
 import { type LocalApi, PROJECT_ROOT, startLocalApi } from "../../local/index.js";
-import { LOCAL_JWT_AUDIENCE, LOCAL_JWT_ISSUER, mintTestToken } from "../../local/jwt-issuer/jwt-issuer.js";
-import { generateSigningKey } from "../../local/jwt-issuer/signing-key.js";
-import { bundleFunction } from "../../scripts/build/bundle.js";
-import { listFunctions, TEMPLATE_PATH } from "../../scripts/build/functions.js";
-import { packageFunctions } from "../../scripts/build/package-functions.js";
 import { agentTokenDefaults } from "../../scripts/tokens/agent-token.js";
-import { issueToken } from "../../scripts/tokens/token-store.js";
 
 describe("local run: agent REQUEST authorizer and JWT authorizer (issue 6)", function () {
   // Bundling six functions and starting workers takes a few seconds on a cold machine.

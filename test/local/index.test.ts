@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { digestToken } from "../../handlers/shared/token.js";
-import { localDynamoDBClient } from "../../local/dynamodb/embedded-dynamodb.js";
+import { localDynamoDBClient } from "../../lib/aws/local-dynamodb.js";
+import { issueToken, revokeToken } from "../../lib/tokens/token-store.js";
 import { type LocalApi, LocalBuildMissingError, startLocalApi } from "../../local/index.js";
 import { closeServer, listen, PortInUseError } from "../../local/listen.js";
-import { issueToken, revokeToken } from "../../scripts/tokens/token-store.js";
 import { ensurePackagedFunctions } from "./support/packaged-functions.js";
 
 const TTL_SECONDS = 300;

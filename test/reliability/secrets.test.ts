@@ -9,7 +9,7 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { type LocalStack, startLocalStack } from "../../bench/lib/local-stack.js";
 import { digestPrefix, digestToken, generateToken } from "../../handlers/shared/token.js";
-import { revokeToken } from "../../scripts/tokens/token-store.js";
+import { revokeToken } from "../../lib/tokens/token-store.js";
 import { ensurePackagedFunctions } from "../local/support/packaged-functions.js";
 
 /** Collects what this process writes to stdout and stderr until `restore()`, still passing it on. */

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
-import { loadTemplate } from "../../../local/cloudformation/load-template.js";
+import { loadTemplate } from "../../../lib/cloudformation/load-template.js";
 import { DEFAULT_STACK_NAME } from "../../../scripts/deploy/settings.js";
 
 interface Statement {

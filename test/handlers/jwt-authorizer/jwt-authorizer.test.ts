@@ -9,8 +9,8 @@ import { parseMethodRules } from "../../../handlers/jwt-authorizer/method-rules.
 import { UnauthorizedError } from "../../../handlers/shared/errors.js";
 import { createLogger } from "../../../handlers/shared/logger.js";
 import { evaluatePolicy } from "../../../handlers/shared/policy.js";
-import { type JwtClaims, mintJwt } from "../../../local/jwt-issuer/mint-jwt.js";
-import { generateSigningKey, jwksDocument } from "../../../local/jwt-issuer/signing-key.js";
+import { type JwtClaims, mintJwt } from "../../../lib/jwt/mint-jwt.js";
+import { generateSigningKey, jwksDocument } from "../../../lib/jwt/signing-key.js";
 
 const ARN = "arn:aws:execute-api:eu-west-1:123456789012:abc123/v1";
 const ISSUER = "https://issuer.test";

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are CloudFormation YAML, where ${...} is Fn::Sub syntax
 import { expect } from "chai";
-import { parseTemplate } from "../../../local/cloudformation/load-template.js";
+import { parseTemplate } from "../../../lib/cloudformation/load-template.js";
 import { resolveStack } from "../../../local/cloudformation/resolve-stack.js";
 import { resourcesOfType, StackResolutionError } from "../../../local/cloudformation/resolved-stack.js";
 

@@ -5,9 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeTableCommand, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
-import { parseTemplate } from "../../../local/cloudformation/load-template.js";
+import { localDynamoDBClient } from "../../../lib/aws/local-dynamodb.js";
+import { parseTemplate } from "../../../lib/cloudformation/load-template.js";
 import { resolveStack } from "../../../local/cloudformation/resolve-stack.js";
-import { localDynamoDBClient, startEmbeddedDynamoDB } from "../../../local/dynamodb/embedded-dynamodb.js";
+import { startEmbeddedDynamoDB } from "../../../local/dynamodb/embedded-dynamodb.js";
 import { createStackTables, LocalTableError } from "../../../local/dynamodb/stack-tables.js";
 import { closeServer, listen, PortInUseError } from "../../../local/listen.js";
 

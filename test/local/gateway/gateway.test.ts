@@ -3,7 +3,7 @@
  * cannot emulate (resource and property named).
  */
 import { expect } from "chai";
-import { parseTemplate } from "../../../local/cloudformation/load-template.js";
+import { parseTemplate } from "../../../lib/cloudformation/load-template.js";
 import { resolveStack } from "../../../local/cloudformation/resolve-stack.js";
 import { GatewayConfigError } from "../../../local/gateway/errors.js";
 import { createGateway } from "../../../local/gateway/gateway.js";

@@ -5,7 +5,7 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { loadTemplate } from "../../../local/cloudformation/load-template.js";
+import { loadTemplate } from "../../../lib/cloudformation/load-template.js";
 import { resolveStack } from "../../../local/cloudformation/resolve-stack.js";
 import { createGateway } from "../../../local/gateway/gateway.js";
 import type { Gateway, LambdaOutcome, ResolvedStack } from "../../../local/gateway/types.js";

@@ -2,13 +2,11 @@ import { expect } from "chai";
 import { readJwtConfig } from "../../../handlers/jwt-authorizer/jwt-config.js";
 import { createJwtVerifier } from "../../../handlers/jwt-authorizer/jwt-verifier.js";
 import { UnauthorizedError } from "../../../handlers/shared/errors.js";
+import { LOCAL_JWT_AUDIENCE, LOCAL_JWT_ISSUER, testTokenClaims } from "../../../lib/jwt/test-token.js";
 import {
-  LOCAL_JWT_AUDIENCE,
-  LOCAL_JWT_ISSUER,
   type LocalJwtIssuer,
   startLocalJwtIssuer,
   startLocalJwtIssuerFor,
-  testTokenClaims,
 } from "../../../local/jwt-issuer/jwt-issuer.js";
 
 describe("local/jwt-issuer/jwt-issuer", () => {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { parseTemplate } from "../../../local/cloudformation/load-template.js";
+import { parseTemplate } from "../../../lib/cloudformation/load-template.js";
 import { resolveStack } from "../../../local/cloudformation/resolve-stack.js";
 import type { ResolvedStack } from "../../../local/cloudformation/resolved-stack.js";
 import { LambdaConfigurationError } from "../../../local/lambda/function-config.js";

@@ -5,12 +5,12 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { loadTemplate } from "../../../local/cloudformation/load-template.js";
+import { bundleFunction } from "../../../lib/build/bundle.js";
+import { listFunctions, TEMPLATE_PATH } from "../../../lib/build/functions.js";
+import { MANIFEST_PATH, readManifest } from "../../../lib/build/manifest.js";
+import { packageFunctions } from "../../../lib/build/package-functions.js";
+import { loadTemplate } from "../../../lib/cloudformation/load-template.js";
 import { PROJECT_ROOT } from "../../../local/index.js";
-import { bundleFunction } from "../../../scripts/build/bundle.js";
-import { listFunctions, TEMPLATE_PATH } from "../../../scripts/build/functions.js";
-import { MANIFEST_PATH, readManifest } from "../../../scripts/build/manifest.js";
-import { packageFunctions } from "../../../scripts/build/package-functions.js";
 
 let packaging: Promise<void> | undefined;
 

@@ -9,8 +9,8 @@ import {
 import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
+import { StackStateError } from "../../../lib/aws/stack-state.js";
 import { type DeployRequest, deployStack } from "../../../scripts/deploy/deploy-stack.js";
-import { StackStateError } from "../../../scripts/deploy/stack-state.js";
 import {
   awsError,
   CHANGE_SET_ID,

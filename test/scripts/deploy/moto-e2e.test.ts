@@ -37,13 +37,13 @@ import {
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import { expect } from "chai";
-import { loadTemplate } from "../../../local/cloudformation/load-template.js";
-import { bundleFunction } from "../../../scripts/build/bundle.js";
-import { listFunctions, TEMPLATE_PATH } from "../../../scripts/build/functions.js";
-import { packageFunctions } from "../../../scripts/build/package-functions.js";
+import { findStack } from "../../../lib/aws/stack-state.js";
+import { bundleFunction } from "../../../lib/build/bundle.js";
+import { listFunctions, TEMPLATE_PATH } from "../../../lib/build/functions.js";
+import { packageFunctions } from "../../../lib/build/package-functions.js";
+import { loadTemplate } from "../../../lib/cloudformation/load-template.js";
 import { runDeploy } from "../../../scripts/deploy/run-deploy.js";
 import { runDestroy } from "../../../scripts/deploy/run-destroy.js";
-import { findStack } from "../../../scripts/deploy/stack-state.js";
 import { runTokenCli } from "../../../scripts/tokens/run-token-cli.js";
 
 const STACK = "moto-e2e";

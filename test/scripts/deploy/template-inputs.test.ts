@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadTemplate, parseTemplate } from "../../../local/cloudformation/load-template.js";
+import { loadTemplate, parseTemplate } from "../../../lib/cloudformation/load-template.js";
 import {
   deployParameters,
   requiredCapabilities,

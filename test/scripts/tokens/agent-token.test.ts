@@ -2,11 +2,8 @@ import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { parseTokenRecord } from "../../../handlers/shared/token-record.js";
-import {
-  type EmbeddedDynamoDB,
-  localDynamoDBClient,
-  startEmbeddedDynamoDB,
-} from "../../../local/dynamodb/embedded-dynamodb.js";
+import { localDynamoDBClient } from "../../../lib/aws/local-dynamodb.js";
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "../../../local/dynamodb/embedded-dynamodb.js";
 import { AgentIdError, agentTokenDefaults } from "../../../scripts/tokens/agent-token.js";
 import { parseTokenCommand } from "../../../scripts/tokens/cli-args.js";
 import { runTokenCli } from "../../../scripts/tokens/run-token-cli.js";

@@ -4,11 +4,8 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { readJwtConfig } from "../../../handlers/jwt-authorizer/jwt-config.js";
 import { createJwtVerifier } from "../../../handlers/jwt-authorizer/jwt-verifier.js";
-import {
-  LOCAL_JWT_AUDIENCE,
-  LOCAL_JWT_ISSUER,
-  startLocalJwtIssuer,
-} from "../../../local/jwt-issuer/jwt-issuer.js";
+import { LOCAL_JWT_AUDIENCE, LOCAL_JWT_ISSUER } from "../../../lib/jwt/test-token.js";
+import { startLocalJwtIssuer } from "../../../local/jwt-issuer/jwt-issuer.js";
 import { JwtCommandError, parseJwtCommand, runJwtCommand } from "../../../scripts/tokens/jwt-command.js";
 import { runTokenCli } from "../../../scripts/tokens/run-token-cli.js";
 

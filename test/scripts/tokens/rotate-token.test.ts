@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { digestToken } from "../../../handlers/shared/token.js";
+import { issueToken, listTokens } from "../../../lib/tokens/token-store.js";
 import { rotateToken, TokenRotationError } from "../../../scripts/tokens/rotate-token.js";
 import { runTokenCli } from "../../../scripts/tokens/run-token-cli.js";
-import { issueToken, listTokens } from "../../../scripts/tokens/token-store.js";
 import { type TokenTables, useTokenTables } from "./support/token-tables.js";
 
 describe("scripts/tokens/rotate-token", () => {

@@ -2,13 +2,10 @@ import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { digestPrefix, digestToken } from "../../../handlers/shared/token.js";
-import {
-  type EmbeddedDynamoDB,
-  localDynamoDBClient,
-  startEmbeddedDynamoDB,
-} from "../../../local/dynamodb/embedded-dynamodb.js";
+import { localDynamoDBClient } from "../../../lib/aws/local-dynamodb.js";
+import { LocalApiNotRunningError } from "../../../lib/local-state.js";
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "../../../local/dynamodb/embedded-dynamodb.js";
 import { waitUntilActive } from "../../../local/dynamodb/stack-tables.js";
-import { LocalApiNotRunningError } from "../../../local/local-state.js";
 import { formatTokenTable, runTokenCli } from "../../../scripts/tokens/run-token-cli.js";
 import type { TargetFlags } from "../../../scripts/tokens/token-target.js";
 

@@ -2,8 +2,8 @@ import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-clo
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
-import { AwsAccessError } from "../../../scripts/deploy/aws-errors.js";
-import { StackOutputError } from "../../../scripts/deploy/stack-outputs.js";
+import { AwsAccessError } from "../../../lib/aws/aws-errors.js";
+import { StackOutputError } from "../../../lib/aws/stack-outputs.js";
 import {
   resolveStackTokenTarget,
   resolveTokenTable,

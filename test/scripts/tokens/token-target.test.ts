@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { LocalApiNotRunningError, writeLocalState } from "../../../local/local-state.js";
+import { LocalApiNotRunningError, writeLocalState } from "../../../lib/local-state.js";
 import { resolveTokenTarget, TokenTargetError } from "../../../scripts/tokens/token-target.js";
 
 describe("scripts/tokens/token-target", () => {

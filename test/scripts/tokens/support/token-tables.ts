@@ -5,9 +5,9 @@
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TOKEN_KEY_ATTRIBUTE } from "../../../../handlers/shared/token-record.js";
+import { localDynamoDBClient } from "../../../../lib/aws/local-dynamodb.js";
 import {
   type EmbeddedDynamoDB,
-  localDynamoDBClient,
   startEmbeddedDynamoDB,
 } from "../../../../local/dynamodb/embedded-dynamodb.js";
 import { waitUntilActive } from "../../../../local/dynamodb/stack-tables.js";
@@ -28,7 +28,7 @@ export interface TokenTables {
  *
  * @example
  * ```ts
- * describe("scripts/tokens/token-store", () => {
+ * describe("lib/tokens/token-store", () => {
  *   const tokens = useTokenTables("tokens");
  *   it("issues", async () => { await issueToken(tokens.client, tokens.table, { principalId: "a" }); });
  * });

@@ -7,13 +7,13 @@ import {
   readDirectoryEntries,
   ZIP_FILE_MODE,
   ZIP_MTIME,
-} from "../../../scripts/build/zip.js";
+} from "../../../lib/build/zip.js";
 import { readZip } from "./zip-reader.js";
 
 /** DOS date for 1980-01-01 and time 00:00:00. */
 const DOS_DATE_1980_01_01 = (0 << 9) | (1 << 5) | 1;
 
-describe("scripts/build/zip", () => {
+describe("lib/build/zip", () => {
   const entries = [
     { name: "index.mjs", data: Buffer.from("export const handler = 1;\n".repeat(50)) },
     { name: "a/data.json", data: Buffer.from("{}") },

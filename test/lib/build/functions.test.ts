@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { loadTemplate, parseTemplate } from "../../../local/cloudformation/load-template.js";
-import { BuildConfigError, kebabCase, listFunctions } from "../../../scripts/build/functions.js";
+import { BuildConfigError, kebabCase, listFunctions } from "../../../lib/build/functions.js";
+import { loadTemplate, parseTemplate } from "../../../lib/cloudformation/load-template.js";
 
 function templateWith(functionYaml: string, parameters = "  FnCodeKey:\n    Type: String\n"): string {
   return `Parameters:\n${parameters}Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\n${functionYaml}`;
@@ -16,7 +16,7 @@ const good = (id: string, entry: string, key = "FnCodeKey") => `  ${id}:
         S3Key: !Ref ${key}
 `;
 
-describe("scripts/build/functions", () => {
+describe("lib/build/functions", () => {
   describe("listFunctions", () => {
     it("lists the template's functions sorted by logical id, ignoring other resources", () => {
       const template = parseTemplate(

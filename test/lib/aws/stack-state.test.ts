@@ -1,8 +1,8 @@
 import type { Stack } from "@aws-sdk/client-cloudformation";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { expect } from "chai";
-import { deployActionFor, findStack, StackStateError } from "../../../scripts/deploy/stack-state.js";
-import { fakeCloudFormation, restoreCloudFormation, STACK_NAME } from "./fake-aws.js";
+import { deployActionFor, findStack, StackStateError } from "../../../lib/aws/stack-state.js";
+import { fakeCloudFormation, restoreCloudFormation, STACK_NAME } from "../../scripts/deploy/fake-aws.js";
 
 const stack = (status: string): Stack => ({
   StackName: "demo",
@@ -10,7 +10,7 @@ const stack = (status: string): Stack => ({
   CreationTime: new Date(0),
 });
 
-describe("scripts/deploy/stack-state", () => {
+describe("lib/aws/stack-state", () => {
   afterEach(restoreCloudFormation);
   it("finds no stack when CloudFormation says it does not exist", async () => {
     fakeCloudFormation({});

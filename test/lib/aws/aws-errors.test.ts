@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { AwsAccessError, callAws, classifyAwsError } from "../../../scripts/deploy/aws-errors.js";
-import { awsError } from "./fake-aws.js";
+import { AwsAccessError, callAws, classifyAwsError } from "../../../lib/aws/aws-errors.js";
+import { awsError } from "../../scripts/deploy/fake-aws.js";
 
-describe("scripts/deploy/aws-errors", () => {
+describe("lib/aws/aws-errors", () => {
   const kindOf = (error: Error) => classifyAwsError(error, "op")?.kind;
 
   it("recognises missing, invalid and expired credentials, denial, throttling, no region, no endpoint", () => {

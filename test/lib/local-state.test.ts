@@ -10,9 +10,9 @@ import {
   readLocalState,
   removeLocalState,
   writeLocalState,
-} from "../../local/local-state.js";
+} from "../../lib/local-state.js";
 
-describe("local/local-state", () => {
+describe("lib/local-state", () => {
   let dir: string;
   let file: string;
   const state: LocalState = {

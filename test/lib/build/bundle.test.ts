@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect } from "chai";
-import { BUILD_DIR, BUNDLE_FILE, buildDirOf, bundleFunction } from "../../../scripts/build/bundle.js";
+import { BUILD_DIR, BUNDLE_FILE, buildDirOf, bundleFunction } from "../../../lib/build/bundle.js";
 
-describe("scripts/build/bundle", () => {
+describe("lib/build/bundle", () => {
   let out: string;
   const savedEnv = { ...process.env };
 

@@ -3,14 +3,10 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { mintJwt } from "../../../local/jwt-issuer/mint-jwt.js";
-import {
-  generateSigningKey,
-  jwksDocument,
-  loadOrCreateSigningKey,
-} from "../../../local/jwt-issuer/signing-key.js";
+import { mintJwt } from "../../../lib/jwt/mint-jwt.js";
+import { generateSigningKey, jwksDocument, loadOrCreateSigningKey } from "../../../lib/jwt/signing-key.js";
 
-describe("local/jwt-issuer/signing-key and mint-jwt", () => {
+describe("lib/jwt/signing-key and mint-jwt", () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "jwt-issuer-"));

@@ -8,7 +8,7 @@ import {
   ManifestError,
   parseManifest,
   readManifest,
-} from "../../../scripts/build/manifest.js";
+} from "../../../lib/build/manifest.js";
 
 const manifest: Manifest = {
   functions: {
@@ -33,7 +33,7 @@ const manifest: Manifest = {
   },
 };
 
-describe("scripts/build/manifest", () => {
+describe("lib/build/manifest", () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "manifest-test-"));

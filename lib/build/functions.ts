@@ -6,7 +6,7 @@
  * content-hashed key.
  */
 import { TokenAuthError } from "../../handlers/shared/errors.js";
-import type { CloudFormationTemplate } from "../../local/cloudformation/load-template.js";
+import type { CloudFormationTemplate } from "../cloudformation/load-template.js";
 
 /** The template path, relative to the repository root. */
 export const TEMPLATE_PATH = "cloudformation/api.yaml";

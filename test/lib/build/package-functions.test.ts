@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { BuildConfigError } from "../../../scripts/build/functions.js";
-import { codeKeyParameterOverrides, readManifest } from "../../../scripts/build/manifest.js";
-import { packageFunctions } from "../../../scripts/build/package-functions.js";
+import { BuildConfigError } from "../../../lib/build/functions.js";
+import { codeKeyParameterOverrides, readManifest } from "../../../lib/build/manifest.js";
+import { packageFunctions } from "../../../lib/build/package-functions.js";
 import { readZip } from "./zip-reader.js";
 
 const TEMPLATE = `Parameters:
@@ -32,7 +32,7 @@ Resources:
         S3Key: !Ref UserCodeKey
 `;
 
-describe("scripts/build/package-functions", () => {
+describe("lib/build/package-functions", () => {
   let root: string;
 
   beforeEach(async () => {

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { loadTemplate } from "../../local/cloudformation/load-template.js";
+import { loadTemplate } from "../cloudformation/load-template.js";
 import { BUILD_DIR, buildDirOf } from "./bundle.js";
 import { BuildConfigError, kebabCase, listFunctions, TEMPLATE_PATH } from "./functions.js";
 import type { Manifest, ManifestFunction } from "./manifest.js";

@@ -4,7 +4,6 @@
  */
 import type { Stack } from "@aws-sdk/client-cloudformation";
 import { TokenAuthError } from "../../handlers/shared/errors.js";
-import { formatTable } from "./format-table.js";
 
 /** The stack lacks an output the command needs (an older or foreign template). */
 export class StackOutputError extends TokenAuthError {}
@@ -44,32 +43,4 @@ export function requireOutput(stack: Stack, key: string): string {
     });
   }
   return value;
-}
-
-/**
- * What `make deploy` prints at the end: the outputs, then how to get a token and call the API.
- *
- * @example
- * ```ts
- * for (const line of formatDeployedStack(stack)) console.log(line);
- * ```
- */
-export function formatDeployedStack(stack: Stack): string[] {
-  const outputs = stackOutputs(stack);
-  if (Object.keys(outputs).length === 0) return [`Stack ${stack.StackName} reports no outputs.`];
-  const lines = formatTable(
-    ["Output", "Value"],
-    Object.entries(outputs).map(([key, value]) => [key, value]),
-  );
-  const apiUrl = outputs.ApiUrl;
-  if (apiUrl === undefined) return lines;
-  const name = stack.StackName ?? "<stack>";
-  return [
-    ...lines,
-    "",
-    "Try it (the token is printed once; keep it secret):",
-    `  TOKEN=$(npm run --silent token -- issue --stack ${name} --principal "$USER" --scope '*')`,
-    `  curl -i -X PUT '${apiUrl}/user' -H "Authorization: $TOKEN" -H 'Content-Type: application/json' -d '{"id":"u1","name":"Ada"}'`,
-    `  curl -i '${apiUrl}/user/u1' -H "Authorization: $TOKEN"`,
-  ];
 }

@@ -9,12 +9,12 @@ import {
   listTokens,
   revokeToken,
   TokenRecordInputError,
-} from "../../../scripts/tokens/token-store.js";
-import { type TokenTables, useTokenTables } from "./support/token-tables.js";
+} from "../../../lib/tokens/token-store.js";
+import { type TokenTables, useTokenTables } from "../../scripts/tokens/support/token-tables.js";
 
 const NOW = Date.UTC(2026, 0, 1);
 
-describe("scripts/tokens/token-store", () => {
+describe("lib/tokens/token-store", () => {
   const tokens = useTokenTables("tokens");
   let base: TokenTables["base"];
   let client: TokenTables["client"];

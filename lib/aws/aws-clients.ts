@@ -9,7 +9,6 @@ import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { callAws } from "./aws-errors.js";
-import type { DeploySettings } from "./settings.js";
 
 /** The clients of one deploy run. */
 export interface AwsClients {
@@ -30,7 +29,7 @@ export const MAX_ATTEMPTS = 8;
  * const dynamodb = new DynamoDBClient(commonClientConfig({ region: "eu-west-1" }));
  * ```
  */
-export function commonClientConfig(settings: Pick<DeploySettings, "region">): {
+export function commonClientConfig(settings: { region?: string | undefined }): {
   region?: string;
   retryMode: "adaptive";
   maxAttempts: number;
@@ -53,7 +52,10 @@ export function commonClientConfig(settings: Pick<DeploySettings, "region">): {
  * const clients = createAwsClients(readDeploySettings());
  * ```
  */
-export function createAwsClients(settings: Pick<DeploySettings, "region" | "endpoint">): AwsClients {
+export function createAwsClients(settings: {
+  region?: string | undefined;
+  endpoint?: string | undefined;
+}): AwsClients {
   const config = commonClientConfig(settings);
   const customEndpoint = settings.endpoint !== undefined || process.env.AWS_ENDPOINT_URL_S3 !== undefined;
   return {
@@ -79,4 +81,20 @@ export async function resolveIdentity(clients: AwsClients): Promise<{ region: st
   );
   const region = await callAws("region lookup", () => clients.cloudformation.config.region());
   return { region, accountId: identity.Account ?? "unknown" };
+}
+
+/**
+ * AWS_REGION, else AWS_DEFAULT_REGION, else `undefined` (the SDK then takes the profile's region).
+ *
+ * @example
+ * ```ts
+ * regionFromEnv({ AWS_DEFAULT_REGION: "eu-west-1" }); // "eu-west-1"
+ * ```
+ */
+export function regionFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
