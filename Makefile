@@ -57,7 +57,7 @@ lint: $(INSTALL_STAMP) ## tsc, biome and cfn-lint on every template
 	npx tsx scripts/cfn-lint.ts
 
 test: lint ## Lint, then run every test
-	npx mocha
+	npx mocha "test/**/*.test.ts"
 
 # The benchmark's peer (serverless-offline@13 on serverless@3) and chart renderer stay out of the
 # project's dependencies: bench/peer has its own package.json and lockfile.
