@@ -12,10 +12,10 @@ MAKEFLAGS += --no-builtin-rules
 # counts as fresh too; the stamp then just records it.
 INSTALL_STAMP := node_modules/.install-stamp
 
-.PHONY: help install build package start lint test clean deploy destroy smoke bench
+.PHONY: help install build package start lint format test test-unit test-integration test-e2e coverage clean deploy destroy smoke bench
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-17s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 install: $(INSTALL_STAMP) ## Install dependencies (npm ci) when node_modules is missing or stale
 
@@ -51,13 +51,36 @@ destroy: $(INSTALL_STAMP) ## Delete the stack, keeping its tables (asks first; C
 smoke: $(INSTALL_STAMP) ## Check the deployed API: 401 without/bad token, 204/200 fresh token, 403 out of scope
 	npx tsx scripts/smoke.ts
 
-lint: $(INSTALL_STAMP) ## tsc, biome and cfn-lint on every template
+lint: $(INSTALL_STAMP) ## tsc, biome, import boundaries (dependency-cruiser) and cfn-lint on every template
 	npx tsc --noEmit -p .
 	npx biome check .
+	npx depcruise --config .dependency-cruiser.cjs handlers lib local scripts bench test
 	npx tsx scripts/cfn-lint.ts
 
-test: lint ## Lint, then run every test
-	npx mocha "test/**/*.test.ts"
+format: $(INSTALL_STAMP) ## Format and apply safe lint fixes (biome) to every source file
+	npx biome check --write .
+
+# Test tiers, by file name: `*.test.ts` are unit and template tests (no servers, no child processes,
+# seconds); `*.integration.test.ts` start the local run, the embedded DynamoDB or HTTP servers;
+# `test/reliability/` is the load, fault and bad-input suite; `*.e2e.test.ts` run `make deploy`
+# against moto. `make test` runs them all under c8 with the coverage gate of .c8rc.json.
+UNIT_TESTS := 'test/**/*.test.ts' --ignore 'test/**/*.integration.test.ts' --ignore 'test/**/*.e2e.test.ts' --ignore 'test/reliability/**'
+
+test-unit: $(INSTALL_STAMP) ## Unit and template tests only (no servers; the edit loop, ~10 s)
+	npx mocha $(UNIT_TESTS)
+
+test-integration: $(INSTALL_STAMP) ## Tests that start the local run, DynamoDB or HTTP servers
+	npx mocha 'test/**/*.integration.test.ts'
+
+test-e2e: $(INSTALL_STAMP) ## make deploy end to end against moto (pip install "moto[server]")
+	npx mocha 'test/**/*.e2e.test.ts'
+
+test: lint ## Lint, then every test (unit, integration, reliability, e2e) with the coverage gate
+	npx c8 --reporter=json-summary --reporter=text-summary mocha 'test/**/*.test.ts'
+	npx tsx scripts/check-coverage.ts coverage/coverage-summary.json
+
+coverage: $(INSTALL_STAMP) ## Every test under c8 with an HTML report in coverage/ (no lint)
+	npx c8 --reporter=text-summary --reporter=html mocha 'test/**/*.test.ts'
 
 # The benchmark's peer (serverless-offline@13 on serverless@3) and chart renderer stay out of the
 # project's dependencies: bench/peer has its own package.json and lockfile.
@@ -70,5 +93,5 @@ $(PEER_STAMP): bench/peer/package-lock.json
 bench: package $(PEER_STAMP) ## Benchmarks vs serverless-offline and a bare server (~6 min): bench/results/
 	npx tsx bench/run.ts
 
-clean: ## Remove build output
-	rm -rf dist
+clean: ## Remove build output and coverage reports
+	rm -rf dist coverage

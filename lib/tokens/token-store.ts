@@ -17,6 +17,16 @@ import {
   type TokenRecord,
 } from "../../handlers/shared/token-record.js";
 
+/** A token table and a client that can reach it. */
+export interface TokenTarget {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** For messages: `the local API (http://127.0.0.1:3000/v1)`. */
+  description: string;
+  /** Releases the client. */
+  close(): void;
+}
+
 /** What a new token may do and for how long. */
 export interface IssueTokenOptions {
   principalId: string;

@@ -6,11 +6,12 @@
  */
 import { TokenAuthError } from "../../handlers/shared/errors.js";
 import { digestPrefix } from "../../handlers/shared/token.js";
+import type { TokenTarget } from "../../lib/tokens/token-store.js";
 import { issueToken, listTokens, revokeToken, type TokenSummary } from "../../lib/tokens/token-store.js";
 import { parseTokenCommand, type TokenCommand, USAGE } from "./cli-args.js";
 import { runJwtCommand } from "./jwt-command.js";
 import { rotateToken } from "./rotate-token.js";
-import { resolveTokenTarget, type TargetFlags, type TokenTarget } from "./token-target.js";
+import { resolveTokenTarget, type TargetFlags } from "./token-target.js";
 
 /** Where the CLI writes and how it finds its table. */
 export interface TokenCliIo {

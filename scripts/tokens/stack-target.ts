@@ -14,7 +14,7 @@ import { commonClientConfig, regionFromEnv } from "../../lib/aws/aws-clients.js"
 import { callAws } from "../../lib/aws/aws-errors.js";
 import { requireOutput } from "../../lib/aws/stack-outputs.js";
 import { findStack } from "../../lib/aws/stack-state.js";
-import type { TokenTarget } from "./token-target.js";
+import type { TokenTarget } from "../../lib/tokens/token-store.js";
 
 /** No stack of that name in the region. */
 export class StackNotFoundError extends TokenAuthError {}

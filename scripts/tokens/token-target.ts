@@ -11,17 +11,8 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TokenAuthError } from "../../handlers/shared/errors.js";
 import { localDynamoDBClient } from "../../lib/aws/local-dynamodb.js";
 import { readLocalState } from "../../lib/local-state.js";
+import type { TokenTarget } from "../../lib/tokens/token-store.js";
 import { resolveStackTokenTarget } from "./stack-target.js";
-
-/** A token table and a client that can reach it. */
-export interface TokenTarget {
-  client: DynamoDBDocumentClient;
-  tableName: string;
-  /** For messages: `the local API (http://127.0.0.1:3000/v1)`. */
-  description: string;
-  /** Releases the client. */
-  close(): void;
-}
 
 /** The target flags as parsed (see {@link TARGET_OPTIONS}). */
 export interface TargetFlags {
