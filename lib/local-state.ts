@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TokenAuthError } from "../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../handlers/shared/errors.js";
 
 /** The state file of this checkout (independent of the working directory). */
 export const LOCAL_STATE_FILE = fileURLToPath(new URL("../.local/state.json", import.meta.url));
@@ -24,9 +24,6 @@ export interface LocalState {
   outputs: Record<string, string>;
   startedAt: string;
 }
-
-/** The local API is not running (or its state file is unreadable). */
-export class LocalApiNotRunningError extends TokenAuthError {}
 
 const HOW_TO_START = "start it with `make start` (in another terminal)";
 
@@ -60,7 +57,7 @@ export function removeLocalState(pid: number, file = LOCAL_STATE_FILE): void {
 }
 
 /**
- * The state of the running local API; throws {@link LocalApiNotRunningError} saying how to start it
+ * The state of the running local API; throws an ApigwTokenAuthError saying how to start it
  * when there is no state file or its process is gone.
  *
  * @example
@@ -70,18 +67,18 @@ export function removeLocalState(pid: number, file = LOCAL_STATE_FILE): void {
  */
 export function readLocalState(file = LOCAL_STATE_FILE): LocalState {
   if (!existsSync(file)) {
-    throw new LocalApiNotRunningError(`the local API is not running: ${HOW_TO_START}`);
+    throw new ApigwTokenAuthError(`the local API is not running: ${HOW_TO_START}`);
   }
   let state: LocalState;
   try {
     state = JSON.parse(readFileSync(file, "utf8")) as LocalState;
   } catch (cause) {
-    throw new LocalApiNotRunningError(`cannot read ${file}: ${(cause as Error).message}; ${HOW_TO_START}`, {
+    throw new ApigwTokenAuthError(`cannot read ${file}: ${(cause as Error).message}; ${HOW_TO_START}`, {
       cause,
     });
   }
   if (!isProcessRunning(state.pid)) {
-    throw new LocalApiNotRunningError(
+    throw new ApigwTokenAuthError(
       `the local API is not running (process ${state.pid} has ended): ${HOW_TO_START}`,
     );
   }

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TokenAuthError } from "../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../handlers/shared/errors.js";
 import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
 import { codeKeyParameterOverrides, type Manifest, readManifest } from "../lib/build/manifest.js";
 import { type CloudFormationTemplate, loadTemplate } from "../lib/cloudformation/load-template.js";
@@ -78,11 +78,8 @@ export interface LocalApi {
   stop(): Promise<void>;
 }
 
-/** The functions have not been built and packaged. */
-export class LocalBuildMissingError extends TokenAuthError {}
-
 /**
- * Starts the local API. Throws a `TokenAuthError` subclass whose message says what to fix for a
+ * Starts the local API. Throws a `ApigwTokenAuthError` subclass whose message says what to fix for a
  * template it cannot run, a missing build (`make package`) or a port in use.
  *
  * @example
@@ -175,13 +172,10 @@ function loadManifestIfNeeded(template: CloudFormationTemplate, manifestPath: st
   );
   if (!needsBuild) return undefined;
   if (!existsSync(manifestPath)) {
-    throw new LocalBuildMissingError(
-      `the functions are not built (no ${manifestPath}): run \`make package\``,
-      {
-        expected: manifestPath,
-        actual: "missing",
-      },
-    );
+    throw new ApigwTokenAuthError(`the functions are not built (no ${manifestPath}): run \`make package\``, {
+      expected: manifestPath,
+      actual: "missing",
+    });
   }
   return readManifest(manifestPath);
 }

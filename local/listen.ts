@@ -4,25 +4,11 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { TokenAuthError } from "../handlers/shared/errors.js";
-
-/** A port the local run wants is already taken. */
-export class PortInUseError extends TokenAuthError {
-  constructor(
-    readonly service: string,
-    readonly port: number,
-    readonly envVariable: string,
-  ) {
-    super(
-      `port ${port} (${service}) is already in use: stop what is using it, or choose another port with ${envVariable}=<port>`,
-      { expected: `a free port for ${service}`, actual: `port ${port} in use` },
-    );
-  }
-}
+import { ApigwTokenAuthError } from "../handlers/shared/errors.js";
 
 /**
  * Listens on `host:port` (0 = an ephemeral port) and resolves with the port actually bound; a
- * taken port rejects with {@link PortInUseError} naming the environment variable that moves it.
+ * taken port rejects with an error naming the environment variable that moves it.
  *
  * @example
  * ```ts
@@ -38,9 +24,7 @@ export function listen(
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.off("listening", onListening);
-      reject(
-        error.code === "EADDRINUSE" ? new PortInUseError(names.service, port, names.envVariable) : error,
-      );
+      reject(error.code === "EADDRINUSE" ? portInUseError(names.service, port, names.envVariable) : error);
     };
     const onListening = () => {
       server.off("error", onError);
@@ -66,4 +50,12 @@ export function closeServer(server: Server): Promise<void> {
     server.close((error) => (error ? reject(error) : resolve()));
     server.closeIdleConnections();
   });
+}
+
+/** A port the local run wants is already taken: say what to do about it. */
+function portInUseError(service: string, port: number, envVariable: string): ApigwTokenAuthError {
+  return new ApigwTokenAuthError(
+    `port ${port} (${service}) is already in use: stop what is using it, or choose another port with ${envVariable}=<port>`,
+    { expected: `a free port for ${service}`, actual: `port ${port} in use` },
+  );
 }

@@ -7,21 +7,18 @@
  */
 import { resolve } from "node:path";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { TokenAuthError } from "../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../handlers/shared/errors.js";
 import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
 import { removeLocalState, writeLocalState } from "../lib/local-state.js";
 import { issueToken, listTokens } from "../lib/tokens/token-store.js";
 import { type LocalApi, PROJECT_ROOT, startLocalApi } from "./index.js";
-
-/** A bad PORT / DYNAMODB_PORT value. */
-class StartConfigError extends TokenAuthError {}
 
 function portFromEnv(name: string, fallback: number): number {
   const text = process.env[name];
   if (text === undefined || text === "") return fallback;
   const port = Number(text);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new StartConfigError(`${name}=${text} is not a port: use a number from 1 to 65535`, {
+    throw new ApigwTokenAuthError(`${name}=${text} is not a port: use a number from 1 to 65535`, {
       expected: "1 to 65535",
       actual: text,
     });

@@ -7,13 +7,10 @@ import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { TokenAuthError } from "../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../handlers/shared/errors.js";
 
 /** The templates directory, relative to the repository root. */
 export const TEMPLATES_DIR = "cloudformation";
-
-/** cfn-lint is not installed or not on PATH. */
-export class CfnLintMissingError extends TokenAuthError {}
 
 /**
  * The template files in `dir` (`.yaml`, `.yml`, `.json`), sorted, as paths joined to `dir`.
@@ -32,7 +29,7 @@ export function listTemplates(dir: string = TEMPLATES_DIR): string[] {
 
 /**
  * Runs `command` (cfn-lint) on `templates` with inherited stdio and returns its exit status.
- * Throws {@link CfnLintMissingError} when the command cannot be found.
+ * Throws an ApigwTokenAuthError when the command cannot be found.
  *
  * @example
  * ```ts
@@ -42,7 +39,7 @@ export function listTemplates(dir: string = TEMPLATES_DIR): string[] {
 export function runCfnLint(templates: readonly string[], command = "cfn-lint"): number {
   const result = spawnSync(command, ["--", ...templates], { stdio: "inherit" });
   if ((result.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
-    throw new CfnLintMissingError(`${command} is not installed: install it with \`pip install cfn-lint\``, {
+    throw new ApigwTokenAuthError(`${command} is not installed: install it with \`pip install cfn-lint\``, {
       expected: `${command} on PATH`,
       actual: "not found",
     });

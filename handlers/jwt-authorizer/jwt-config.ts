@@ -14,7 +14,7 @@
  *
  * An empty variable counts as unset: the template passes empty parameters through as "".
  */
-import { ConfigurationError } from "../shared/environment.js";
+import { ApigwTokenAuthError } from "../shared/errors.js";
 import { type MethodRule, parseMethodRules } from "./method-rules.js";
 
 /** The `token_use` values Cognito issues. */
@@ -35,7 +35,7 @@ export interface JwtAuthorizerConfig {
 }
 
 /**
- * Reads and checks the configuration; throws {@link ConfigurationError} naming the variable to fix,
+ * Reads and checks the configuration; throws an ApigwTokenAuthError naming the variable to fix,
  * so a misconfigured function fails at start-up (a 500 for every call, never an Allow).
  *
  * @example
@@ -52,7 +52,7 @@ export function readJwtConfig(env: NodeJS.ProcessEnv = process.env): JwtAuthoriz
   const required = (name: string, why: string) => {
     const found = value(name);
     if (found === undefined) {
-      throw new ConfigurationError(`environment variable ${name} is not set`, {
+      throw new ApigwTokenAuthError(`environment variable ${name} is not set`, {
         expected: why,
         actual: "unset",
       });
@@ -63,7 +63,7 @@ export function readJwtConfig(env: NodeJS.ProcessEnv = process.env): JwtAuthoriz
   const userPoolId = value("JWT_USER_POOL_ID");
   const issuerUrl = value("JWT_ISSUER");
   if ((userPoolId === undefined) === (issuerUrl === undefined)) {
-    throw new ConfigurationError("set exactly one of JWT_USER_POOL_ID and JWT_ISSUER", {
+    throw new ApigwTokenAuthError("set exactly one of JWT_USER_POOL_ID and JWT_ISSUER", {
       expected: "a Cognito user pool id, or the issuer URL of another identity provider",
       actual: userPoolId === undefined ? "neither" : "both",
     });
@@ -71,7 +71,7 @@ export function readJwtConfig(env: NodeJS.ProcessEnv = process.env): JwtAuthoriz
   const tokenUse = parseTokenUse(value("JWT_TOKEN_USE"));
   const rules = parseMethodRules(required("JWT_METHOD_RULES", "a JSON object of method rules"));
   if (tokenUse === "id" && rules.some((rule) => rule.scopes.length > 0)) {
-    throw new ConfigurationError("JWT_METHOD_RULES requires OAuth scopes but JWT_TOKEN_USE is id", {
+    throw new ApigwTokenAuthError("JWT_METHOD_RULES requires OAuth scopes but JWT_TOKEN_USE is id", {
       expected: "JWT_TOKEN_USE=access (only access tokens carry a scope claim), or rules without scope",
       actual: "id",
     });
@@ -80,7 +80,7 @@ export function readJwtConfig(env: NodeJS.ProcessEnv = process.env): JwtAuthoriz
   if (userPoolId !== undefined) {
     const clientId = required("JWT_CLIENT_ID", "the user pool app client id tokens are issued to");
     if (tokenUse === undefined) {
-      throw new ConfigurationError("environment variable JWT_TOKEN_USE is not set", {
+      throw new ApigwTokenAuthError("environment variable JWT_TOKEN_USE is not set", {
         expected: TOKEN_USES.join(" or "),
         actual: "unset",
       });
@@ -96,7 +96,7 @@ export function readJwtConfig(env: NodeJS.ProcessEnv = process.env): JwtAuthoriz
 
 function parseTokenUse(text: string | undefined): TokenUse | undefined {
   if (text === undefined || (TOKEN_USES as readonly string[]).includes(text)) return text as TokenUse;
-  throw new ConfigurationError("JWT_TOKEN_USE is invalid", {
+  throw new ApigwTokenAuthError("JWT_TOKEN_USE is invalid", {
     expected: TOKEN_USES.join(" or "),
     actual: JSON.stringify(text.slice(0, 40)),
   });
@@ -125,7 +125,7 @@ function assertFetchableUrl(name: string, text: string): void {
     url = undefined;
   }
   if (url?.protocol !== "https:" && !(url?.protocol === "http:" && isLoopbackHost(url.hostname))) {
-    throw new ConfigurationError(`${name} is not an https URL`, {
+    throw new ApigwTokenAuthError(`${name} is not an https URL`, {
       expected: "an https:// URL (http:// only on the loopback interface, for local test issuers)",
       actual: JSON.stringify(text.slice(0, 100)),
     });

@@ -8,7 +8,7 @@
  * - the token is bad (malformed, bad signature, unknown key, expired, wrong issuer/audience/client/
  *   token use) → {@link UnauthorizedError} → 401;
  * - the issuer's keys cannot be had (JWKS download failed, JWKS malformed) →
- *   {@link JwksUnavailableError} → 500; anything unexpected stays as it is → 500. Never Allow.
+ *   an ApigwTokenAuthError → 500; anything unexpected stays as it is → 500. Never Allow.
  */
 import { CognitoJwtVerifier, JwtVerifier } from "aws-jwt-verify";
 import {
@@ -26,12 +26,9 @@ import {
 import type { Fetcher } from "aws-jwt-verify/https";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import type { JwtPayload } from "aws-jwt-verify/jwt-model";
-import { TokenAuthError, UnauthorizedError } from "../shared/errors.js";
+import { ApigwTokenAuthError, UnauthorizedError } from "../shared/errors.js";
 import { JwksFetcher } from "./jwks-fetcher.js";
 import type { JwtIssuerConfig } from "./jwt-config.js";
-
-/** The issuer's signing keys (JWKS) could not be downloaded or read: 500, never Allow. */
-export class JwksUnavailableError extends TokenAuthError {}
 
 /** Verifies one JWT and resolves to its payload, or rejects as described in the module comment. */
 export type VerifyJwt = (jwt: string) => Promise<JwtPayload>;
@@ -62,7 +59,7 @@ const JWKS_ERRORS = [FetchError, JwksValidationError, JwkValidationError];
  * ```ts
  * const verify = createJwtVerifier({ kind: "cognito", userPoolId: "eu-west-1_abc", clientId: "123",
  *   tokenUse: "access" });
- * const payload = await verify(jwt); // or throws UnauthorizedError / JwksUnavailableError
+ * const payload = await verify(jwt); // or throws UnauthorizedError, or an error when the JWKS is unavailable
  * ```
  */
 export function createJwtVerifier(config: JwtIssuerConfig, fetcher: Fetcher = new JwksFetcher()): VerifyJwt {
@@ -101,7 +98,7 @@ export function createJwtVerifier(config: JwtIssuerConfig, fetcher: Fetcher = ne
         throw new UnauthorizedError((error as Error).message);
       }
       if (JWKS_ERRORS.some((type) => error instanceof type)) {
-        throw new JwksUnavailableError("the issuer's JWKS is unavailable", {
+        throw new ApigwTokenAuthError("the issuer's JWKS is unavailable", {
           expected: "a JWKS document from the issuer's JWKS URL",
           actual: (error as Error).message,
           cause: error,

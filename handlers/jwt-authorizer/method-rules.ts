@@ -13,8 +13,7 @@
  * token and re-evaluates it for the next method, so the policy names every method the token
  * qualifies for, and a method that is not listed is never allowed (403).
  */
-import { ConfigurationError } from "../shared/environment.js";
-import { TokenAuthError } from "../shared/errors.js";
+import { ApigwTokenAuthError } from "../shared/errors.js";
 import { formatScope, parseScope } from "../shared/scope.js";
 
 /** One method and what a token needs to call it. */
@@ -36,7 +35,7 @@ export interface TokenGrants {
 const REQUIREMENT_KEYS = ["scope", "group"] as const;
 
 /**
- * Parses `JWT_METHOD_RULES`; throws {@link ConfigurationError} saying what is wrong.
+ * Parses `JWT_METHOD_RULES`; throws an ApigwTokenAuthError saying what is wrong.
  *
  * @example
  * ```ts
@@ -50,10 +49,10 @@ export function parseMethodRules(json: string): MethodRule[] {
   try {
     parsed = JSON.parse(json);
   } catch (cause) {
-    throw new ConfigurationError("JWT_METHOD_RULES is not JSON", { expected: "a JSON object", cause });
+    throw new ApigwTokenAuthError("JWT_METHOD_RULES is not JSON", { expected: "a JSON object", cause });
   }
   if (!isObject(parsed) || Object.keys(parsed).length === 0) {
-    throw new ConfigurationError("JWT_METHOD_RULES must name at least one method", {
+    throw new ApigwTokenAuthError("JWT_METHOD_RULES must name at least one method", {
       expected: 'a JSON object such as {"GET /me": {}}',
       actual: describe(parsed),
     });
@@ -61,7 +60,7 @@ export function parseMethodRules(json: string): MethodRule[] {
   return Object.entries(parsed).map(([method, requirement]) => {
     const where = `JWT_METHOD_RULES[${JSON.stringify(method.slice(0, 60))}]`;
     if (!isObject(requirement) || Object.keys(requirement).some((key) => !includes(REQUIREMENT_KEYS, key))) {
-      throw new ConfigurationError(`${where} is invalid`, {
+      throw new ApigwTokenAuthError(`${where} is invalid`, {
         expected: 'an object with optional "scope" and "group" (a string or a list of strings)',
         actual: isObject(requirement) ? `keys ${Object.keys(requirement).join(", ")}` : describe(requirement),
       });
@@ -94,8 +93,8 @@ function canonicalMethod(method: string, where: string): string {
   try {
     return formatScope(parseScope(method));
   } catch (error) {
-    if (!(error instanceof TokenAuthError)) throw error;
-    throw new ConfigurationError(`${where}: the key is not a method scope`, {
+    if (!(error instanceof ApigwTokenAuthError)) throw error;
+    throw new ApigwTokenAuthError(`${where}: the key is not a method scope`, {
       expected: error.expected,
       actual: error.actual,
       cause: error,
@@ -107,7 +106,7 @@ function stringList(value: unknown, where: string): string[] {
   if (value === undefined) return [];
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 0 || !list.every((item) => typeof item === "string" && /^\S+$/.test(item))) {
-    throw new ConfigurationError(`${where} is invalid`, {
+    throw new ApigwTokenAuthError(`${where} is invalid`, {
       expected: "a name without spaces, or a non-empty list of them",
       actual: describe(value),
     });

@@ -5,7 +5,7 @@
  * request fail with 500) and hands them to the backend as strings. A few names are taken by the
  * gateway itself and would be shadowed, so they are refused.
  */
-import { TokenAuthError } from "./errors.js";
+import { ApigwTokenAuthError } from "./errors.js";
 
 /** A value API Gateway accepts in an authorizer context. */
 export type AuthorizerContextValue = string | number | boolean;
@@ -17,9 +17,6 @@ export type AuthorizerContext = Record<string, AuthorizerContextValue>;
 export const RESERVED_CONTEXT_KEYS: readonly string[] = ["principalId", "claims", "integrationLatency"];
 
 const CONTEXT_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-
-/** An authorizer context that breaks API Gateway's rules. */
-export class AuthorizerContextError extends TokenAuthError {}
 
 /**
  * Whether `value` may be an authorizer context value (string, finite number or boolean).
@@ -40,7 +37,7 @@ export function isAuthorizerContextValue(value: unknown): value is AuthorizerCon
 
 /**
  * Checks a context object against API Gateway's rules and the reserved keys, returning it typed;
- * throws {@link AuthorizerContextError} naming the first offending key.
+ * throws an ApigwTokenAuthError naming the first offending key.
  *
  * @example
  * ```ts
@@ -51,20 +48,20 @@ export function isAuthorizerContextValue(value: unknown): value is AuthorizerCon
 export function parseAuthorizerContext(context: unknown): AuthorizerContext {
   if (context === undefined || context === null) return {};
   if (typeof context !== "object" || Array.isArray(context)) {
-    throw new AuthorizerContextError("authorizer context must be an object", {
+    throw new ApigwTokenAuthError("authorizer context must be an object", {
       expected: "an object of string, number or boolean values",
       actual: Array.isArray(context) ? "an array" : typeof context,
     });
   }
   for (const [key, value] of Object.entries(context)) {
     if (!CONTEXT_KEY.test(key) || RESERVED_CONTEXT_KEYS.includes(key)) {
-      throw new AuthorizerContextError(`invalid authorizer context key ${JSON.stringify(key.slice(0, 70))}`, {
+      throw new ApigwTokenAuthError(`invalid authorizer context key ${JSON.stringify(key.slice(0, 70))}`, {
         expected: `a name of letters, digits and _ (at most 64), not one of ${RESERVED_CONTEXT_KEYS.join(", ")}`,
         actual: JSON.stringify(key.slice(0, 70)),
       });
     }
     if (!isAuthorizerContextValue(value)) {
-      throw new AuthorizerContextError(`invalid value for authorizer context key "${key}"`, {
+      throw new ApigwTokenAuthError(`invalid value for authorizer context key "${key}"`, {
         expected: "a string, a finite number or a boolean",
         actual: value === null ? "null" : Array.isArray(value) ? "an array" : typeof value,
       });

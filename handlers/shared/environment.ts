@@ -1,13 +1,10 @@
 /**
  * Reading a Lambda function's configuration from its environment.
  */
-import { TokenAuthError } from "./errors.js";
-
-/** A required environment variable is missing or empty. */
-export class ConfigurationError extends TokenAuthError {}
+import { ApigwTokenAuthError } from "./errors.js";
 
 /**
- * The value of a required environment variable; throws {@link ConfigurationError} naming it when it
+ * The value of a required environment variable; throws an ApigwTokenAuthError naming it when it
  * is unset or empty, so a misconfigured function fails at start-up with a clear log line.
  *
  * @example
@@ -18,7 +15,7 @@ export class ConfigurationError extends TokenAuthError {}
 export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[name];
   if (value === undefined || value === "") {
-    throw new ConfigurationError(`environment variable ${name} is not set`, {
+    throw new ApigwTokenAuthError(`environment variable ${name} is not set`, {
       expected: `${name} set by the function's Environment in the template`,
       actual: "unset",
     });

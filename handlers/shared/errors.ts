@@ -1,8 +1,12 @@
 /**
- * Typed errors shared by the handlers, the token CLI and the local gateway.
+ * The project's error base class, and the one handler error that is caught by its type everywhere.
  *
- * Every error carries what was expected and what came instead, so a log line or a CLI message
- * says how to fix the input without anyone reading the code.
+ * Every error this project throws on purpose is an `ApigwTokenAuthError` carrying what was expected
+ * and what came instead, so a log line or a CLI message says how to fix the input without anyone
+ * reading the code. A subclass exists only where some code catches it by type (here
+ * `UnauthorizedError`; `handlers/user/user-errors.ts` and `local/gateway/errors.ts` hold the others);
+ * everything else is told apart by its message. Handlers, lib, local and scripts all import it from
+ * here, the lowest layer.
  */
 
 /** Details an error carries besides its message. */
@@ -16,16 +20,21 @@ export interface ErrorDetails {
 }
 
 /**
- * Base class of every error this project throws on purpose.
+ * Base class of every error this project throws on purpose (package `apigw-token-auth`).
  *
  * @example
  * ```ts
- * try { parseScope("FETCH /user"); } catch (e) {
- *   if (e instanceof TokenAuthError) console.error(e.message, e.expected, e.actual);
+ * import { ApigwTokenAuthError } from "./errors.js";
+ * import { parseScope } from "./scope.js";
+ *
+ * try {
+ *   parseScope("FETCH /user");
+ * } catch (error) {
+ *   if (error instanceof ApigwTokenAuthError) console.error(error.message, error.expected, error.actual);
  * }
  * ```
  */
-export class TokenAuthError extends Error {
+export class ApigwTokenAuthError extends Error {
   readonly expected: string | undefined;
   readonly actual: string | undefined;
 
@@ -45,11 +54,14 @@ export class TokenAuthError extends Error {
  *
  * @example
  * ```ts
- * throw new UnauthorizedError("token not found");
- * // error.message === "Unauthorized", error.reason === "token not found"
+ * import { UnauthorizedError } from "./errors.js";
+ *
+ * const refusal = new UnauthorizedError("unknown token");
+ * refusal.message; // "Unauthorized": the string API Gateway turns into a 401
+ * refusal.reason; // "unknown token": for the logs only
  * ```
  */
-export class UnauthorizedError extends TokenAuthError {
+export class UnauthorizedError extends ApigwTokenAuthError {
   /** Why the caller is refused; for logs only, never sent to the caller. */
   readonly reason: string;
 
@@ -58,21 +70,3 @@ export class UnauthorizedError extends TokenAuthError {
     this.reason = reason;
   }
 }
-
-/** A token that does not have the shape every issued token has. */
-export class TokenFormatError extends TokenAuthError {}
-
-/** A scope string that is not `*` or `<VERB> /<path>`. */
-export class ScopeFormatError extends TokenAuthError {}
-
-/** A method ARN that is not `arn:<partition>:execute-api:<region>:<account>:<api>/<stage>/<VERB>/<path>`. */
-export class MethodArnError extends TokenAuthError {}
-
-/** An IAM policy document the gateway cannot evaluate. */
-export class PolicyFormatError extends TokenAuthError {}
-
-/** A token record in the token table that does not have the documented shape (fail closed: 500). */
-export class TokenRecordError extends TokenAuthError {}
-
-/** The token table could not be read; the authorizer answers 500, never Allow. */
-export class TokenStoreError extends TokenAuthError {}

@@ -1,10 +1,10 @@
+import { ApigwTokenAuthError } from "./errors.js";
 /**
  * Method ARNs: `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<VERB>/<path>`.
  *
  * API Gateway passes one to the authorizer for the request being authorized (the real verb, the real
  * path with path-parameter values filled in), and evaluates the returned policy against it.
  */
-import { MethodArnError } from "./errors.js";
 
 /** The parts of a method ARN. `resourcePath` has no leading slash (`user/42`; `""` for the root). */
 export interface MethodArnParts {
@@ -20,7 +20,7 @@ export interface MethodArnParts {
 const METHOD_ARN = /^arn:([^:]+):execute-api:([^:]+):([^:]+):([^/]+)\/([^/]+)\/([^/]+)\/(.*)$/;
 
 /**
- * Splits a method ARN into its parts; throws {@link MethodArnError} for anything else.
+ * Splits a method ARN into its parts; throws an ApigwTokenAuthError for anything else.
  *
  * @example
  * ```ts
@@ -32,7 +32,7 @@ const METHOD_ARN = /^arn:([^:]+):execute-api:([^:]+):([^:]+):([^/]+)\/([^/]+)\/(
 export function parseMethodArn(methodArn: unknown): MethodArnParts {
   const match = typeof methodArn === "string" ? METHOD_ARN.exec(methodArn) : null;
   if (!match) {
-    throw new MethodArnError("not a method ARN", {
+    throw new ApigwTokenAuthError("not a method ARN", {
       expected: "arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<VERB>/<path>",
       actual: typeof methodArn === "string" ? methodArn.slice(0, 200) : typeof methodArn,
     });

@@ -5,8 +5,9 @@
  * later request's method ARN. So the policy must name every method the token may call, not just the
  * one being authorized (a policy for only `event.methodArn` makes the second endpoint answer 403).
  */
+
 import { arnMatches, globMatches } from "./arn-match.js";
-import { PolicyFormatError, ScopeFormatError } from "./errors.js";
+import { ApigwTokenAuthError } from "./errors.js";
 import { formatMethodArn, parseMethodArn } from "./method-arn.js";
 import { parseScope, SCOPE_VERBS, type Scope } from "./scope.js";
 
@@ -37,7 +38,7 @@ export const INVOKE_ACTION = "execute-api:Invoke";
  *
  * The region, account, API id and stage come from the incoming method ARN, so the same authorizer
  * works on any stage and the cached policy stays right for the next method. Scopes are validated
- * first; a bad scope, or none at all, throws ScopeFormatError (fail closed). Resources are de-duplicated and sorted
+ * first; a bad scope, or none at all, throws (fail closed). Resources are de-duplicated and sorted
  * so that equal grants give equal policies.
  *
  * @example
@@ -50,7 +51,7 @@ export const INVOKE_ACTION = "execute-api:Invoke";
  */
 export function buildAllowPolicy(methodArn: string, scopes: readonly string[]): PolicyDocument {
   if (scopes.length === 0) {
-    throw new ScopeFormatError("a policy needs at least one scope", {
+    throw new ApigwTokenAuthError("a policy needs at least one scope", {
       expected: "one or more scopes",
       actual: "none",
     });
@@ -82,7 +83,7 @@ function verbsOf(scope: Scope): string[] {
  * Evaluates a policy for `execute-api:Invoke` on `methodArn` the way IAM does: a matching Deny wins,
  * else a matching Allow allows, else the request is implicitly denied.
  *
- * Throws {@link PolicyFormatError} for a document that is not a policy (API Gateway answers such an
+ * Throws an ApigwTokenAuthError for a document that is not a policy (API Gateway answers such an
  * authorizer with 500) or that uses a `Condition`, which needs request context to evaluate.
  *
  * @example
@@ -105,7 +106,7 @@ export function evaluatePolicy(policy: unknown, methodArn: string): PolicyDecisi
 function statementsOf(policy: unknown): PolicyStatement[] {
   const document = policy as { Statement?: unknown } | null;
   if (typeof document !== "object" || document === null || Array.isArray(document)) {
-    throw new PolicyFormatError("policyDocument must be an object", { actual: describe(policy) });
+    throw new ApigwTokenAuthError("policyDocument must be an object", { actual: describe(policy) });
   }
   const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
   return statements.map((statement, index) => checkStatement(statement, index));
@@ -114,17 +115,17 @@ function statementsOf(policy: unknown): PolicyStatement[] {
 function checkStatement(statement: unknown, index: number): PolicyStatement {
   const where = `Statement[${index}]`;
   if (typeof statement !== "object" || statement === null || Array.isArray(statement)) {
-    throw new PolicyFormatError(`${where} must be an object`, { actual: describe(statement) });
+    throw new ApigwTokenAuthError(`${where} must be an object`, { actual: describe(statement) });
   }
   const s = statement as Record<string, unknown>;
   if (s.Effect !== "Allow" && s.Effect !== "Deny") {
-    throw new PolicyFormatError(`${where}.Effect is invalid`, {
+    throw new ApigwTokenAuthError(`${where}.Effect is invalid`, {
       expected: '"Allow" or "Deny"',
       actual: describe(s.Effect),
     });
   }
   if ("Condition" in s) {
-    throw new PolicyFormatError(`${where}.Condition is not supported`, {
+    throw new ApigwTokenAuthError(`${where}.Condition is not supported`, {
       expected: "a statement without Condition",
       actual: "a Condition block",
     });
@@ -134,12 +135,12 @@ function checkStatement(statement: unknown, index: number): PolicyStatement {
     ["Resource", "NotResource"],
   ] as const) {
     if (present in s === absent in s) {
-      throw new PolicyFormatError(`${where} needs exactly one of ${present} and ${absent}`);
+      throw new ApigwTokenAuthError(`${where} needs exactly one of ${present} and ${absent}`);
     }
     const value = s[present] ?? s[absent];
     const list = Array.isArray(value) ? value : [value];
     if (list.length === 0 || !list.every((item) => typeof item === "string")) {
-      throw new PolicyFormatError(`${where}.${present in s ? present : absent} is invalid`, {
+      throw new ApigwTokenAuthError(`${where}.${present in s ? present : absent} is invalid`, {
         expected: "a string or a non-empty list of strings",
         actual: describe(value),
       });

@@ -1,3 +1,4 @@
+import { ApigwTokenAuthError } from "./errors.js";
 /**
  * Scopes: which methods a token may call, as stored in its token record.
  *
@@ -6,7 +7,6 @@
  * written in the template's resource paths) stands for any one value, so `GET /user/{id}` and
  * `GET /user/*` grant the same thing.
  */
-import { ScopeFormatError } from "./errors.js";
 
 /** The HTTP verbs API Gateway REST APIs route, plus `*` for any. */
 export const SCOPE_VERBS = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "*"] as const;
@@ -24,7 +24,7 @@ const PATH = /^\/[A-Za-z0-9._~\-*/{}+]*$/;
 const PATH_PARAMETER_SEGMENT = /\{[A-Za-z0-9_]+\+?\}/g;
 
 /**
- * Parses one scope string; throws {@link ScopeFormatError} naming the expected form.
+ * Parses one scope string; throws an ApigwTokenAuthError naming the expected form.
  *
  * @example
  * ```ts
@@ -39,7 +39,7 @@ export function parseScope(scope: unknown): Scope {
   const verb = space > 0 ? text.slice(0, space).toUpperCase() : "";
   const path = space > 0 ? text.slice(space + 1).trim() : "";
   if (!(SCOPE_VERBS as readonly string[]).includes(verb) || !PATH.test(path)) {
-    throw new ScopeFormatError("invalid scope", {
+    throw new ApigwTokenAuthError("invalid scope", {
       expected: `"*" or "<VERB> /<path>" with VERB one of ${SCOPE_VERBS.join(", ")}, for example "GET /user/*"`,
       actual: typeof scope === "string" ? JSON.stringify(scope.slice(0, 100)) : typeof scope,
     });

@@ -3,13 +3,13 @@
  * (TOKEN and agent REQUEST) makes, with the same fail-closed rules.
  *
  * - malformed, unknown or expired token → {@link UnauthorizedError} (API Gateway: 401);
- * - the table cannot be read → {@link TokenStoreError}; a corrupt record → TokenRecordError
- *   (both become 500: never Allow).
+ * - the table cannot be read, or the record is corrupt → an ApigwTokenAuthError (API Gateway: 500,
+ *   never Allow).
  *
  * Log lines carry the digest prefix, never the token.
  */
 import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
-import { type TokenAuthError, TokenStoreError, UnauthorizedError } from "./errors.js";
+import { ApigwTokenAuthError, UnauthorizedError } from "./errors.js";
 import type { LogFields, Logger } from "./logger.js";
 import { assertTokenFormat, digestPrefix, digestToken } from "./token.js";
 import { isExpired, parseTokenRecord, TOKEN_KEY_ATTRIBUTE, type TokenRecord } from "./token-record.js";
@@ -48,7 +48,7 @@ export function createTokenLookup(options: TokenLookupOptions) {
     } catch (error) {
       logger.info("refused", {
         reason: "malformed token",
-        detail: (error as TokenAuthError).actual,
+        detail: (error as ApigwTokenAuthError).actual,
         ...logFields,
       });
       throw new UnauthorizedError("malformed token");
@@ -68,7 +68,7 @@ export function createTokenLookup(options: TokenLookupOptions) {
       item = response.Item;
     } catch (cause) {
       logger.error("token table unavailable", { token: tokenRef, ...logFields, error: cause });
-      throw new TokenStoreError("token table unavailable", { cause });
+      throw new ApigwTokenAuthError("token table unavailable", { cause });
     }
     if (item === undefined) {
       logger.info("refused", { reason: "unknown token", token: tokenRef, ...logFields });

@@ -15,8 +15,9 @@
  *
  * DynamoDB's TTL deletes expired items hours or days late, so expiry is always checked in code.
  */
+
 import { type AuthorizerContext, parseAuthorizerContext } from "./authorizer-context.js";
-import { TokenAuthError, TokenRecordError } from "./errors.js";
+import { ApigwTokenAuthError } from "./errors.js";
 import { formatScope, parseScope } from "./scope.js";
 
 /** The token table's partition key attribute. */
@@ -48,7 +49,7 @@ export const PRINCIPAL_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
 /**
  * Validates an item read from the token table and returns it typed, scopes in canonical form.
  *
- * Throws {@link TokenRecordError} for any item that does not have the documented shape: the
+ * Throws an ApigwTokenAuthError for any item that does not have the documented shape: the
  * authorizer lets that become a 500, because a corrupt record must be fixed, not silently obeyed.
  *
  * @example
@@ -113,7 +114,7 @@ export function isExpired(record: Pick<TokenRecord, "expiresAt">, nowEpochSecond
 
 function check(ok: boolean, attribute: string, expected: string, value: unknown): asserts ok {
   if (!ok) {
-    throw new TokenRecordError(`token record attribute "${attribute}" is invalid`, {
+    throw new ApigwTokenAuthError(`token record attribute "${attribute}" is invalid`, {
       expected,
       actual: value === undefined ? "missing" : Array.isArray(value) ? "a list" : typeof value,
     });
@@ -124,8 +125,8 @@ function rethrowAsRecordError<T>(parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    if (error instanceof TokenAuthError) {
-      throw new TokenRecordError(`token record is invalid: ${error.message}`, {
+    if (error instanceof ApigwTokenAuthError) {
+      throw new ApigwTokenAuthError(`token record is invalid: ${error.message}`, {
         expected: error.expected,
         actual: error.actual,
         cause: error,

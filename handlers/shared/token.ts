@@ -4,8 +4,9 @@
  * The token table never holds a token, only its SHA-256 digest, so a leaked table or backup grants
  * nothing. Logs carry {@link digestPrefix}, never the token.
  */
+
 import { createHash, randomInt } from "node:crypto";
-import { TokenFormatError } from "./errors.js";
+import { ApigwTokenAuthError } from "./errors.js";
 
 /**
  * The token format, the same expression as the authorizer's IdentityValidationExpression in
@@ -35,19 +36,19 @@ export function generateToken(): string {
 }
 
 /**
- * Throws {@link TokenFormatError} unless `token` matches {@link TOKEN_PATTERN}.
+ * Throws an ApigwTokenAuthError unless `token` matches {@link TOKEN_PATTERN}.
  *
  * The error says the length and never repeats the token.
  *
  * @example
  * ```ts
  * assertTokenFormat("abc123"); // passes
- * assertTokenFormat("a b");    // throws TokenFormatError
+ * assertTokenFormat("a b");    // throws "token has the wrong format"
  * ```
  */
 export function assertTokenFormat(token: unknown): asserts token is string {
   if (typeof token !== "string" || !TOKEN_PATTERN.test(token)) {
-    throw new TokenFormatError("token has the wrong format", {
+    throw new ApigwTokenAuthError("token has the wrong format", {
       expected: "3 to 32 letters and digits",
       actual: typeof token === "string" ? `a string of ${token.length} characters` : typeof token,
     });

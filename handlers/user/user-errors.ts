@@ -6,7 +6,7 @@
  * here are that contract: `BadRequest: ` → 400, `NotFound: ` → 404, any other message → 500
  * (`cloudformation/api.yaml`; a template test keeps the two in step).
  */
-import { TokenAuthError } from "../shared/errors.js";
+import { ApigwTokenAuthError } from "../shared/errors.js";
 
 /** The message prefix the template maps to 400. */
 export const BAD_REQUEST_PREFIX = "BadRequest: ";
@@ -25,7 +25,7 @@ export const NOT_FOUND_PREFIX = "NotFound: ";
  * // message: "BadRequest: name must be a string"
  * ```
  */
-export class BadRequestError extends TokenAuthError {
+export class BadRequestError extends ApigwTokenAuthError {
   /** The message without its prefix: what the caller is told. */
   readonly reason: string;
 
@@ -43,14 +43,8 @@ export class BadRequestError extends TokenAuthError {
  * throw new UserNotFoundError("alice"); // message: "NotFound: user alice does not exist"
  * ```
  */
-export class UserNotFoundError extends TokenAuthError {
+export class UserNotFoundError extends ApigwTokenAuthError {
   constructor(id: string) {
     super(`${NOT_FOUND_PREFIX}user ${id} does not exist`, { expected: "an existing user id", actual: id });
   }
 }
-
-/** The users table could not be read or written (500). */
-export class UserStoreError extends TokenAuthError {}
-
-/** An item in the users table that does not have the documented shape (500: fix the data, not the caller). */
-export class UserRecordError extends TokenAuthError {}

@@ -13,8 +13,9 @@
  * A PUT is one UpdateItem (`if_not_exists` keeps the creation fields), so there is no read-then-write
  * race and the function's role needs only dynamodb:UpdateItem and dynamodb:GetItem.
  */
+
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { UserRecordError, UserStoreError } from "./user-errors.js";
+import { ApigwTokenAuthError } from "../shared/errors.js";
 import type { UserInput } from "./user-input.js";
 
 /** The users table's partition key attribute. */
@@ -49,8 +50,8 @@ export interface UserStore {
 const FIELDS = ["id", "name", "createdAt", "createdBy", "updatedAt", "updatedBy"] as const;
 
 /**
- * Creates a store bound to a table and client. DynamoDB failures become {@link UserStoreError}
- * (the gateway answers 500); an item of the wrong shape becomes {@link UserRecordError}.
+ * Creates a store bound to a table and client. DynamoDB failures become an ApigwTokenAuthError
+ * (the gateway answers 500); an item of the wrong shape becomes an ApigwTokenAuthError.
  *
  * @example
  * ```ts
@@ -108,11 +109,14 @@ export function createUserStore(options: UserStoreOptions): UserStore {
  */
 export function parseStoredUser(item: Record<string, unknown> | undefined): StoredUser {
   if (item === undefined) {
-    throw new UserRecordError("the users table returned no item", { expected: "an item", actual: "none" });
+    throw new ApigwTokenAuthError("the users table returned no item", {
+      expected: "an item",
+      actual: "none",
+    });
   }
   for (const field of FIELDS) {
     if (typeof item[field] !== "string") {
-      throw new UserRecordError(`user record attribute "${field}" is invalid`, {
+      throw new ApigwTokenAuthError(`user record attribute "${field}" is invalid`, {
         expected: "a string",
         actual: item[field] === undefined ? "missing" : typeof item[field],
       });
@@ -125,7 +129,7 @@ async function send<T>(what: "read" | "write", call: () => Promise<T>): Promise<
   try {
     return await call();
   } catch (cause) {
-    throw new UserStoreError(`cannot ${what} the users table`, {
+    throw new ApigwTokenAuthError(`cannot ${what} the users table`, {
       actual: cause instanceof Error ? cause.name : typeof cause,
       cause,
     });

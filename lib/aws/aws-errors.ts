@@ -5,21 +5,10 @@
  * The SDK's own messages ("Could not load credentials from any providers", "Rate exceeded") say what
  * broke but not what to do; these errors add the fix.
  */
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 
-/** A failure talking to AWS, with what to do about it in the message. */
-export class AwsAccessError extends TokenAuthError {
-  /** What kind of failure this is, for callers that branch on it (and for tests). */
-  readonly kind: AwsFailureKind;
-
-  constructor(kind: AwsFailureKind, message: string, details: { actual?: string; cause?: unknown } = {}) {
-    super(message, { expected: EXPECTED[kind], ...details });
-    this.kind = kind;
-  }
-}
-
-/** The failures this module recognises. */
-export type AwsFailureKind =
+/** The failures this module recognises; each has its own expected state. */
+type AwsFailureKind =
   | "no-credentials"
   | "invalid-credentials"
   | "expired-credentials"
@@ -60,7 +49,7 @@ const EXPIRED = new Set(["ExpiredToken", "ExpiredTokenException", "TokenRefreshR
 const DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "Forbidden"]);
 
 /**
- * The {@link AwsAccessError} for a recognised SDK failure, or `undefined` when `error` is something
+ * The error (saying what to do) for a recognised SDK failure, or `undefined` when `error` is something
  * else (a validation error, a missing stack) that the caller explains itself.
  *
  * @example
@@ -70,13 +59,13 @@ const DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOp
  * }
  * ```
  */
-export function classifyAwsError(error: unknown, operation: string): AwsAccessError | undefined {
+export function classifyAwsError(error: unknown, operation: string): ApigwTokenAuthError | undefined {
   if (!(error instanceof Error)) return undefined;
   const name = error.name;
   const code = (error as { code?: string }).code;
   const actual = `${name}: ${error.message}`;
   if (name === "CredentialsProviderError" || /could not load credentials/i.test(error.message)) {
-    return new AwsAccessError(
+    return awsAccessError(
       "no-credentials",
       "no AWS credentials found: set AWS_PROFILE (after `aws sso login` or `aws configure`), or " +
         "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance/task role is available",
@@ -84,17 +73,13 @@ export function classifyAwsError(error: unknown, operation: string): AwsAccessEr
     );
   }
   if (/region is missing/i.test(error.message)) {
-    return new AwsAccessError(
-      "no-region",
-      "no AWS region: set AWS_REGION (for example AWS_REGION=eu-west-1)",
-      {
-        actual,
-        cause: error,
-      },
-    );
+    return awsAccessError("no-region", "no AWS region: set AWS_REGION (for example AWS_REGION=eu-west-1)", {
+      actual,
+      cause: error,
+    });
   }
   if (EXPIRED.has(name)) {
-    return new AwsAccessError(
+    return awsAccessError(
       "expired-credentials",
       "the AWS credentials have expired: refresh them (for example `aws sso login`)",
       {
@@ -104,14 +89,14 @@ export function classifyAwsError(error: unknown, operation: string): AwsAccessEr
     );
   }
   if (INVALID.has(name)) {
-    return new AwsAccessError(
+    return awsAccessError(
       "invalid-credentials",
       `AWS rejected the credentials on ${operation}: check AWS_PROFILE / the access key`,
       { actual, cause: error },
     );
   }
   if (DENIED.has(name)) {
-    return new AwsAccessError(
+    return awsAccessError(
       "access-denied",
       `access denied on ${operation}: the deploying identity needs the permissions in ` +
         "cloudformation/iam/deployer-policy.json",
@@ -119,7 +104,7 @@ export function classifyAwsError(error: unknown, operation: string): AwsAccessEr
     );
   }
   if (THROTTLING.has(name)) {
-    return new AwsAccessError(
+    return awsAccessError(
       "throttled",
       `AWS throttled ${operation} and the SDK's adaptive retries (with backoff) gave up: wait a minute ` +
         "and run the command again",
@@ -128,7 +113,7 @@ export function classifyAwsError(error: unknown, operation: string): AwsAccessEr
   }
   if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ECONNRESET" || code === "ETIMEDOUT") {
     const endpoint = process.env.AWS_ENDPOINT_URL;
-    return new AwsAccessError(
+    return awsAccessError(
       "unreachable",
       `cannot reach AWS for ${operation}${endpoint ? ` at AWS_ENDPOINT_URL=${endpoint}` : ""}`,
       { actual: `${code}: ${error.message}`, cause: error },
@@ -151,4 +136,12 @@ export async function callAws<T>(operation: string, send: () => Promise<T>): Pro
   } catch (error) {
     throw classifyAwsError(error, operation) ?? error;
   }
+}
+
+function awsAccessError(
+  kind: AwsFailureKind,
+  message: string,
+  details: { actual: string; cause: unknown },
+): ApigwTokenAuthError {
+  return new ApigwTokenAuthError(message, { expected: EXPECTED[kind], ...details });
 }

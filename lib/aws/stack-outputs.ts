@@ -3,10 +3,7 @@
  * deploy and read by `make smoke` and the token CLI.
  */
 import type { Stack } from "@aws-sdk/client-cloudformation";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
-
-/** The stack lacks an output the command needs (an older or foreign template). */
-export class StackOutputError extends TokenAuthError {}
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 
 /**
  * The stack's outputs as a name → value map.
@@ -27,7 +24,7 @@ export function stackOutputs(stack: Stack): Record<string, string> {
 }
 
 /**
- * One output's value; throws {@link StackOutputError} naming the stack when it is missing.
+ * One output's value; throws an ApigwTokenAuthError naming the stack when it is missing.
  *
  * @example
  * ```ts
@@ -37,7 +34,7 @@ export function stackOutputs(stack: Stack): Record<string, string> {
 export function requireOutput(stack: Stack, key: string): string {
   const value = stackOutputs(stack)[key];
   if (value === undefined || value === "") {
-    throw new StackOutputError(`stack ${stack.StackName} has no output ${key}`, {
+    throw new ApigwTokenAuthError(`stack ${stack.StackName} has no output ${key}`, {
       expected: `a stack deployed from cloudformation/api.yaml (outputs ${key}, ...)`,
       actual: `outputs: ${Object.keys(stackOutputs(stack)).join(", ") || "none"}`,
     });

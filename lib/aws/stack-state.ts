@@ -2,19 +2,8 @@
  * What state a stack is in, and so what `make deploy` may do with it.
  */
 import { type CloudFormationClient, DescribeStacksCommand, type Stack } from "@aws-sdk/client-cloudformation";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "./aws-errors.js";
-
-/** The stack cannot be deployed to in its current state. */
-export class StackStateError extends TokenAuthError {
-  /** The stack's status, for callers that offer a way out. */
-  readonly status: string;
-
-  constructor(message: string, status: string, expected: string) {
-    super(message, { expected, actual: status });
-    this.status = status;
-  }
-}
 
 /** Stack statuses from which an UPDATE change set may be created. */
 const UPDATABLE = new Set([
@@ -71,7 +60,7 @@ export function isStackMissing(error: unknown): boolean {
 }
 
 /**
- * Decides what a deploy does with a stack in `stack`'s state; throws {@link StackStateError} when
+ * Decides what a deploy does with a stack in `stack`'s state; throws an ApigwTokenAuthError when
  * the stack is busy or stuck in a state only an operator can resolve.
  *
  * @example
@@ -88,24 +77,21 @@ export function deployActionFor(stack: Stack | undefined): DeployAction {
   if (status === "ROLLBACK_COMPLETE") return { kind: "rollback-complete", stack };
   if (UPDATABLE.has(status)) return { kind: "update", stack };
   if (status.endsWith("_IN_PROGRESS")) {
-    throw new StackStateError(
+    throw new ApigwTokenAuthError(
       `stack ${name} is busy (${status}): wait until it settles, then deploy again`,
-      status,
-      "a stack that is not being changed",
+      { expected: "a stack that is not being changed", actual: status },
     );
   }
   if (status === "UPDATE_ROLLBACK_FAILED") {
-    throw new StackStateError(
+    throw new ApigwTokenAuthError(
       `stack ${name} is ${status}: fix the resource that could not roll back, then run ` +
         `\`aws cloudformation continue-update-rollback --stack-name ${name}\` and deploy again`,
-      status,
-      "a stack in a *_COMPLETE state",
+      { expected: "a stack in a *_COMPLETE state", actual: status },
     );
   }
-  throw new StackStateError(
+  throw new ApigwTokenAuthError(
     `stack ${name} is ${status} and cannot be updated: delete it with \`make destroy STACK_NAME=${name}\` ` +
       "(the tables are retained) and deploy again",
-    status,
-    "a stack in a *_COMPLETE state",
+    { expected: "a stack in a *_COMPLETE state", actual: status },
   );
 }

@@ -68,7 +68,7 @@ export async function bundleFunction(fn: FunctionSpec, options: BundleOptions = 
     // Prefer the SDK's ES module builds: smaller bundles through tree shaking.
     mainFields: ["module", "main"],
     minify: true,
-    // Error classes name themselves after their class (TokenStoreError...): Lambda reports that name as
+    // Error classes name themselves after their class (UnauthorizedError...): Lambda reports that name as
     // errorType and the logs show it, so minification must not rename them.
     keepNames: true,
     legalComments: "none",

@@ -5,7 +5,7 @@
  * `Metadata`), and its `Code.S3Key` is a `Ref` to the parameter that `make deploy` sets to the zip's
  * content-hashed key.
  */
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import type { CloudFormationTemplate } from "../cloudformation/load-template.js";
 
 /** The template path, relative to the repository root. */
@@ -21,11 +21,8 @@ export interface FunctionSpec {
   codeKeyParameter: string;
 }
 
-/** A function in the template that the build cannot handle. */
-export class BuildConfigError extends TokenAuthError {}
-
 /**
- * The template's Lambda functions, sorted by logical id; throws {@link BuildConfigError} for a
+ * The template's Lambda functions, sorted by logical id; throws an ApigwTokenAuthError for a
  * function without a `.ts` BuildEntryPoint or whose `Code.S3Key` is not a `Ref` to a parameter.
  *
  * @example
@@ -45,7 +42,7 @@ export function listFunctions(template: CloudFormationTemplate): FunctionSpec[] 
         !/^[\w-][\w./-]*\.ts$/.test(entryPoint) ||
         entryPoint.includes("..")
       ) {
-        throw new BuildConfigError(`${logicalId}: Metadata.BuildEntryPoint is missing or invalid`, {
+        throw new ApigwTokenAuthError(`${logicalId}: Metadata.BuildEntryPoint is missing or invalid`, {
           expected: "a .ts path inside the repository, e.g. handlers/<fn>/index.ts",
           actual: typeof entryPoint === "string" ? JSON.stringify(entryPoint) : typeof entryPoint,
         });
@@ -53,7 +50,7 @@ export function listFunctions(template: CloudFormationTemplate): FunctionSpec[] 
       const code = resource.Properties?.Code as { S3Key?: { Ref?: unknown } } | undefined;
       const codeKeyParameter = code?.S3Key?.Ref;
       if (typeof codeKeyParameter !== "string" || template.Parameters?.[codeKeyParameter] === undefined) {
-        throw new BuildConfigError(`${logicalId}: Code.S3Key must be a Ref to a template parameter`, {
+        throw new ApigwTokenAuthError(`${logicalId}: Code.S3Key must be a Ref to a template parameter`, {
           expected: "S3Key: !Ref <X>CodeKey",
           actual: JSON.stringify(code?.S3Key ?? null),
         });

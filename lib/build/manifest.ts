@@ -12,7 +12,7 @@
  * Paths are relative to the repository root.
  */
 import { readFileSync } from "node:fs";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 
 /** The manifest's path, relative to the repository root. */
 export const MANIFEST_PATH = "dist/manifest.json";
@@ -40,13 +40,10 @@ export interface Manifest {
   functions: Record<string, ManifestFunction>;
 }
 
-/** A manifest that is missing or malformed. */
-export class ManifestError extends TokenAuthError {}
-
 const STRING_FIELDS = ["entryPoint", "buildDir", "zip", "key", "sha256", "codeKeyParameter"] as const;
 
 /**
- * Reads and checks the manifest; throws {@link ManifestError} (with a "run make package" hint when
+ * Reads and checks the manifest; throws an ApigwTokenAuthError (with a "run make package" hint when
  * the file is missing).
  *
  * @example
@@ -60,7 +57,7 @@ export function readManifest(path: string = MANIFEST_PATH): Manifest {
   try {
     text = readFileSync(path, "utf8");
   } catch (cause) {
-    throw new ManifestError(`cannot read ${path}: run \`make package\` first`, {
+    throw new ApigwTokenAuthError(`cannot read ${path}: run \`make package\` first`, {
       expected: "the manifest written by make package",
       actual: (cause as NodeJS.ErrnoException).code ?? "unreadable",
       cause,
@@ -70,7 +67,7 @@ export function readManifest(path: string = MANIFEST_PATH): Manifest {
   try {
     document = JSON.parse(text);
   } catch (cause) {
-    throw new ManifestError(`${path} is not JSON: run \`make package\` again`, { cause });
+    throw new ApigwTokenAuthError(`${path} is not JSON: run \`make package\` again`, { cause });
   }
   return parseManifest(document, path);
 }
@@ -86,7 +83,7 @@ export function readManifest(path: string = MANIFEST_PATH): Manifest {
 export function parseManifest(document: unknown, source = "manifest"): Manifest {
   const functions = (document as { functions?: unknown } | null)?.functions;
   if (typeof functions !== "object" || functions === null || Array.isArray(functions)) {
-    throw new ManifestError(`${source}: "functions" must be an object`, {
+    throw new ApigwTokenAuthError(`${source}: "functions" must be an object`, {
       expected: '{ "functions": { "<LogicalId>": {...} } }',
       actual: functions === null ? "null" : Array.isArray(functions) ? "an array" : typeof functions,
     });
@@ -95,13 +92,16 @@ export function parseManifest(document: unknown, source = "manifest"): Manifest 
     const entry = (fn ?? {}) as Record<string, unknown>;
     for (const field of STRING_FIELDS) {
       if (typeof entry[field] !== "string" || entry[field] === "") {
-        throw new ManifestError(`${source}: functions.${logicalId}.${field} must be a non-empty string`, {
-          actual: typeof entry[field],
-        });
+        throw new ApigwTokenAuthError(
+          `${source}: functions.${logicalId}.${field} must be a non-empty string`,
+          {
+            actual: typeof entry[field],
+          },
+        );
       }
     }
     if (!Number.isSafeInteger(entry.bytes) || (entry.bytes as number) <= 0) {
-      throw new ManifestError(`${source}: functions.${logicalId}.bytes must be a positive integer`, {
+      throw new ApigwTokenAuthError(`${source}: functions.${logicalId}.bytes must be a positive integer`, {
         actual: String(entry.bytes),
       });
     }

@@ -5,12 +5,14 @@
  * code does: CloudFormation updates a function only when its code changed, and an old stack version
  * can always be rolled back to because its zip is never overwritten.
  */
+
 import { createHash } from "node:crypto";
 import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { loadTemplate } from "../cloudformation/load-template.js";
 import { BUILD_DIR, buildDirOf } from "./bundle.js";
-import { BuildConfigError, kebabCase, listFunctions, TEMPLATE_PATH } from "./functions.js";
+import { kebabCase, listFunctions, TEMPLATE_PATH } from "./functions.js";
 import type { Manifest, ManifestFunction } from "./manifest.js";
 import { createDeterministicZip, readDirectoryEntries } from "./zip.js";
 
@@ -31,7 +33,7 @@ export interface PackageOptions {
 
 /**
  * Zips every function's bundle, removes that function's older zips, and writes `manifest.json`.
- * Throws {@link BuildConfigError} when a bundle is missing (run `make build`).
+ * Throws an ApigwTokenAuthError when a bundle is missing (run `make build`).
  *
  * @example
  * ```ts
@@ -80,7 +82,7 @@ async function readBundle(dir: string, logicalId: string) {
   );
   const entries = exists ? await readDirectoryEntries(dir) : [];
   if (entries.length === 0) {
-    throw new BuildConfigError(`${logicalId}: no bundle in ${dir}: run \`make build\` first`, {
+    throw new ApigwTokenAuthError(`${logicalId}: no bundle in ${dir}: run \`make build\` first`, {
       expected: "the bundle written by make build",
       actual: exists ? "an empty directory" : "no directory",
     });

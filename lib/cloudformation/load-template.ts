@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { type CollectionTag, parse, type ScalarTag } from "yaml";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 
 /** A CloudFormation template as JSON. */
 export interface CloudFormationTemplate {
@@ -53,9 +53,6 @@ export interface TemplateOutput {
   Condition?: string;
   Export?: { Name: unknown };
 }
-
-/** A template file that cannot be read or is not a CloudFormation template. */
-export class TemplateLoadError extends TokenAuthError {}
 
 /** Short-form tags whose long form is `Fn::<Name>`, except the ones listed in LONG_FORM. */
 const FUNCTION_TAGS = [
@@ -135,11 +132,11 @@ export function parseTemplate(text: string, source = "template"): CloudFormation
       maxAliasCount: 100,
     });
   } catch (error) {
-    throw new TemplateLoadError(`${source}: not valid YAML: ${(error as Error).message}`, { cause: error });
+    throw new ApigwTokenAuthError(`${source}: not valid YAML: ${(error as Error).message}`, { cause: error });
   }
   const resources = (document as { Resources?: unknown } | null)?.Resources;
   if (typeof resources !== "object" || resources === null || Array.isArray(resources)) {
-    throw new TemplateLoadError(`${source}: not a CloudFormation template`, {
+    throw new ApigwTokenAuthError(`${source}: not a CloudFormation template`, {
       expected: "a mapping with a Resources section",
       actual: document === null ? "an empty document" : typeof document,
     });
@@ -160,7 +157,7 @@ export function loadTemplate(path: string): CloudFormationTemplate {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new TemplateLoadError(`cannot read template ${path}: ${(error as Error).message}`, {
+    throw new ApigwTokenAuthError(`cannot read template ${path}: ${(error as Error).message}`, {
       cause: error,
     });
   }

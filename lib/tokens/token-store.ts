@@ -5,9 +5,10 @@
  * The table never sees a token: only its digest (`digestToken`). `issueToken` is the one place a
  * token exists outside the caller's hands, and it returns it once. Listings show digest prefixes.
  */
+
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, paginateScan } from "@aws-sdk/lib-dynamodb";
 import { type AuthorizerContext, parseAuthorizerContext } from "../../handlers/shared/authorizer-context.js";
-import { TokenAuthError, TokenStoreError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { ALL_METHODS_SCOPE, formatScope, parseScope } from "../../handlers/shared/scope.js";
 import { digestPrefix, digestToken, generateToken } from "../../handlers/shared/token.js";
 import {
@@ -56,15 +57,12 @@ export interface TokenSummary {
   problem?: string;
 }
 
-/** Bad input to the token store (a lifetime, a digest prefix); scopes and contexts have their own errors. */
-export class TokenRecordInputError extends TokenAuthError {}
-
 /** A digest prefix shorter than this could name too many tokens to be a deliberate choice. */
 const MIN_PREFIX_LENGTH = 6;
 
 /**
  * Generates a token, stores its record (digest only) and returns the token, once.
- * Throws a `TokenAuthError` subclass for a bad scope, context, principal or lifetime, before writing.
+ * Throws a `ApigwTokenAuthError` subclass for a bad scope, context, principal or lifetime, before writing.
  *
  * @example
  * ```ts
@@ -82,7 +80,7 @@ export async function issueToken(
   ];
   const lifetime = options.expiresInSeconds;
   if (lifetime !== undefined && (!Number.isInteger(lifetime) || lifetime <= 0)) {
-    throw new TokenRecordInputError("a token's lifetime must be a positive whole number of seconds", {
+    throw new ApigwTokenAuthError("a token's lifetime must be a positive whole number of seconds", {
       expected: "a positive integer",
       actual: String(lifetime),
     });
@@ -118,7 +116,7 @@ export async function issueToken(
 
 /**
  * Deletes the one token whose digest starts with `prefix` (as `listTokens` shows it) and returns
- * its summary. Throws `TokenStoreError` when no token or more than one matches.
+ * its summary. Throws when no token or more than one matches.
  *
  * @example
  * ```ts
@@ -131,7 +129,7 @@ export async function revokeToken(
   prefix: string,
 ): Promise<TokenSummary> {
   if (!new RegExp(`^[0-9a-f]{${MIN_PREFIX_LENGTH},64}$`).test(prefix)) {
-    throw new TokenRecordInputError("invalid digest prefix", {
+    throw new ApigwTokenAuthError("invalid digest prefix", {
       expected: `${MIN_PREFIX_LENGTH} to 64 lowercase hex characters, as token list shows them`,
       actual: JSON.stringify(prefix.slice(0, 70)),
     });
@@ -140,7 +138,7 @@ export async function revokeToken(
     String(item[TOKEN_KEY_ATTRIBUTE]).startsWith(prefix),
   );
   if (matches.length !== 1) {
-    throw new TokenStoreError(
+    throw new ApigwTokenAuthError(
       matches.length === 0
         ? `no token has a digest starting with ${prefix}`
         : `${matches.length} tokens match ${prefix}`,
@@ -189,7 +187,7 @@ function summarizeItem(item: Record<string, unknown>, nowSeconds: number): Token
   try {
     return summarize(parseTokenRecord(item), nowSeconds);
   } catch (error) {
-    if (!(error instanceof TokenAuthError)) throw error;
+    if (!(error instanceof ApigwTokenAuthError)) throw error;
     return {
       digestPrefix: digestPrefix(String(item[TOKEN_KEY_ATTRIBUTE])),
       principalId: String(item.principalId ?? ""),
@@ -228,13 +226,13 @@ async function scanItems(
   });
 }
 
-/** Runs a DynamoDB call, turning its failure into a TokenStoreError that names the table. */
+/** Runs a DynamoDB call, turning its failure into an error that names the table. */
 async function send<T>(tableName: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (cause) {
     const name = (cause as Error).name;
-    throw new TokenStoreError(
+    throw new ApigwTokenAuthError(
       name === "ResourceNotFoundException"
         ? `token table ${tableName} does not exist`
         : `token table ${tableName}: ${(cause as Error).message}`,

@@ -2,8 +2,8 @@
  * The template's `Conditions` section: `Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or` and
  * `Condition` references, decided once from parameters and pseudo parameters.
  */
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { type IntrinsicContext, resolveValue } from "./intrinsics.js";
-import { StackResolutionError } from "./resolved-stack.js";
 
 /** What a condition may read: everything but resources (CloudFormation forbids those there). */
 export type ConditionContext = Omit<IntrinsicContext, "condition" | "resource">;
@@ -28,13 +28,13 @@ export function evaluateConditions(
     const known = decided[name];
     if (known !== undefined) return known;
     if (!(name in conditions)) {
-      throw new StackResolutionError(`${path}: unknown condition ${name}`, {
+      throw new ApigwTokenAuthError(`${path}: unknown condition ${name}`, {
         expected: `one of ${Object.keys(conditions).join(", ") || "(no conditions)"}`,
         actual: name,
       });
     }
     if (evaluating.has(name)) {
-      throw new StackResolutionError(`Conditions.${name}: refers to itself`, {
+      throw new ApigwTokenAuthError(`Conditions.${name}: refers to itself`, {
         expected: "conditions without cycles",
         actual: [...evaluating, name].join(" → "),
       });
@@ -50,7 +50,7 @@ export function evaluateConditions(
     ...context,
     condition,
     resource: (logicalId, path) => {
-      throw new StackResolutionError(`${path}: a condition cannot refer to resource ${logicalId}`, {
+      throw new ApigwTokenAuthError(`${path}: a condition cannot refer to resource ${logicalId}`, {
         expected: "parameters, pseudo parameters and mappings",
         actual: logicalId,
       });
@@ -97,7 +97,7 @@ function normalise(value: unknown): unknown {
 }
 
 function fail(path: string, expression: unknown): never {
-  throw new StackResolutionError(`${path}: not a condition expression`, {
+  throw new ApigwTokenAuthError(`${path}: not a condition expression`, {
     expected: "Fn::Equals [a, b], Fn::Not [c], Fn::And/Fn::Or [2 to 10 conditions] or Condition: name",
     actual: JSON.stringify(expression)?.slice(0, 200) ?? "undefined",
   });

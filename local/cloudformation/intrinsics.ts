@@ -5,9 +5,9 @@
  * Functions that need a real AWS account (`Fn::ImportValue`, `Fn::GetAZs`, `Fn::Cidr`,
  * `Fn::Transform`) are refused with the path of the value that uses them, never guessed.
  */
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import type { CloudFormationTemplate } from "../../lib/cloudformation/load-template.js";
 import type { ParameterValue } from "./parameters.js";
-import { StackResolutionError } from "./resolved-stack.js";
 
 /** What `Ref: AWS::NoValue` resolves to: the enclosing property or list item is removed. */
 export const NO_VALUE: unique symbol = Symbol("AWS::NoValue");
@@ -98,7 +98,7 @@ export function referencedNames(value: unknown, names: Set<string> = new Set()):
 function resolveFunction(name: string, argument: unknown, context: IntrinsicContext, path: string): unknown {
   const unsupported = UNSUPPORTED[name];
   if (unsupported) {
-    throw new StackResolutionError(`${path}: ${name} cannot be resolved locally: it needs ${unsupported}`, {
+    throw new ApigwTokenAuthError(`${path}: ${name} cannot be resolved locally: it needs ${unsupported}`, {
       expected: "a value the template can compute itself (Ref, Sub, Join, If, ...)",
       actual: name,
     });
@@ -123,7 +123,7 @@ function resolveFunction(name: string, argument: unknown, context: IntrinsicCont
       const list = expectList(resolve(items, "[1]"), path);
       const position = Number(resolve(index, "[0]"));
       if (!Number.isInteger(position) || position < 0 || position >= list.length) {
-        throw new StackResolutionError(`${path}: index out of range`, {
+        throw new ApigwTokenAuthError(`${path}: index out of range`, {
           expected: `an integer from 0 to ${list.length - 1}`,
           actual: String(position),
         });
@@ -155,7 +155,7 @@ function resolveFunction(name: string, argument: unknown, context: IntrinsicCont
     case "Fn::Length":
       return expectList(resolve(argument), path).length;
     default:
-      throw new StackResolutionError(`${path}: unknown intrinsic function ${name}`, {
+      throw new ApigwTokenAuthError(`${path}: unknown intrinsic function ${name}`, {
         expected:
           "Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::If, Fn::FindInMap, Fn::Base64",
         actual: name,
@@ -168,7 +168,7 @@ function ref(name: string, context: IntrinsicContext, path: string): unknown {
   const pseudo = context.pseudoParameters[name];
   if (pseudo !== undefined) return pseudo;
   if (name.startsWith("AWS::")) {
-    throw new StackResolutionError(`${path}: unknown pseudo parameter ${name}`, {
+    throw new ApigwTokenAuthError(`${path}: unknown pseudo parameter ${name}`, {
       expected: `one of ${[...Object.keys(context.pseudoParameters), "AWS::NoValue"].join(", ")}`,
       actual: name,
     });
@@ -207,7 +207,7 @@ function attributeOf(logicalId: string, attribute: string, context: IntrinsicCon
   const value = resource.attributes[attribute];
   if (value === undefined) {
     const known = Object.keys(resource.attributes);
-    throw new StackResolutionError(
+    throw new ApigwTokenAuthError(
       `${path}: ${logicalId} has no attribute ${attribute} the local run can resolve`,
       {
         expected: known.length > 0 ? `one of ${known.join(", ")}` : "no GetAtt on this resource type",
@@ -243,7 +243,7 @@ function subVariables(text: string): string[] {
 function findInMap(argument: unknown, context: IntrinsicContext, path: string): unknown {
   const args = Array.isArray(argument) ? argument : [];
   if (args.length !== 3 && args.length !== 4) {
-    throw new StackResolutionError(`${path}: Fn::FindInMap takes [map, topKey, secondKey]`, {
+    throw new ApigwTokenAuthError(`${path}: Fn::FindInMap takes [map, topKey, secondKey]`, {
       expected: "a list of 3 values (4 with { DefaultValue })",
       actual: JSON.stringify(argument),
     });
@@ -255,7 +255,7 @@ function findInMap(argument: unknown, context: IntrinsicContext, path: string): 
   if (value !== undefined) return value;
   const fallback = (args[3] as { DefaultValue?: unknown } | undefined)?.DefaultValue;
   if (fallback !== undefined) return resolveValue(fallback, context, `${path}[3]`);
-  throw new StackResolutionError(`${path}: Mappings has no ${map}.${top}.${second}`, {
+  throw new ApigwTokenAuthError(`${path}: Mappings has no ${map}.${top}.${second}`, {
     expected: `a key of Mappings.${map}`,
     actual: `${map}.${top}.${second}`,
   });
@@ -263,7 +263,7 @@ function findInMap(argument: unknown, context: IntrinsicContext, path: string): 
 
 function expectArgs(argument: unknown, count: number, path: string, shape: string): unknown[] {
   if (!Array.isArray(argument) || argument.length !== count) {
-    throw new StackResolutionError(`${path}: expected ${shape}`, {
+    throw new ApigwTokenAuthError(`${path}: expected ${shape}`, {
       expected: `a list of ${count} values`,
       actual: JSON.stringify(argument)?.slice(0, 200) ?? "undefined",
     });
@@ -274,7 +274,7 @@ function expectArgs(argument: unknown, count: number, path: string, shape: strin
 function expectString(value: unknown, path: string, what: string): string {
   if (typeof value === "number") return String(value);
   if (typeof value !== "string") {
-    throw new StackResolutionError(`${path}: expected ${what}`, {
+    throw new ApigwTokenAuthError(`${path}: expected ${what}`, {
       expected: "a string",
       actual: Array.isArray(value) ? "a list" : typeof value,
     });
@@ -284,7 +284,7 @@ function expectString(value: unknown, path: string, what: string): string {
 
 function expectList(value: unknown, path: string): unknown[] {
   if (!Array.isArray(value)) {
-    throw new StackResolutionError(`${path}: expected a list`, { expected: "a list", actual: typeof value });
+    throw new ApigwTokenAuthError(`${path}: expected a list`, { expected: "a list", actual: typeof value });
   }
   return value;
 }
@@ -292,7 +292,7 @@ function expectList(value: unknown, path: string): unknown[] {
 function scalarString(value: unknown, path: string): string {
   if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
     return String(value);
-  throw new StackResolutionError(`${path}: expected a string value`, {
+  throw new ApigwTokenAuthError(`${path}: expected a string value`, {
     expected: "a string, number or boolean",
     actual: Array.isArray(value) ? "a list" : typeof value,
   });

@@ -2,15 +2,15 @@
  * Choosing a template's parameter values the way CloudFormation does on create-stack: the override
  * if given, else the Default, checked against the parameter's constraints.
  */
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import type { CloudFormationTemplate, TemplateParameter } from "../../lib/cloudformation/load-template.js";
-import { StackResolutionError } from "./resolved-stack.js";
 
 /** A parameter's value: list types (`CommaDelimitedList`, `List<...>`) resolve to string lists. */
 export type ParameterValue = string | string[];
 
 /**
  * The value of every parameter, overrides first, then defaults, each validated against its Type,
- * AllowedValues, AllowedPattern, Min/MaxLength and Min/MaxValue. Throws {@link StackResolutionError}
+ * AllowedValues, AllowedPattern, Min/MaxLength and Min/MaxValue. Throws an ApigwTokenAuthError
  * naming the parameter for an unknown override, a missing value or a broken constraint.
  *
  * @example
@@ -26,7 +26,7 @@ export function resolveParameters(
   const declared = template.Parameters ?? {};
   for (const name of Object.keys(overrides)) {
     if (!(name in declared)) {
-      throw new StackResolutionError(`parameter override ${name} is not a parameter of the template`, {
+      throw new ApigwTokenAuthError(`parameter override ${name} is not a parameter of the template`, {
         expected: `one of ${Object.keys(declared).join(", ") || "(no parameters)"}`,
         actual: name,
       });
@@ -36,7 +36,7 @@ export function resolveParameters(
   for (const [name, parameter] of Object.entries(declared)) {
     const raw = overrides[name] ?? parameter.Default;
     if (raw === undefined || raw === null) {
-      throw new StackResolutionError(`parameter ${name} has no value`, {
+      throw new ApigwTokenAuthError(`parameter ${name} has no value`, {
         expected: "a Default in the template or a parameter override",
         actual: "neither",
       });
@@ -61,10 +61,10 @@ export function formatParameterValue(value: ParameterValue): string {
 function checkParameter(name: string, parameter: TemplateParameter, value: string): ParameterValue {
   const type = parameter.Type;
   if (typeof type !== "string") {
-    throw new StackResolutionError(`parameter ${name} has no Type`, { expected: "a Type", actual: "none" });
+    throw new ApigwTokenAuthError(`parameter ${name} has no Type`, { expected: "a Type", actual: "none" });
   }
   if (type.startsWith("AWS::SSM::Parameter::")) {
-    throw new StackResolutionError(`parameter ${name}: type ${type} cannot be resolved locally`, {
+    throw new ApigwTokenAuthError(`parameter ${name}: type ${type} cannot be resolved locally`, {
       expected: "a String, Number or list parameter (SSM parameter types need AWS)",
       actual: type,
     });
@@ -78,7 +78,7 @@ function checkParameter(name: string, parameter: TemplateParameter, value: strin
 
 function checkItem(name: string, parameter: TemplateParameter, value: string, isNumber: boolean): void {
   const fail = (rule: string, expected: string): never => {
-    throw new StackResolutionError(
+    throw new ApigwTokenAuthError(
       `parameter ${name} value ${JSON.stringify(value)} breaks ${rule}${
         parameter.ConstraintDescription ? ` (${parameter.ConstraintDescription})` : ""
       }`,

@@ -3,12 +3,13 @@
  * a {@link ResolvedStack}, in dependency order, the way CloudFormation creates a stack.
  */
 
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import type { CloudFormationTemplate, TemplateResource } from "../../lib/cloudformation/load-template.js";
 import { evaluateConditions } from "./conditions.js";
 import { type IntrinsicContext, NO_VALUE, referencedNames, resolveValue } from "./intrinsics.js";
 import { formatParameterValue, resolveParameters } from "./parameters.js";
 import { nameResource } from "./physical-ids.js";
-import { type ResolvedResource, type ResolvedStack, StackResolutionError } from "./resolved-stack.js";
+import type { ResolvedResource, ResolvedStack } from "./resolved-stack.js";
 
 /** Where the stack is "deployed", and with which parameter values. */
 export interface ResolveStackOptions {
@@ -23,7 +24,7 @@ export interface ResolveStackOptions {
 
 /**
  * Resolves a template into the stack CloudFormation would create from it. Throws
- * {@link StackResolutionError} naming the resource and property for anything it cannot resolve.
+ * an ApigwTokenAuthError naming the resource and property for anything it cannot resolve.
  *
  * @example
  * ```ts
@@ -38,7 +39,7 @@ export function resolveStack(
   const { stackName = "local", region = "us-east-1", accountId = "000000000000" } = options;
   const transform = (template as { Transform?: unknown }).Transform;
   if (transform !== undefined && transform !== "AWS::LanguageExtensions") {
-    throw new StackResolutionError(`Transform: ${JSON.stringify(transform)} cannot be run locally`, {
+    throw new ApigwTokenAuthError(`Transform: ${JSON.stringify(transform)} cannot be run locally`, {
       expected: "a plain CloudFormation template (macros such as AWS::Serverless run in AWS)",
       actual: JSON.stringify(transform),
     });
@@ -71,7 +72,7 @@ export function resolveStack(
     condition: (name, path) => {
       const value = conditions[name];
       if (value === undefined) {
-        throw new StackResolutionError(`${path}: unknown condition ${name}`, {
+        throw new ApigwTokenAuthError(`${path}: unknown condition ${name}`, {
           expected: `one of ${Object.keys(conditions).join(", ") || "(no conditions)"}`,
           actual: name,
         });
@@ -87,7 +88,7 @@ export function resolveStack(
         : condition === undefined
           ? "a resource cannot refer to itself"
           : `its Condition ${condition} is false`;
-      throw new StackResolutionError(`${path}: cannot refer to ${logicalId}: ${why}`, {
+      throw new ApigwTokenAuthError(`${path}: cannot refer to ${logicalId}: ${why}`, {
         expected: "a parameter, a pseudo parameter or a resource that exists",
         actual: logicalId,
       });
@@ -145,7 +146,7 @@ function resolveObject(value: unknown, context: IntrinsicContext, path: string):
   if (value === undefined) return {};
   const resolved = resolveValue(value, context, path);
   if (resolved === NO_VALUE || resolved === null || typeof resolved !== "object" || Array.isArray(resolved)) {
-    throw new StackResolutionError(`${path}: expected a mapping`, {
+    throw new ApigwTokenAuthError(`${path}: expected a mapping`, {
       expected: "a mapping",
       actual: typeof resolved,
     });
@@ -163,7 +164,7 @@ function creationOrder(resources: Record<string, TemplateResource>): string[] {
   const visit = (logicalId: string, trail: string[]) => {
     if (state.get(logicalId) === "done") return;
     if (state.get(logicalId) === "visiting") {
-      throw new StackResolutionError(`Resources.${logicalId}: circular dependency`, {
+      throw new ApigwTokenAuthError(`Resources.${logicalId}: circular dependency`, {
         expected: "resources that do not depend on themselves",
         actual: [...trail, logicalId].join(" → "),
       });

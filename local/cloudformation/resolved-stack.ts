@@ -6,7 +6,7 @@
  * Produced by `resolveStack` (resolve-stack.ts); consumed by the local gateway, the Lambda runtime
  * and the embedded DynamoDB, so that none of them reads intrinsics themselves.
  */
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 
 /** One resource of the stack, its properties free of intrinsics. */
 export interface ResolvedResource {
@@ -34,9 +34,6 @@ export interface ResolvedStack {
   /** Outputs by logical id (an output whose Condition is false is absent). */
   outputs: Record<string, string>;
 }
-
-/** A template the local run cannot resolve: names the resource/output and property at fault. */
-export class StackResolutionError extends TokenAuthError {}
 
 /**
  * The resources of one type, as `[logicalId, resource]` pairs in template order.

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import dynalite from "dynalite";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { isProcessRunning } from "../../lib/local-state.js";
 import { closeServer, listen } from "../listen.js";
 
@@ -27,9 +27,6 @@ export interface EmbeddedDynamoDB {
   /** Stops the server and closes the database (flushing it to disk). */
   stop(): Promise<void>;
 }
-
-/** Another process serves the same data directory (LevelDB allows one). */
-export class DataDirInUseError extends TokenAuthError {}
 
 const LOCK_FILE = "local-api.pid";
 
@@ -79,7 +76,7 @@ function lockDataDir(path: string): () => void {
     owner = undefined;
   }
   if (owner !== undefined && owner !== process.pid && isProcessRunning(owner)) {
-    throw new DataDirInUseError(
+    throw new ApigwTokenAuthError(
       `the data directory ${path} is in use by another local API (process ${owner}): stop it, or choose another directory with DATA_DIR=<dir>`,
       { expected: "a data directory no other process uses", actual: `locked by process ${owner}` },
     );

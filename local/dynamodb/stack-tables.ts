@@ -9,11 +9,8 @@ import {
   type DynamoDBClient,
   ResourceNotFoundException,
 } from "@aws-sdk/client-dynamodb";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { type ResolvedStack, resourcesOfType } from "../cloudformation/resolved-stack.js";
-
-/** A table the embedded DynamoDB cannot hold as the template describes it. */
-export class LocalTableError extends TokenAuthError {}
 
 /**
  * Properties passed to CreateTable as they are. The others (SSE, point-in-time recovery, deletion
@@ -57,7 +54,7 @@ export async function createStackTables(
       }
     }
     if (resource.properties.StreamSpecification !== undefined) {
-      throw new LocalTableError(
+      throw new ApigwTokenAuthError(
         `Resources.${logicalId}.Properties.StreamSpecification: the embedded DynamoDB has no streams`,
         { expected: "a table without StreamSpecification", actual: "StreamSpecification" },
       );
@@ -97,7 +94,7 @@ export async function waitUntilActive(
   const deadline = Date.now() + timeoutMs;
   while ((await describe(client, tableName))?.TableStatus !== "ACTIVE") {
     if (Date.now() > deadline) {
-      throw new LocalTableError(`table ${tableName} did not become ACTIVE`, {
+      throw new ApigwTokenAuthError(`table ${tableName} did not become ACTIVE`, {
         expected: "ACTIVE",
         actual: `not ACTIVE after ${timeoutMs} ms`,
       });
@@ -126,7 +123,7 @@ function assertSameKeys(
   const format = (keys: { AttributeName?: string; KeyType?: string }[]) =>
     keys.map((key) => `${key.AttributeName} ${key.KeyType}`).join(", ");
   if (format(existing.KeySchema ?? []) !== format(wanted)) {
-    throw new LocalTableError(
+    throw new ApigwTokenAuthError(
       `table ${tableName} (${logicalId}) in the data directory has another key schema than the template: ` +
         "delete the data directory (DATA_DIR, default .local/data) to start afresh",
       { expected: format(wanted), actual: format(existing.KeySchema ?? []) },

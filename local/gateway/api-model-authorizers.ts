@@ -2,7 +2,7 @@
  * Builds the authorizer part of the API model from `AWS::ApiGateway::Authorizer` resources.
  */
 import type { AuthorizerModel, IdentitySource } from "./api-model-types.js";
-import { GatewayConfigError } from "./errors.js";
+import { cannotEmulate } from "./errors.js";
 import { compileWholeMatch } from "./java-regex.js";
 import { allowOnly, requireString } from "./property-checks.js";
 import type { ResolvedResource } from "./types.js";
@@ -52,11 +52,11 @@ export function buildAuthorizers(resources: [string, ResolvedResource][]): Map<s
     ]);
     const type = requireString(logicalId, "Type", p.Type).toUpperCase();
     if (type !== "TOKEN" && type !== "REQUEST") {
-      throw new GatewayConfigError(logicalId, "Type", { expected: "TOKEN or REQUEST", actual: type });
+      throw cannotEmulate(logicalId, "Type", { expected: "TOKEN or REQUEST", actual: type });
     }
     const functionArn = functionArnOfUri(p.AuthorizerUri);
     if (functionArn === undefined) {
-      throw new GatewayConfigError(logicalId, "AuthorizerUri", {
+      throw cannotEmulate(logicalId, "AuthorizerUri", {
         expected: "arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function arn>/invocations",
         actual: JSON.stringify(p.AuthorizerUri),
       });
@@ -66,7 +66,7 @@ export function buildAuthorizers(resources: [string, ResolvedResource][]): Map<s
         ? DEFAULT_TTL_SECONDS
         : Number(p.AuthorizerResultTtlInSeconds);
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < 0 || ttlSeconds > MAX_TTL_SECONDS) {
-      throw new GatewayConfigError(logicalId, "AuthorizerResultTtlInSeconds", {
+      throw cannotEmulate(logicalId, "AuthorizerResultTtlInSeconds", {
         expected: `an integer from 0 to ${MAX_TTL_SECONDS}`,
         actual: String(p.AuthorizerResultTtlInSeconds),
       });
@@ -90,14 +90,14 @@ function validationExpression(logicalId: string, type: string, value: unknown): 
   if (type !== "TOKEN") {
     // API Gateway only applies the expression to TOKEN authorizers; accepting it silently elsewhere
     // would suggest a check that never happens.
-    throw new GatewayConfigError(logicalId, "IdentityValidationExpression", {
+    throw cannotEmulate(logicalId, "IdentityValidationExpression", {
       expected: "no IdentityValidationExpression on a REQUEST authorizer (API Gateway ignores it)",
       actual: String(value),
     });
   }
   const compiled = compileWholeMatch(String(value));
   if (typeof compiled === "string") {
-    throw new GatewayConfigError(logicalId, "IdentityValidationExpression", { actual: compiled });
+    throw cannotEmulate(logicalId, "IdentityValidationExpression", { actual: compiled });
   }
   return compiled;
 }
@@ -114,7 +114,7 @@ function parseIdentitySources(
   if (text === "") {
     // TOKEN needs its header; REQUEST needs sources only when caching (API reference).
     if (type === "TOKEN" || ttl > 0) {
-      throw new GatewayConfigError(logicalId, "IdentitySource", {
+      throw cannotEmulate(logicalId, "IdentitySource", {
         expected:
           type === "TOKEN" ? "method.request.header.<Name>" : "identity sources when the TTL is above 0",
         actual: "none",
@@ -126,7 +126,7 @@ function parseIdentitySources(
     const expression = part.trim();
     const m = SOURCE.exec(expression);
     if (!m) {
-      throw new GatewayConfigError(logicalId, "IdentitySource", {
+      throw cannotEmulate(logicalId, "IdentitySource", {
         expected: "method.request.header.X, method.request.querystring.X, stageVariables.X or context.X",
         actual: expression,
       });
@@ -137,7 +137,7 @@ function parseIdentitySources(
   });
   const [first] = sources;
   if (type === "TOKEN" && (sources.length !== 1 || first?.kind !== "header")) {
-    throw new GatewayConfigError(logicalId, "IdentitySource", {
+    throw cannotEmulate(logicalId, "IdentitySource", {
       expected: "exactly one method.request.header.<Name> for a TOKEN authorizer",
       actual: text,
     });

@@ -11,7 +11,7 @@ import type {
   ModelSchema,
   PassthroughBehavior,
 } from "./api-model-types.js";
-import { GatewayConfigError } from "./errors.js";
+import { cannotEmulate } from "./errors.js";
 import { compileWholeMatch } from "./java-regex.js";
 import { allowOnly, booleanMap, isTrue, requireString, stringMap } from "./property-checks.js";
 import type { ResolvedResource } from "./types.js";
@@ -30,7 +30,7 @@ const DEFAULT_TIMEOUT_MS = 29_000;
 const MIN_TIMEOUT_MS = 50;
 
 /**
- * Builds a method; throws {@link GatewayConfigError} for ids that point nowhere and for features
+ * Builds a method; throws a `cannotEmulate` error for ids that point nowhere and for features
  * the local gateway does not emulate (IAM / Cognito auth, API keys, HTTP integrations, ...).
  *
  * @example
@@ -59,7 +59,7 @@ export function buildMethod(
     "ApiKeyRequired",
   ]);
   if (isTrue(p.ApiKeyRequired)) {
-    throw new GatewayConfigError(logicalId, "ApiKeyRequired", {
+    throw cannotEmulate(logicalId, "ApiKeyRequired", {
       expected: "false (API keys are not emulated)",
       actual: "true",
     });
@@ -67,20 +67,20 @@ export function buildMethod(
   const resourceId = requireString(logicalId, "ResourceId", p.ResourceId);
   const resourcePath = refs.resourcePaths.get(resourceId);
   if (resourcePath === undefined) {
-    throw new GatewayConfigError(logicalId, "ResourceId", {
+    throw cannotEmulate(logicalId, "ResourceId", {
       expected: "a resource of this API",
       actual: resourceId,
     });
   }
   const httpMethod = requireString(logicalId, "HttpMethod", p.HttpMethod).toUpperCase();
   if (!VERBS.includes(httpMethod)) {
-    throw new GatewayConfigError(logicalId, "HttpMethod", { expected: VERBS.join(", "), actual: httpMethod });
+    throw cannotEmulate(logicalId, "HttpMethod", { expected: VERBS.join(", "), actual: httpMethod });
   }
   const validator = optionalRef(logicalId, "RequestValidatorId", p.RequestValidatorId, refs.validators);
   const requestModels = stringMap(logicalId, "RequestModels", p.RequestModels);
   for (const [contentType, name] of Object.entries(requestModels)) {
     if (!refs.models.has(name)) {
-      throw new GatewayConfigError(logicalId, `RequestModels.${contentType}`, {
+      throw cannotEmulate(logicalId, `RequestModels.${contentType}`, {
         expected: "a model of this API",
         actual: name,
       });
@@ -110,14 +110,14 @@ function buildAuth(
   const type = String(p.AuthorizationType ?? "NONE").toUpperCase();
   if (type === "NONE") return undefined;
   if (type !== "CUSTOM") {
-    throw new GatewayConfigError(logicalId, "AuthorizationType", {
+    throw cannotEmulate(logicalId, "AuthorizationType", {
       expected: "NONE or CUSTOM (Lambda authorizers)",
       actual: type,
     });
   }
   const authorizer = optionalRef(logicalId, "AuthorizerId", p.AuthorizerId, refs.authorizers);
   if (!authorizer) {
-    throw new GatewayConfigError(logicalId, "AuthorizerId", {
+    throw cannotEmulate(logicalId, "AuthorizerId", {
       expected: "an authorizer for CUSTOM",
       actual: "none",
     });
@@ -134,7 +134,7 @@ function optionalRef<T>(
   if (id === undefined) return undefined;
   const found = map.get(String(id));
   if (found === undefined) {
-    throw new GatewayConfigError(logicalId, property, { expected: "an id of this API", actual: String(id) });
+    throw cannotEmulate(logicalId, property, { expected: "an id of this API", actual: String(id) });
   }
   return found;
 }
@@ -181,7 +181,7 @@ function buildIntegration(
   ]);
   const type = requireString(logicalId, "Integration.Type", p.Type).toUpperCase();
   if (type !== "AWS" && type !== "AWS_PROXY" && type !== "MOCK") {
-    throw new GatewayConfigError(logicalId, "Integration.Type", {
+    throw cannotEmulate(logicalId, "Integration.Type", {
       expected: "AWS, AWS_PROXY or MOCK",
       actual: type,
     });
@@ -190,13 +190,13 @@ function buildIntegration(
   if (type !== "MOCK") {
     functionArn = functionArnOfUri(p.Uri);
     if (functionArn === undefined) {
-      throw new GatewayConfigError(logicalId, "Integration.Uri", {
+      throw cannotEmulate(logicalId, "Integration.Uri", {
         expected: "a Lambda invocation URI (other AWS service integrations are not emulated)",
         actual: JSON.stringify(p.Uri),
       });
     }
     if (String(p.IntegrationHttpMethod ?? "").toUpperCase() !== "POST") {
-      throw new GatewayConfigError(logicalId, "Integration.IntegrationHttpMethod", {
+      throw cannotEmulate(logicalId, "Integration.IntegrationHttpMethod", {
         expected: "POST (Lambda is invoked with POST)",
         actual: String(p.IntegrationHttpMethod),
       });
@@ -204,14 +204,14 @@ function buildIntegration(
   }
   const passthroughBehavior = String(p.PassthroughBehavior ?? "WHEN_NO_MATCH").toUpperCase();
   if (!["WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"].includes(passthroughBehavior)) {
-    throw new GatewayConfigError(logicalId, "Integration.PassthroughBehavior", {
+    throw cannotEmulate(logicalId, "Integration.PassthroughBehavior", {
       expected: "WHEN_NO_MATCH, WHEN_NO_TEMPLATES or NEVER",
       actual: passthroughBehavior,
     });
   }
   const timeoutMs = p.TimeoutInMillis === undefined ? DEFAULT_TIMEOUT_MS : Number(p.TimeoutInMillis);
   if (!Number.isInteger(timeoutMs) || timeoutMs < MIN_TIMEOUT_MS) {
-    throw new GatewayConfigError(logicalId, "Integration.TimeoutInMillis", {
+    throw cannotEmulate(logicalId, "Integration.TimeoutInMillis", {
       expected: `an integer of at least ${MIN_TIMEOUT_MS}`,
       actual: String(p.TimeoutInMillis),
     });
@@ -247,7 +247,7 @@ function buildIntegrationResponses(
     const declared = methodResponses.get(statusCode);
     if (declared === undefined) {
       // API Gateway refuses to deploy an integration response without its method response.
-      throw new GatewayConfigError(logicalId, `${where}.StatusCode`, {
+      throw cannotEmulate(logicalId, `${where}.StatusCode`, {
         expected: `a status declared in MethodResponses (${[...methodResponses.keys()].join(", ") || "none"})`,
         actual: statusCode,
       });
@@ -255,7 +255,7 @@ function buildIntegrationResponses(
     const responseParameters = stringMap(logicalId, `${where}.ResponseParameters`, item?.ResponseParameters);
     for (const name of Object.keys(responseParameters)) {
       if (!declared.has(name)) {
-        throw new GatewayConfigError(logicalId, `${where}.ResponseParameters.${name}`, {
+        throw cannotEmulate(logicalId, `${where}.ResponseParameters.${name}`, {
           expected: `declared in the ${statusCode} MethodResponse's ResponseParameters`,
           actual: "not declared",
         });
@@ -266,7 +266,7 @@ function buildIntegrationResponses(
     if (selectionPattern !== undefined) {
       const compiled = compileWholeMatch(selectionPattern);
       if (typeof compiled === "string") {
-        throw new GatewayConfigError(logicalId, `${where}.SelectionPattern`, { actual: compiled });
+        throw cannotEmulate(logicalId, `${where}.SelectionPattern`, { actual: compiled });
       }
     }
     return {

@@ -1,7 +1,7 @@
 /**
  * The stage part of the API model: which stage is served and its stage variables.
  */
-import { GatewayConfigError } from "./errors.js";
+import { cannotEmulate } from "./errors.js";
 import { allowOnly, requireString, stringMap } from "./property-checks.js";
 import type { ResolvedResource } from "./types.js";
 
@@ -24,7 +24,7 @@ export function buildStage(
     allowOnly(logicalId, "", d.properties, ["RestApiId", "StageName", "Description"]);
   }
   if (stages.length > 1) {
-    throw new GatewayConfigError(apiLogicalId, "stages", {
+    throw cannotEmulate(apiLogicalId, "stages", {
       expected: "one AWS::ApiGateway::Stage per API",
       actual: stages.map(([id]) => id).join(", "),
     });
@@ -51,7 +51,7 @@ export function buildStage(
   }
   const named = deployments.find(([, d]) => typeof d.properties.StageName === "string");
   if (!named) {
-    throw new GatewayConfigError(apiLogicalId, "stage", {
+    throw cannotEmulate(apiLogicalId, "stage", {
       expected: "an AWS::ApiGateway::Stage or a Deployment with StageName",
       actual: "none",
     });

@@ -10,7 +10,7 @@ import { buildAuthorizers } from "./api-model-authorizers.js";
 import { buildMethod } from "./api-model-methods.js";
 import { buildStage } from "./api-model-stage.js";
 import type { ApiModel, GatewayResponseModel, ModelSchema } from "./api-model-types.js";
-import { GatewayConfigError } from "./errors.js";
+import { cannotEmulate } from "./errors.js";
 import { allowOnly, requireString, stringMap } from "./property-checks.js";
 import type { ResolvedResource, ResolvedStack } from "./types.js";
 
@@ -57,7 +57,7 @@ const BUILT_IN_MODELS: Record<string, ModelSchema> = {
 };
 
 /**
- * Builds the served API from a resolved stack; throws {@link GatewayConfigError} for anything the
+ * Builds the served API from a resolved stack; throws a `cannotEmulate` error for anything the
  * local gateway cannot emulate.
  *
  * @example
@@ -110,7 +110,7 @@ export function buildApiModel(stack: ResolvedStack, restApiLogicalId?: string): 
   for (const method of methods) {
     const key = `${method.httpMethod} ${method.resourceId}`;
     if (seen.has(key)) {
-      throw new GatewayConfigError(method.logicalId, "HttpMethod", {
+      throw cannotEmulate(method.logicalId, "HttpMethod", {
         expected: "one method per verb and resource",
         actual: `a second ${method.httpMethod} on ${method.resourcePath}`,
       });
@@ -138,7 +138,7 @@ function pickRestApi(stack: ResolvedStack, wanted: string | undefined): [string,
   if (wanted !== undefined) {
     const found = apis.find(([logicalId]) => logicalId === wanted);
     if (!found) {
-      throw new GatewayConfigError(wanted, "Type", {
+      throw cannotEmulate(wanted, "Type", {
         expected: "an AWS::ApiGateway::RestApi",
         actual: "none",
       });
@@ -147,7 +147,7 @@ function pickRestApi(stack: ResolvedStack, wanted: string | undefined): [string,
   }
   const [only] = apis;
   if (apis.length !== 1 || only === undefined) {
-    throw new GatewayConfigError(stack.stackName, "Resources", {
+    throw cannotEmulate(stack.stackName, "Resources", {
       expected: "exactly one AWS::ApiGateway::RestApi (or name one with restApiLogicalId)",
       actual: `${apis.length}`,
     });
@@ -160,7 +160,7 @@ function refuseUnknownTypes(stack: ResolvedStack, apiId: string): void {
     if (!r.type.startsWith("AWS::ApiGateway::") && !r.type.startsWith("AWS::ApiGatewayV2::")) continue;
     if (HANDLED_TYPES.has(r.type) || HARMLESS_TYPES.has(r.type)) continue;
     if (r.type.startsWith("AWS::ApiGateway::") && r.properties.RestApiId !== apiId) continue;
-    throw new GatewayConfigError(logicalId, "Type", {
+    throw cannotEmulate(logicalId, "Type", {
       expected: `one of ${[...HANDLED_TYPES, ...HARMLESS_TYPES].join(", ")}`,
       actual: r.type,
     });
@@ -180,7 +180,7 @@ function buildResourcePaths(
     if (known !== undefined) return known;
     const entry = byId.get(id);
     if (!entry || depth > resources.length) {
-      throw new GatewayConfigError(apiLogicalId, `resource ${id}`, {
+      throw cannotEmulate(apiLogicalId, `resource ${id}`, {
         expected: "a resource of this API (or its root)",
         actual: entry ? "a cycle of ParentId" : "an unknown id",
       });
@@ -208,14 +208,14 @@ function buildModels(resources: [string, ResolvedResource][]): Map<string, Model
       try {
         schema = JSON.parse(raw);
       } catch {
-        throw new GatewayConfigError(logicalId, "Schema", {
+        throw cannotEmulate(logicalId, "Schema", {
           expected: "a JSON schema",
           actual: "invalid JSON",
         });
       }
     }
     if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
-      throw new GatewayConfigError(logicalId, "Schema", {
+      throw cannotEmulate(logicalId, "Schema", {
         expected: "a JSON schema object",
         actual: typeof schema,
       });
@@ -238,7 +238,7 @@ function buildGatewayResponses(resources: [string, ResolvedResource][]): Map<str
     ]);
     const type = requireString(logicalId, "ResponseType", r.properties.ResponseType);
     if (type === "REQUEST_TOO_LARGE") {
-      throw new GatewayConfigError(logicalId, "ResponseType", {
+      throw cannotEmulate(logicalId, "ResponseType", {
         expected: "a customisable type (API Gateway does not customise REQUEST_TOO_LARGE)",
         actual: type,
       });

@@ -1,37 +1,38 @@
 /**
- * Typed errors of the local API Gateway.
+ * Errors of the local API Gateway: the two a request can hit and the gateway catches by type to
+ * answer like API Gateway, and the start-up refusal of a template it cannot emulate.
  *
- * A template the gateway cannot emulate is refused at start-up with {@link GatewayConfigError},
- * naming the resource and property, instead of serving something that behaves unlike AWS.
+ * A template the gateway cannot emulate is refused at start-up ({@link cannotEmulate}), naming the
+ * resource and property, instead of serving something that behaves unlike AWS.
  */
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 
 /**
- * The template asks for something the local gateway cannot emulate faithfully, or is not a valid
- * REST API (dangling ids, missing required properties). Thrown by `createGateway`, never per request.
+ * The error for a template the local gateway cannot emulate faithfully, or that is not a valid REST
+ * API (dangling ids, missing required properties). Thrown by `createGateway`, never per request;
+ * the message names the resource and property.
  *
  * @example
  * ```ts
- * throw new GatewayConfigError("UserMethod", "Integration.Type", {
- *   expected: "AWS, AWS_PROXY or MOCK", actual: "HTTP_PROXY" });
- * // message: "cannot emulate UserMethod: Integration.Type (expected AWS, AWS_PROXY or MOCK, got HTTP_PROXY)"
+ * import { cannotEmulate } from "./errors.js";
+ *
+ * const error = cannotEmulate("UserMethod", "Integration.Type", {
+ *   expected: "AWS, AWS_PROXY or MOCK",
+ *   actual: "HTTP_PROXY",
+ * });
+ * error.message; // "cannot emulate UserMethod: Integration.Type (expected AWS, AWS_PROXY or MOCK, got HTTP_PROXY)"
  * ```
  */
-export class GatewayConfigError extends TokenAuthError {
-  /** Logical id of the offending resource. */
-  readonly logicalId: string;
-  /** Property path inside that resource, e.g. `Integration.IntegrationResponses[0].ContentHandling`. */
-  readonly property: string;
-
-  constructor(logicalId: string, property: string, details: { expected?: string; actual?: string } = {}) {
-    const detail =
-      details.expected !== undefined || details.actual !== undefined
-        ? ` (expected ${details.expected ?? "something else"}, got ${details.actual ?? "nothing"})`
-        : "";
-    super(`cannot emulate ${logicalId}: ${property}${detail}`, details);
-    this.logicalId = logicalId;
-    this.property = property;
-  }
+export function cannotEmulate(
+  logicalId: string,
+  property: string,
+  details: { expected?: string; actual?: string } = {},
+): ApigwTokenAuthError {
+  const detail =
+    details.expected !== undefined || details.actual !== undefined
+      ? ` (expected ${details.expected ?? "something else"}, got ${details.actual ?? "nothing"})`
+      : "";
+  return new ApigwTokenAuthError(`cannot emulate ${logicalId}: ${property}${detail}`, details);
 }
 
 /**
@@ -43,7 +44,7 @@ export class GatewayConfigError extends TokenAuthError {
  * throw new MappingError("request template is not valid JSON", { actual: "{oops" });
  * ```
  */
-export class MappingError extends TokenAuthError {}
+export class MappingError extends ApigwTokenAuthError {}
 
 /**
  * The request body is not JSON although a template or model needs it as JSON (API Gateway: 400).
@@ -53,4 +54,4 @@ export class MappingError extends TokenAuthError {}
  * throw new BodyParseError("Could not parse request body into json: Unexpected token o");
  * ```
  */
-export class BodyParseError extends TokenAuthError {}
+export class BodyParseError extends ApigwTokenAuthError {}

@@ -30,7 +30,7 @@ import type { Gateway, GatewayDescription, GatewayOptions, LambdaInvoker } from 
 const MAX_METHOD_ARN_BYTES = 1600;
 
 /**
- * Builds the gateway for the stack's REST API; throws GatewayConfigError (resource and property
+ * Builds the gateway for the stack's REST API; throws a `cannotEmulate` error (resource and property
  * named) for anything it cannot emulate.
  *
  * @example

@@ -2,7 +2,7 @@
  * Property allow-lists: which CloudFormation properties the local gateway understands, so that a
  * property that would change behaviour is refused by name instead of silently ignored.
  */
-import { GatewayConfigError } from "./errors.js";
+import { cannotEmulate } from "./errors.js";
 
 /**
  * Refuses any property of `properties` not in `allowed` (a list of names the emulation honours or
@@ -11,7 +11,7 @@ import { GatewayConfigError } from "./errors.js";
  * @example
  * ```ts
  * allowOnly("Api", "", { Name: "x", Policy: {} }, ["Name"]);
- * // throws GatewayConfigError: cannot emulate Api: Policy (expected one of Name, got a value)
+ * // throws "cannot emulate Api: Policy (expected one of Name, got a value)"
  * ```
  */
 export function allowOnly(
@@ -22,7 +22,7 @@ export function allowOnly(
 ): void {
   for (const [name, value] of Object.entries(properties)) {
     if (value === undefined || allowed.includes(name)) continue;
-    throw new GatewayConfigError(logicalId, `${prefix}${name}`, {
+    throw cannotEmulate(logicalId, `${prefix}${name}`, {
       expected: `only ${allowed.join(", ")} (the local gateway does not emulate ${name})`,
       actual: "a value",
     });
@@ -39,7 +39,7 @@ export function allowOnly(
  */
 export function requireString(logicalId: string, property: string, value: unknown): string {
   if (typeof value !== "string" || value === "") {
-    throw new GatewayConfigError(logicalId, property, {
+    throw cannotEmulate(logicalId, property, {
       expected: "a non-empty string",
       actual: value === undefined ? "nothing" : JSON.stringify(value),
     });
@@ -58,11 +58,11 @@ export function requireString(logicalId: string, property: string, value: unknow
 export function stringMap(logicalId: string, property: string, value: unknown): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
-    throw new GatewayConfigError(logicalId, property, { expected: "a map", actual: typeof value });
+    throw cannotEmulate(logicalId, property, { expected: "a map", actual: typeof value });
   }
   for (const [key, item] of Object.entries(value)) {
     if (typeof item !== "string") {
-      throw new GatewayConfigError(logicalId, `${property}.${key}`, {
+      throw cannotEmulate(logicalId, `${property}.${key}`, {
         expected: "a string",
         actual: JSON.stringify(item),
       });
@@ -83,7 +83,7 @@ export function stringMap(logicalId: string, property: string, value: unknown): 
 export function booleanMap(logicalId: string, property: string, value: unknown): Record<string, boolean> {
   if (value === undefined || value === null) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
-    throw new GatewayConfigError(logicalId, property, { expected: "a map", actual: typeof value });
+    throw cannotEmulate(logicalId, property, { expected: "a map", actual: typeof value });
   }
   const result: Record<string, boolean> = {};
   for (const [key, item] of Object.entries(value)) {

@@ -5,7 +5,7 @@
  */
 import AjvDraft04 from "ajv-draft-04";
 import type { ApiModel, MethodModel } from "./api-model-types.js";
-import { GatewayConfigError } from "./errors.js";
+import { cannotEmulate } from "./errors.js";
 import type { GatewayError } from "./gateway-responses.js";
 import { type GatewayRequest, headerValue, requestMediaType } from "./request-context.js";
 
@@ -46,7 +46,7 @@ export function createRequestValidator(api: ApiModel): RequestValidator {
     try {
       validators.set(name, ajv.getSchema(modelUrl(name)) as Validate);
     } catch (error) {
-      throw new GatewayConfigError(name, "Schema", {
+      throw cannotEmulate(name, "Schema", {
         expected: "a draft-04 JSON schema",
         actual: (error as Error).message,
       });

@@ -4,11 +4,8 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import type { ResolvedResource, ResolvedStack } from "../cloudformation/resolved-stack.js";
-
-/** A function the local runtime cannot run; the message says which and how to fix it. */
-export class LambdaConfigurationError extends TokenAuthError {}
 
 /** The part of `dist/manifest.json` the runtime reads: which build directory holds each S3 key. */
 export interface CodeManifest {
@@ -52,7 +49,7 @@ const DEFAULT_MEMORY_MB = 128;
  * Reads a resolved `AWS::Lambda::Function` into a {@link FunctionConfig}, locating its code: S3
  * code through the package manifest (`Code.S3Key` → the entry with that `key` → its `buildDir`),
  * inline `Code.ZipFile` written to `inlineDir/<LogicalId>/index.js` (CommonJS, as Lambda does).
- * Throws {@link LambdaConfigurationError} naming the function and the fix.
+ * Throws an ApigwTokenAuthError naming the function and the fix.
  *
  * @example
  * ```ts
@@ -70,7 +67,7 @@ export function readFunctionConfig(
   const where = `Resources.${logicalId}.Properties`;
   const runtime = String(properties.Runtime ?? "");
   if (properties.PackageType === "Image" || !/^nodejs\d+\.x$/.test(runtime)) {
-    throw new LambdaConfigurationError(
+    throw new ApigwTokenAuthError(
       `${where}.Runtime: ${logicalId} uses ${properties.PackageType === "Image" ? "a container image" : runtime || "no runtime"}; the local run only runs nodejs*.x functions`,
       {
         expected: "Runtime: nodejs22.x (or another nodejs*.x)",
@@ -81,18 +78,15 @@ export function readFunctionConfig(
   const handler = String(properties.Handler ?? "");
   const match = /^(.*?)([^/]+?)\.([^/]+)$/.exec(handler);
   if (!match) {
-    throw new LambdaConfigurationError(
-      `${where}.Handler: ${JSON.stringify(handler)} is not <file>.<export>`,
-      {
-        expected: "a handler such as index.handler",
-        actual: JSON.stringify(handler),
-      },
-    );
+    throw new ApigwTokenAuthError(`${where}.Handler: ${JSON.stringify(handler)} is not <file>.<export>`, {
+      expected: "a handler such as index.handler",
+      actual: JSON.stringify(handler),
+    });
   }
   const [, directory, file, exportPath] = match as unknown as [string, string, string, string];
   const codeDir = codeDirectory(logicalId, properties.Code, sources);
   if (codeDir.startsWith(sources.inlineDir) && `${directory}${file}` !== "index") {
-    throw new LambdaConfigurationError(
+    throw new ApigwTokenAuthError(
       `${where}.Handler: inline code (Code.ZipFile) is index.js, so the handler is index.<export>`,
       {
         expected: "index.<export>",
@@ -130,13 +124,13 @@ function codeDirectory(logicalId: string, code: unknown, sources: CodeSources): 
     return dir;
   }
   if (typeof S3Key !== "string") {
-    throw new LambdaConfigurationError(`${where}: ${logicalId} has neither S3Key nor ZipFile`, {
+    throw new ApigwTokenAuthError(`${where}: ${logicalId} has neither S3Key nor ZipFile`, {
       expected: "Code: {S3Bucket, S3Key} (from make package) or Code: {ZipFile}",
       actual: JSON.stringify(code)?.slice(0, 200) ?? "none",
     });
   }
   if (!sources.manifest) {
-    throw new LambdaConfigurationError(
+    throw new ApigwTokenAuthError(
       `no build found for ${logicalId} (no dist/manifest.json): ${MISSING_BUILD}`,
       {
         expected: "dist/manifest.json",
@@ -146,14 +140,14 @@ function codeDirectory(logicalId: string, code: unknown, sources: CodeSources): 
   }
   const entry = Object.values(sources.manifest.functions).find((candidate) => candidate.key === S3Key);
   if (!entry) {
-    throw new LambdaConfigurationError(
+    throw new ApigwTokenAuthError(
       `${where}.S3Key: s3://${String(S3Bucket)}/${S3Key} of ${logicalId} is not in dist/manifest.json: ${MISSING_BUILD}`,
       { expected: "a key listed in dist/manifest.json", actual: S3Key },
     );
   }
   const dir = resolve(sources.rootDir, entry.buildDir);
   if (!existsSync(dir)) {
-    throw new LambdaConfigurationError(
+    throw new ApigwTokenAuthError(
       `build directory ${entry.buildDir} of ${logicalId} is missing: ${MISSING_BUILD}`,
       {
         expected: `${entry.buildDir}/`,
@@ -169,7 +163,7 @@ function findModule(base: string, logicalId: string): string {
   for (const extension of [".js", ".mjs", ".cjs"]) {
     if (existsSync(base + extension)) return base + extension;
   }
-  throw new LambdaConfigurationError(
+  throw new ApigwTokenAuthError(
     `handler module ${base}.{js,mjs,cjs} of ${logicalId} is missing: ${MISSING_BUILD}`,
     {
       expected: `${base}.mjs`,

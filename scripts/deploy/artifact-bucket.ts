@@ -10,11 +10,11 @@ import {
   PutPublicAccessBlockCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws, classifyAwsError } from "../../lib/aws/aws-errors.js";
 
 /** The artifact bucket exists but cannot be used. */
-export class ArtifactBucketError extends TokenAuthError {}
+export class ArtifactBucketError extends ApigwTokenAuthError {}
 
 /** Where the bucket is and whose it must be. */
 export interface ArtifactBucketTarget {

@@ -10,13 +10,13 @@ import {
   DeleteChangeSetCommand,
   DescribeChangeSetCommand,
 } from "@aws-sdk/client-cloudformation";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
 import { formatTable } from "./format-table.js";
 import type { PollOptions } from "./poll.js";
 
 /** CloudFormation could not compute the change set (a template or parameter error, usually). */
-export class ChangeSetFailedError extends TokenAuthError {}
+export class ChangeSetFailedError extends ApigwTokenAuthError {}
 
 /** What to create a change set for. */
 export interface ChangeSetRequest {

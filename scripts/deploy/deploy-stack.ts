@@ -8,7 +8,7 @@ import type { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import type { CloudFormationClient, Stack } from "@aws-sdk/client-cloudformation";
 import { ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
 import { stackOutputs } from "../../lib/aws/stack-outputs.js";
 import { deployActionFor, findStack } from "../../lib/aws/stack-state.js";
@@ -25,7 +25,7 @@ import { deployParameters, requiredCapabilities } from "./template-inputs.js";
 import { type ArtifactToUpload, templateSource, uploadArtifacts } from "./upload-artifacts.js";
 
 /** The deploy did not reach CREATE_COMPLETE / UPDATE_COMPLETE; what failed has been printed. */
-export class DeployFailedError extends TokenAuthError {}
+export class DeployFailedError extends ApigwTokenAuthError {}
 
 /** Everything a deploy needs to know. */
 export interface DeployRequest {

@@ -4,7 +4,7 @@
  * artifact bucket (not part of the stack).
  */
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { findStack } from "../../lib/aws/stack-state.js";
 import { deleteStackAndWait } from "./delete-stack.js";
 import type { PollOptions } from "./poll.js";
@@ -13,7 +13,7 @@ import { deleteTableCommand } from "./rollback-recovery.js";
 import { formatFailures } from "./stack-events.js";
 
 /** The stack could not be deleted; the failed resources have been printed. */
-export class DestroyFailedError extends TokenAuthError {}
+export class DestroyFailedError extends ApigwTokenAuthError {}
 
 /** How a destroy ended without failing. */
 export type DestroyOutcome = "deleted" | "absent" | "declined";

@@ -3,7 +3,7 @@
  * command, and on failure print one clear error (with what was expected and what came instead)
  * and exit non-zero, instead of a stack trace.
  */
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 
 /**
  * Runs `command`; sets `process.exitCode` to its result, or to 1 after printing its error.
@@ -31,12 +31,12 @@ export async function runCommand(
  *
  * @example
  * ```ts
- * describeError(new StackOutputError("stack demo has no output ApiUrl", { expected: "...", actual: "..." }));
+ * describeError(new ApigwTokenAuthError("stack demo has no output ApiUrl", { expected: "...", actual: "..." }));
  * // ["error: stack demo has no output ApiUrl", "  expected: ...", "  actual:   ..."]
  * ```
  */
 export function describeError(error: unknown): string[] {
-  if (error instanceof TokenAuthError) {
+  if (error instanceof ApigwTokenAuthError) {
     return [
       `error: ${error.message}`,
       ...(error.expected === undefined ? [] : [`  expected: ${error.expected}`]),

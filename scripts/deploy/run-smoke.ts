@@ -2,12 +2,14 @@
  * `make smoke` as a function: the stack's ApiUrl and token table from its outputs, tokens issued
  * and revoked through the token store, then {@link runSmokeChecks}.
  */
+
 import { setTimeout as delay } from "node:timers/promises";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { digestPrefix } from "../../handlers/shared/token.js";
 import { requireOutput } from "../../lib/aws/stack-outputs.js";
 import { findStack } from "../../lib/aws/stack-state.js";
 import { issueToken, revokeToken } from "../../lib/tokens/token-store.js";
-import { createStackClients, resolveTokenTable, StackNotFoundError } from "../tokens/stack-target.js";
+import { createStackClients, resolveTokenTable } from "../tokens/stack-target.js";
 import { readDeploySettings } from "./settings.js";
 import { runSmokeChecks } from "./smoke-checks.js";
 
@@ -30,7 +32,7 @@ export async function runSmoke(
   const clients = createStackClients(settings);
   const stack = await findStack(clients.cloudformation, settings.stackName);
   if (stack === undefined) {
-    throw new StackNotFoundError(`stack ${settings.stackName} not found`, {
+    throw new ApigwTokenAuthError(`stack ${settings.stackName} not found`, {
       expected: "a stack deployed with make deploy (check STACK_NAME and AWS_REGION)",
       actual: "no such stack",
     });

@@ -13,11 +13,11 @@
  * Credentials come from the standard AWS SDK chain (environment, profile, SSO, instance role).
  */
 
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { regionFromEnv } from "../../lib/aws/aws-clients.js";
 
 /** A setting that CloudFormation or S3 would refuse, caught before any call. */
-export class DeploySettingsError extends TokenAuthError {}
+export class DeploySettingsError extends ApigwTokenAuthError {}
 
 /** The settings every deploy command works with. */
 export interface DeploySettings {

@@ -8,13 +8,13 @@ import {
   DescribeStacksCommand,
   type StackEvent,
 } from "@aws-sdk/client-cloudformation";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
 import { formatTable } from "./format-table.js";
 import type { PollOptions } from "./poll.js";
 
 /** The stack did not settle within the polls allowed. */
-export class StackWaitTimeoutError extends TokenAuthError {}
+export class StackWaitTimeoutError extends ApigwTokenAuthError {}
 
 /** How a followed operation ended. */
 export interface FollowResult {

@@ -4,11 +4,11 @@
  * be told the template uses.
  */
 import type { Capability } from "@aws-sdk/client-cloudformation";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import type { CloudFormationTemplate } from "../../lib/cloudformation/load-template.js";
 
 /** A value the deploy must set has no parameter in the template. */
-export class TemplateParameterError extends TokenAuthError {}
+export class TemplateParameterError extends ApigwTokenAuthError {}
 
 /** IAM properties that give a resource a fixed name, which needs CAPABILITY_NAMED_IAM. */
 const IAM_NAME_PROPERTIES = ["RoleName", "ManagedPolicyName", "UserName", "GroupName", "InstanceProfileName"];

@@ -3,11 +3,8 @@
  * agents' REQUEST authorizer accepts only together with that id in `X-AgentID`.
  */
 import { AGENT_TOKEN_SCOPES } from "../../handlers/agent-authorizer/agent-authorizer.js";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { PRINCIPAL_ID_PATTERN } from "../../handlers/shared/token-record.js";
-
-/** An agent id the authorizer could never match. */
-export class AgentIdError extends TokenAuthError {}
 
 /** What an agent token is issued with, unless the command line says otherwise. */
 export interface AgentTokenDefaults {
@@ -19,7 +16,7 @@ export interface AgentTokenDefaults {
 }
 
 /**
- * The issue options of a token for `agentId`; throws {@link AgentIdError} for an id that is not 1 to
+ * The issue options of a token for `agentId`; throws an ApigwTokenAuthError for an id that is not 1 to
  * 128 printable ASCII characters without spaces (the authorizer refuses such `X-AgentID` values).
  *
  * @example
@@ -29,7 +26,7 @@ export interface AgentTokenDefaults {
  */
 export function agentTokenDefaults(agentId: string): AgentTokenDefaults {
   if (!PRINCIPAL_ID_PATTERN.test(agentId)) {
-    throw new AgentIdError("--agent-id is not a valid agent id", {
+    throw new ApigwTokenAuthError("--agent-id is not a valid agent id", {
       expected: "1 to 128 printable ASCII characters without spaces",
       actual: `${agentId.length} characters${/\s/.test(agentId) ? " with whitespace" : ""}`,
     });

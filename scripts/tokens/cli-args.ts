@@ -4,15 +4,12 @@
  */
 import { parseArgs } from "node:util";
 import { type AuthorizerContext, parseAuthorizerContext } from "../../handlers/shared/authorizer-context.js";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { formatScope, parseScope } from "../../handlers/shared/scope.js";
 import { agentTokenDefaults } from "./agent-token.js";
 import { parseDuration } from "./duration.js";
 import { JWT_USAGE, type JwtCommand, parseJwtCommand } from "./jwt-command.js";
 import { TARGET_OPTIONS, type TargetFlags } from "./token-target.js";
-
-/** A command line the CLI cannot run. */
-export class CliUsageError extends TokenAuthError {}
 
 /** A parsed command. */
 export type TokenCommand =
@@ -77,7 +74,7 @@ const ISSUE = {
 } as const;
 
 /**
- * Parses the arguments after `token --`; throws {@link CliUsageError} (or the shared parsers'
+ * Parses the arguments after `token --`; throws an ApigwTokenAuthError (or the shared parsers'
  * errors for a bad scope, context key or duration) naming the flag.
  *
  * @example
@@ -98,7 +95,7 @@ export function parseTokenCommand(argv: readonly string[]): TokenCommand {
     case "revoke": {
       const { values, positionals } = parse(rest, COMMON, true);
       if (positionals.length !== 1) {
-        throw new CliUsageError("revoke takes one digest prefix", {
+        throw new ApigwTokenAuthError("revoke takes one digest prefix", {
           expected: "token revoke <digest-prefix> (as token list shows it)",
           actual: positionals.length === 0 ? "none" : positionals.join(" "),
         });
@@ -120,7 +117,7 @@ export function parseTokenCommand(argv: readonly string[]): TokenCommand {
     case "-h":
       return { command: "help" };
     default:
-      throw new CliUsageError(`unknown command ${JSON.stringify(command)}`, {
+      throw new ApigwTokenAuthError(`unknown command ${JSON.stringify(command)}`, {
         expected: "issue, rotate, revoke, list or help",
         actual: JSON.stringify(command),
       });
@@ -132,7 +129,7 @@ function parseIssue(argv: string[]): TokenCommand {
   const agent = values["agent-id"] === undefined ? undefined : agentTokenDefaults(values["agent-id"]);
   const principalId = values.principal ?? agent?.principalId;
   if (principalId === undefined || principalId === "") {
-    throw new CliUsageError("issue needs --principal <id> (or --agent-id <id>)", {
+    throw new ApigwTokenAuthError("issue needs --principal <id> (or --agent-id <id>)", {
       expected: "--principal <id>: who the token speaks for",
       actual: "none",
     });
@@ -157,14 +154,17 @@ function parseContextFlags(flags: string[]): AuthorizerContext {
   for (const flag of flags) {
     const equals = flag.indexOf("=");
     if (equals <= 0) {
-      throw new CliUsageError(`--context ${JSON.stringify(flag)} is not key=value`, {
+      throw new ApigwTokenAuthError(`--context ${JSON.stringify(flag)} is not key=value`, {
         expected: "--context key=value",
         actual: JSON.stringify(flag),
       });
     }
     const key = flag.slice(0, equals);
     if (key in context) {
-      throw new CliUsageError(`--context ${key} is given twice`, { expected: "each key once", actual: key });
+      throw new ApigwTokenAuthError(`--context ${key} is given twice`, {
+        expected: "each key once",
+        actual: key,
+      });
     }
     context[key] = flag.slice(equals + 1);
   }
@@ -189,7 +189,7 @@ function parse<T extends NonNullable<Options>>(argv: string[], options: T, allow
     return parseArgs({ args: argv, options, strict: true, allowPositionals });
   } catch (error) {
     // node:util's messages name the flag ("Unknown option '--scopes'"); keep their first sentence.
-    throw new CliUsageError((error as Error).message.split(". ")[0] as string, {
+    throw new ApigwTokenAuthError((error as Error).message.split(". ")[0] as string, {
       expected: "the options listed by token help",
       actual: argv.join(" ").slice(0, 200),
     });

@@ -1,15 +1,12 @@
 /**
  * Token lifetimes on the command line: `30d`, `12h`, `90m`, `3600s` or plain seconds.
  */
-import { TokenAuthError } from "../../handlers/shared/errors.js";
-
-/** A lifetime that is not `<positive whole number>[s|m|h|d]`. */
-export class DurationFormatError extends TokenAuthError {}
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
 /**
- * Seconds in a duration such as `30d`; throws {@link DurationFormatError} for anything else.
+ * Seconds in a duration such as `30d`; throws an ApigwTokenAuthError for anything else.
  *
  * @example
  * ```ts
@@ -21,7 +18,7 @@ export function parseDuration(text: string): number {
   const match = /^(\d{1,9})([smhd]?)$/.exec(text.trim());
   const seconds = match ? Number(match[1]) * (UNIT_SECONDS[match[2] || "s"] as number) : 0;
   if (!match || seconds <= 0) {
-    throw new DurationFormatError(`invalid duration ${JSON.stringify(text)}`, {
+    throw new ApigwTokenAuthError(`invalid duration ${JSON.stringify(text)}`, {
       expected: "a positive whole number with an optional unit s, m, h or d, for example 30d or 12h",
       actual: JSON.stringify(text),
     });

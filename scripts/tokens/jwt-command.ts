@@ -7,13 +7,10 @@
  * API trusts it.
  */
 import { parseArgs } from "node:util";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { loadOrCreateSigningKey } from "../../lib/jwt/signing-key.js";
 import { LOCAL_JWT_KEY_FILE, mintTestToken, type TestTokenOptions } from "../../lib/jwt/test-token.js";
 import { parseDuration } from "./duration.js";
-
-/** A `jwt` command line that cannot be run. */
-export class JwtCommandError extends TokenAuthError {}
 
 /** A parsed `jwt` command. */
 export interface JwtCommand {
@@ -57,7 +54,7 @@ export function parseJwtCommand(argv: readonly string[]): JwtCommand {
       },
     }));
   } catch (error) {
-    throw new JwtCommandError((error as Error).message.split(". ")[0] as string, {
+    throw new ApigwTokenAuthError((error as Error).message.split(". ")[0] as string, {
       expected: "--sub, --group, --oauth-scope, --expires-in",
       actual: argv.join(" ").slice(0, 200),
     });
@@ -66,7 +63,7 @@ export function parseJwtCommand(argv: readonly string[]): JwtCommand {
   const words = [values.sub, ...(values.group ?? []), ...(values["oauth-scope"] ?? [])];
   const spaced = words.find((word) => word !== undefined && !/^\S+$/.test(word));
   if (spaced !== undefined) {
-    throw new JwtCommandError("--sub, --group and --oauth-scope values must be one word each", {
+    throw new ApigwTokenAuthError("--sub, --group and --oauth-scope values must be one word each", {
       expected: "no spaces",
       actual: JSON.stringify(spaced),
     });

@@ -8,7 +8,7 @@
  */
 
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import type { TokenRecord } from "../../handlers/shared/token-record.js";
 import {
   type IssueTokenOptions,
@@ -17,9 +17,6 @@ import {
   revokeToken,
   type TokenSummary,
 } from "../../lib/tokens/token-store.js";
-
-/** Nothing to rotate, or no way to tell which scopes the new token gets. */
-export class TokenRotationError extends TokenAuthError {}
 
 /** What a rotation did. */
 export interface RotationResult {
@@ -48,7 +45,7 @@ export async function rotateToken(
     (token) => token.principalId === options.principalId,
   );
   if (old.length === 0) {
-    throw new TokenRotationError(`principal ${options.principalId} has no token to rotate`, {
+    throw new ApigwTokenAuthError(`principal ${options.principalId} has no token to rotate`, {
       expected: "a principal with at least one token (token list); use issue for a first token",
       actual: "no tokens",
     });
@@ -65,7 +62,7 @@ export async function rotateToken(
 function commonScopes(tokens: readonly TokenSummary[], principalId: string): string[] {
   const distinct = new Set(tokens.map((token) => JSON.stringify([...token.scopes].sort())));
   if (distinct.size !== 1) {
-    throw new TokenRotationError(`principal ${principalId}'s tokens have different scopes`, {
+    throw new ApigwTokenAuthError(`principal ${principalId}'s tokens have different scopes`, {
       expected: "--scope for the new token",
       actual: [...distinct].join(" / "),
     });

@@ -4,7 +4,7 @@
  * Output rules: `issue` prints the token and nothing else (or one JSON object with `--json`); no
  * other command ever prints a token, and nothing prints a whole digest.
  */
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { digestPrefix } from "../../handlers/shared/token.js";
 import type { TokenTarget } from "../../lib/tokens/token-store.js";
 import { issueToken, listTokens, revokeToken, type TokenSummary } from "../../lib/tokens/token-store.js";
@@ -173,7 +173,7 @@ export function formatTokenTable(tokens: readonly TokenSummary[]): string {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof TokenAuthError) {
+  if (error instanceof ApigwTokenAuthError) {
     const details = [
       error.actual !== undefined ? `got ${error.actual}` : "",
       error.expected !== undefined ? `expected ${error.expected}` : "",

@@ -9,18 +9,12 @@
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { commonClientConfig, regionFromEnv } from "../../lib/aws/aws-clients.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
 import { requireOutput } from "../../lib/aws/stack-outputs.js";
 import { findStack } from "../../lib/aws/stack-state.js";
 import type { TokenTarget } from "../../lib/tokens/token-store.js";
-
-/** No stack of that name in the region. */
-export class StackNotFoundError extends TokenAuthError {}
-
-/** The stack names a token table that does not exist. */
-export class TokenTableMissingError extends TokenAuthError {}
 
 /** The clients a stack-backed token command needs. */
 export interface StackClients {
@@ -64,7 +58,7 @@ export async function resolveTokenTable(
   const stack = await findStack(clients.cloudformation, stackName);
   if (stack === undefined || stack.StackStatus === "DELETE_COMPLETE") {
     const region = await clients.cloudformation.config.region();
-    throw new StackNotFoundError(`stack ${stackName} not found in ${region}`, {
+    throw new ApigwTokenAuthError(`stack ${stackName} not found in ${region}`, {
       expected: "a stack deployed with make deploy (check --stack and AWS_REGION)",
       actual: "no such stack",
     });
@@ -76,7 +70,7 @@ export async function resolveTokenTable(
     );
   } catch (error) {
     if ((error as Error).name === "ResourceNotFoundException") {
-      throw new TokenTableMissingError(`token table ${tableName} of stack ${stackName} does not exist`, {
+      throw new ApigwTokenAuthError(`token table ${tableName} of stack ${stackName} does not exist`, {
         expected: "the table the stack's TokenTableName output names",
         actual: "no such table (deleted outside CloudFormation?); run make deploy to recreate it",
         cause: error,

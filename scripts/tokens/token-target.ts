@@ -8,7 +8,7 @@
  * commands only ever see a {@link TokenTarget}.
  */
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { TokenAuthError } from "../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { localDynamoDBClient } from "../../lib/aws/local-dynamodb.js";
 import { readLocalState } from "../../lib/local-state.js";
 import type { TokenTarget } from "../../lib/tokens/token-store.js";
@@ -29,12 +29,9 @@ export const TARGET_OPTIONS = {
   stack: { type: "string" },
 } as const;
 
-/** No target, several targets, or a target without a token table. */
-export class TokenTargetError extends TokenAuthError {}
-
 /**
- * The token table the flags name. Throws {@link TokenTargetError} when no target flag is given, and
- * `LocalApiNotRunningError` (saying how to start it) for `--local` without a running local API.
+ * The token table the flags name. Throws an ApigwTokenAuthError when no target flag is given, and
+ * an error saying how to start it for `--local` without a running local API.
  * `--stack` asks AWS (DescribeStacks, DescribeTable), so its target comes as a promise.
  *
  * @example
@@ -58,7 +55,7 @@ export function resolveTokenTarget(
 ): TokenTarget | Promise<TokenTarget> {
   const chosen = Object.keys(TARGET_OPTIONS).filter((name) => flags[name as keyof TargetFlags] !== undefined);
   if (chosen.length !== 1) {
-    throw new TokenTargetError(
+    throw new ApigwTokenAuthError(
       chosen.length === 0
         ? "say which token table to use: --local (the API started by make start) or --stack NAME (a deployed stack)"
         : `choose one of ${chosen.map((name) => `--${name}`).join(", ")}`,
@@ -72,7 +69,7 @@ export function resolveTokenTarget(
   const state = readLocalState(options.localStateFile);
   const tableName = state.outputs[TOKEN_TABLE_OUTPUT];
   if (!tableName) {
-    throw new TokenTargetError(`the local API's template has no ${TOKEN_TABLE_OUTPUT} output`, {
+    throw new ApigwTokenAuthError(`the local API's template has no ${TOKEN_TABLE_OUTPUT} output`, {
       expected: `an output ${TOKEN_TABLE_OUTPUT} naming the token table`,
       actual: Object.keys(state.outputs).join(", ") || "no outputs",
     });

@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import AjvDraft04 from "ajv-draft-04";
 import { expect } from "chai";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { TOKEN_PATTERN } from "../../handlers/shared/token.js";
 import { TOKEN_EXPIRY_ATTRIBUTE, TOKEN_KEY_ATTRIBUTE } from "../../handlers/shared/token-record.js";
 import {
@@ -13,7 +14,6 @@ import {
   BadRequestError,
   NOT_FOUND_PREFIX,
   UserNotFoundError,
-  UserStoreError,
 } from "../../handlers/user/user-errors.js";
 import { parseUserEvent } from "../../handlers/user/user-event.js";
 import {
@@ -499,7 +499,7 @@ describe("cloudformation/api.yaml: the deployable core (issue 2)", () => {
       [new BadRequestError("name is required").message, "400"],
       [new BadRequestError(`id "x" has a quote's worth`).message, "400"],
       [new UserNotFoundError("bob").message, "404"],
-      [new UserStoreError("cannot read the users table").message, "500"],
+      [new ApigwTokenAuthError("cannot read the users table").message, "500"],
       ["Task timed out after 10.01 seconds", "500"],
       ["Runtime exited with error: signal: killed", "500"],
       ["line one\nline two", "500"],

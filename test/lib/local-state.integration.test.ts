@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import {
   isProcessRunning,
-  LocalApiNotRunningError,
   type LocalState,
   readLocalState,
   removeLocalState,
@@ -36,14 +36,14 @@ describe("lib/local-state", () => {
   });
 
   it("says how to start the local API when there is no state file", () => {
-    expect(() => readLocalState(file)).to.throw(LocalApiNotRunningError, "start it with `make start`");
+    expect(() => readLocalState(file)).to.throw(ApigwTokenAuthError, "start it with `make start`");
   });
 
   it("treats the state of a process that has ended as not running", () => {
     const ended = spawnSync(process.execPath, ["-e", ""]).pid as number;
     expect(isProcessRunning(ended)).to.equal(false);
     writeLocalState({ ...state, pid: ended }, file);
-    expect(() => readLocalState(file)).to.throw(LocalApiNotRunningError, `process ${ended} has ended`);
+    expect(() => readLocalState(file)).to.throw(ApigwTokenAuthError, `process ${ended} has ended`);
   });
 
   it("removes the state file only for the process that wrote it", () => {
@@ -51,12 +51,12 @@ describe("lib/local-state", () => {
     removeLocalState(process.pid + 1, file);
     expect(readLocalState(file).pid).to.equal(process.pid);
     removeLocalState(process.pid, file);
-    expect(() => readLocalState(file)).to.throw(LocalApiNotRunningError);
+    expect(() => readLocalState(file)).to.throw(ApigwTokenAuthError);
   });
 
   it("refuses a state file that is not JSON", () => {
     writeLocalState(state, file);
     writeFileSync(file, "{");
-    expect(() => readLocalState(file)).to.throw(LocalApiNotRunningError, "cannot read");
+    expect(() => readLocalState(file)).to.throw(ApigwTokenAuthError, "cannot read");
   });
 });

@@ -8,11 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { digestToken } from "../../handlers/shared/token.js";
 import { localDynamoDBClient } from "../../lib/aws/local-dynamodb.js";
 import { issueToken, revokeToken } from "../../lib/tokens/token-store.js";
-import { type LocalApi, LocalBuildMissingError, startLocalApi } from "../../local/index.js";
-import { closeServer, listen, PortInUseError } from "../../local/listen.js";
+import { type LocalApi, startLocalApi } from "../../local/index.js";
+import { closeServer, listen } from "../../local/listen.js";
 import { ensurePackagedFunctions } from "./support/packaged-functions.js";
 
 const TTL_SECONDS = 300;
@@ -205,7 +206,7 @@ describe("local/index: start-up failures say what to fix", function () {
 
   it("a missing build: run make package", async () => {
     const error = await failure(startLocalApi({ manifestPath: join(dir, "manifest.json") }));
-    expect(error).to.be.instanceOf(LocalBuildMissingError);
+    expect(error).to.be.instanceOf(ApigwTokenAuthError);
     expect(error.message).to.contain("run `make package`");
   });
 
@@ -214,7 +215,7 @@ describe("local/index: start-up failures say what to fix", function () {
     const port = await listen(blocker, "127.0.0.1", 0, { service: "blocker", envVariable: "X" });
     try {
       const error = await failure(startLocalApi({ port, dataDir: dir }));
-      expect(error).to.be.instanceOf(PortInUseError);
+      expect(error).to.be.instanceOf(ApigwTokenAuthError);
       expect(error.message).to.contain("PORT=<port>");
       // The DynamoDB it had started is stopped and its data directory unlocked.
       const api = await startLocalApi({ dataDir: dir });

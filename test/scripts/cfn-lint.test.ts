@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { CfnLintMissingError, listTemplates, runCfnLint } from "../../scripts/cfn-lint.js";
+import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
+import { listTemplates, runCfnLint } from "../../scripts/cfn-lint.js";
 
 describe("scripts/cfn-lint", () => {
   let dir: string;
@@ -23,7 +24,7 @@ describe("scripts/cfn-lint", () => {
 
   it("fails with the pip install hint when cfn-lint is missing", () => {
     expect(() => runCfnLint(["x.yaml"], "cfn-lint-that-does-not-exist"))
-      .to.throw(CfnLintMissingError, "install it with `pip install cfn-lint`")
+      .to.throw(ApigwTokenAuthError, "install it with `pip install cfn-lint`")
       .with.property("actual", "not found");
   });
 

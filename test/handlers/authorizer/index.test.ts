@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ConfigurationError } from "../../../handlers/shared/environment.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 
 // Each import gets its own query string, so the module is evaluated again with the environment of the test.
 let imports = 0;
@@ -28,7 +28,7 @@ describe("handlers/authorizer/index", () => {
       expect.fail("should have thrown");
     } catch (error) {
       // The re-imported module graph has its own copy of the class, so compare by name.
-      expect(error).to.have.property("name", ConfigurationError.name);
+      expect(error).to.have.property("name", "ApigwTokenAuthError");
       expect((error as Error).message).to.include("TOKEN_TABLE_NAME");
     }
   });

@@ -7,12 +7,7 @@ import {
   createTokenAuthorizer,
   type TokenAuthorizerEvent,
 } from "../../../handlers/authorizer/token-authorizer.js";
-import {
-  MethodArnError,
-  TokenRecordError,
-  TokenStoreError,
-  UnauthorizedError,
-} from "../../../handlers/shared/errors.js";
+import { ApigwTokenAuthError, UnauthorizedError } from "../../../handlers/shared/errors.js";
 import { createLogger } from "../../../handlers/shared/logger.js";
 import { evaluatePolicy } from "../../../handlers/shared/policy.js";
 import { digestPrefix, digestToken } from "../../../handlers/shared/token.js";
@@ -206,10 +201,10 @@ describe("handlers/authorizer/token-authorizer", () => {
       ],
     ];
     for (const [what, cause] of failures) {
-      it(`answers ${what} with TokenStoreError, whose message is not Unauthorized`, async () => {
+      it(`answers ${what} with ApigwTokenAuthError, whose message is not Unauthorized`, async () => {
         ddb.on(GetCommand).rejects(cause);
         const error = await rejection(authorize(event));
-        expect(error).to.be.instanceOf(TokenStoreError);
+        expect(error).to.be.instanceOf(ApigwTokenAuthError);
         expect(error).to.not.be.instanceOf(UnauthorizedError);
         expect(error.message).to.not.equal("Unauthorized");
         expect(error.cause).to.equal(cause);
@@ -223,19 +218,19 @@ describe("handlers/authorizer/token-authorizer", () => {
     it("answers a corrupt record with TokenRecordError", async () => {
       ddb.on(GetCommand).resolves({ Item: { ...record, scopes: ["FETCH /everything"] } });
       const error = await rejection(authorize(event));
-      expect(error).to.be.instanceOf(TokenRecordError);
+      expect(error).to.be.instanceOf(ApigwTokenAuthError);
       expect(JSON.parse(lines[0] as string)).to.include({ level: "ERROR", message: "cannot authorize" });
     });
 
-    it("answers a record with an invalid context value with TokenRecordError (not a policy API Gateway rejects)", async () => {
+    it("answers a record with an invalid context value with ApigwTokenAuthError (not a policy API Gateway rejects)", async () => {
       ddb.on(GetCommand).resolves({ Item: { ...record, context: { roles: ["admin"] } } });
-      expect(await rejection(authorize(event))).to.be.instanceOf(TokenRecordError);
+      expect(await rejection(authorize(event))).to.be.instanceOf(ApigwTokenAuthError);
     });
 
     it("answers a malformed methodArn with MethodArnError", async () => {
       ddb.on(GetCommand).resolves({ Item: record });
       const error = await rejection(authorize({ ...event, methodArn: "arn:aws:s3:::bucket" }));
-      expect(error).to.be.instanceOf(MethodArnError);
+      expect(error).to.be.instanceOf(ApigwTokenAuthError);
     });
   });
 

@@ -4,9 +4,9 @@ import { FetchError } from "aws-jwt-verify/error";
 import { expect } from "chai";
 import { bearerToken, createJwtAuthorizer } from "../../../handlers/jwt-authorizer/jwt-authorizer.js";
 import type { JwtIssuerConfig } from "../../../handlers/jwt-authorizer/jwt-config.js";
-import { createJwtVerifier, JwksUnavailableError } from "../../../handlers/jwt-authorizer/jwt-verifier.js";
+import { createJwtVerifier } from "../../../handlers/jwt-authorizer/jwt-verifier.js";
 import { parseMethodRules } from "../../../handlers/jwt-authorizer/method-rules.js";
-import { UnauthorizedError } from "../../../handlers/shared/errors.js";
+import { ApigwTokenAuthError, UnauthorizedError } from "../../../handlers/shared/errors.js";
 import { createLogger } from "../../../handlers/shared/logger.js";
 import { evaluatePolicy } from "../../../handlers/shared/policy.js";
 import { type JwtClaims, mintJwt } from "../../../lib/jwt/mint-jwt.js";
@@ -182,7 +182,7 @@ describe("handlers/jwt-authorizer/jwt-authorizer (generic issuer, JWKS over loop
   it("fails with 500 (not Unauthorized, never Allow) when the JWKS download fails", async () => {
     jwksStatus = 503;
     const error = await newAuthorizer()(event(mintJwt(key, claims()))).catch((e: unknown) => e);
-    expect(error).to.be.instanceOf(JwksUnavailableError);
+    expect(error).to.be.instanceOf(ApigwTokenAuthError);
     expect((error as Error).message).to.not.equal("Unauthorized");
   });
 
@@ -193,7 +193,7 @@ describe("handlers/jwt-authorizer/jwt-authorizer (generic issuer, JWKS over loop
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const authorize = newAuthorizer({ jwksUri: `http://127.0.0.1:${port}/.well-known/jwks.json` });
     const error = await authorize(event(mintJwt(key, claims()))).catch((e: unknown) => e);
-    expect(error).to.be.instanceOf(JwksUnavailableError);
+    expect(error).to.be.instanceOf(ApigwTokenAuthError);
   });
 
   it("never logs the token", async () => {
@@ -267,7 +267,7 @@ describe("handlers/jwt-authorizer/jwt-authorizer (Cognito user pool)", () => {
   it("fails with 500 when the pool's JWKS cannot be fetched", async () => {
     failFetch = true;
     const error = await newAuthorizer()(event(mintJwt(key, accessClaims()))).catch((e: unknown) => e);
-    expect(error).to.be.instanceOf(JwksUnavailableError);
+    expect(error).to.be.instanceOf(ApigwTokenAuthError);
   });
 });
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { isLoopbackHost, readJwtConfig } from "../../../handlers/jwt-authorizer/jwt-config.js";
-import { ConfigurationError } from "../../../handlers/shared/environment.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 
 const RULES = '{"GET /me": {}}';
 
@@ -42,7 +42,7 @@ describe("handlers/jwt-authorizer/jwt-config", () => {
     const local = readJwtConfig({ ...env, JWT_JWKS_URI: "http://127.0.0.1:4567/.well-known/jwks.json" });
     expect(local.issuer).to.include({ jwksUri: "http://127.0.0.1:4567/.well-known/jwks.json" });
     expect(() => readJwtConfig({ ...env, JWT_JWKS_URI: "http://idp.test/jwks.json" })).to.throw(
-      ConfigurationError,
+      ApigwTokenAuthError,
       /JWT_JWKS_URI/,
     );
   });
@@ -92,7 +92,7 @@ describe("handlers/jwt-authorizer/jwt-config", () => {
     ],
   ] as const) {
     it(`refuses ${name}`, () => {
-      expect(() => readJwtConfig(env)).to.throw(ConfigurationError, message);
+      expect(() => readJwtConfig(env)).to.throw(ApigwTokenAuthError, message);
     });
   }
 

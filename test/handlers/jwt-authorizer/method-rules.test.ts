@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { grantedMethods, parseMethodRules } from "../../../handlers/jwt-authorizer/method-rules.js";
-import { ConfigurationError } from "../../../handlers/shared/environment.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 
 describe("handlers/jwt-authorizer/method-rules", () => {
   it("parses keys to canonical method scopes and requirements to lists", () => {
@@ -25,7 +25,7 @@ describe("handlers/jwt-authorizer/method-rules", () => {
     ["a requirement that is not an object", '{"GET /me": true}'],
   ] as const) {
     it(`refuses ${name}`, () => {
-      expect(() => parseMethodRules(json)).to.throw(ConfigurationError);
+      expect(() => parseMethodRules(json)).to.throw(ApigwTokenAuthError);
     });
   }
 

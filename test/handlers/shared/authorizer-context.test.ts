@@ -1,12 +1,11 @@
 import { expect } from "chai";
 import {
-  AuthorizerContextError,
   isAuthorizerContextValue,
   parseAuthorizerContext,
   RESERVED_CONTEXT_KEYS,
   stringifyAuthorizerContext,
 } from "../../../handlers/shared/authorizer-context.js";
-import { TokenAuthError } from "../../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 
 describe("handlers/shared/authorizer-context", () => {
   describe("isAuthorizerContextValue", () => {
@@ -31,17 +30,17 @@ describe("handlers/shared/authorizer-context", () => {
 
     it("refuses a non-object context", () => {
       expect(() => parseAuthorizerContext("x"))
-        .to.throw(AuthorizerContextError)
+        .to.throw(ApigwTokenAuthError)
         .with.property("actual", "string");
       expect(() => parseAuthorizerContext([1]))
-        .to.throw(AuthorizerContextError)
+        .to.throw(ApigwTokenAuthError)
         .with.property("actual", "an array");
     });
 
     for (const key of RESERVED_CONTEXT_KEYS) {
       it(`refuses the reserved key ${key}`, () => {
         expect(() => parseAuthorizerContext({ [key]: "x" })).to.throw(
-          AuthorizerContextError,
+          ApigwTokenAuthError,
           /invalid authorizer context key/,
         );
       });
@@ -49,7 +48,7 @@ describe("handlers/shared/authorizer-context", () => {
 
     for (const key of ["", "9lives", "a-b", "a b", "x".repeat(65)]) {
       it(`refuses the key ${JSON.stringify(key).slice(0, 20)}`, () => {
-        expect(() => parseAuthorizerContext({ [key]: "x" })).to.throw(AuthorizerContextError);
+        expect(() => parseAuthorizerContext({ [key]: "x" })).to.throw(ApigwTokenAuthError);
       });
     }
 
@@ -66,13 +65,13 @@ describe("handlers/shared/authorizer-context", () => {
     for (const [what, value, actual] of badValues) {
       it(`refuses ${what} as a value (API Gateway would answer 500)`, () => {
         expect(() => parseAuthorizerContext({ roles: value }))
-          .to.throw(AuthorizerContextError, /"roles"/)
+          .to.throw(ApigwTokenAuthError, /"roles"/)
           .with.property("actual", actual);
       });
     }
 
-    it("is a TokenAuthError", () => {
-      expect(new AuthorizerContextError("x")).to.be.instanceOf(TokenAuthError);
+    it("is a ApigwTokenAuthError", () => {
+      expect(new ApigwTokenAuthError("x")).to.be.instanceOf(ApigwTokenAuthError);
     });
   });
 

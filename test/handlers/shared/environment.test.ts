@@ -1,20 +1,21 @@
 import { expect } from "chai";
-import { ConfigurationError, requireEnv } from "../../../handlers/shared/environment.js";
+import { requireEnv } from "../../../handlers/shared/environment.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 
 describe("handlers/shared/environment", () => {
   it("returns a set variable", () => {
     expect(requireEnv("TABLE", { TABLE: "t1" })).to.equal("t1");
   });
 
-  it("throws ConfigurationError naming an unset variable", () => {
+  it("throws ApigwTokenAuthError naming an unset variable", () => {
     expect(() => requireEnv("TABLE", {})).to.throw(
-      ConfigurationError,
+      ApigwTokenAuthError,
       "environment variable TABLE is not set",
     );
   });
 
   it("treats an empty variable as unset", () => {
-    expect(() => requireEnv("TABLE", { TABLE: "" })).to.throw(ConfigurationError);
+    expect(() => requireEnv("TABLE", { TABLE: "" })).to.throw(ApigwTokenAuthError);
   });
 
   it("reads process.env by default", () => {

@@ -1,19 +1,10 @@
 import { expect } from "chai";
-import {
-  MethodArnError,
-  PolicyFormatError,
-  ScopeFormatError,
-  TokenAuthError,
-  TokenFormatError,
-  TokenRecordError,
-  TokenStoreError,
-  UnauthorizedError,
-} from "../../../handlers/shared/errors.js";
+import { ApigwTokenAuthError, UnauthorizedError } from "../../../handlers/shared/errors.js";
 
 describe("handlers/shared/errors", () => {
   it("carries expected, actual and cause", () => {
     const cause = new Error("boom");
-    const error = new TokenAuthError("bad", { expected: "x", actual: "y", cause });
+    const error = new ApigwTokenAuthError("bad", { expected: "x", actual: "y", cause });
     expect(error.message).to.equal("bad");
     expect(error.expected).to.equal("x");
     expect(error.actual).to.equal("y");
@@ -22,7 +13,7 @@ describe("handlers/shared/errors", () => {
   });
 
   it("leaves cause, expected and actual unset when not given", () => {
-    const error = new TokenAuthError("bad");
+    const error = new ApigwTokenAuthError("bad");
     expect(error.expected).to.equal(undefined);
     expect(error.actual).to.equal(undefined);
     expect(error).to.not.have.property("cause");
@@ -30,16 +21,16 @@ describe("handlers/shared/errors", () => {
 
   it("names each error after its class", () => {
     for (const ErrorClass of [
-      TokenFormatError,
-      ScopeFormatError,
-      MethodArnError,
-      PolicyFormatError,
-      TokenRecordError,
-      TokenStoreError,
+      ApigwTokenAuthError,
+      ApigwTokenAuthError,
+      ApigwTokenAuthError,
+      ApigwTokenAuthError,
+      ApigwTokenAuthError,
+      ApigwTokenAuthError,
     ]) {
       const error = new ErrorClass("m");
       expect(error.name).to.equal(ErrorClass.name);
-      expect(error).to.be.instanceOf(TokenAuthError);
+      expect(error).to.be.instanceOf(ApigwTokenAuthError);
     }
   });
 
@@ -48,6 +39,6 @@ describe("handlers/shared/errors", () => {
     expect(error.message).to.equal("Unauthorized");
     expect(error.reason).to.equal("token not found");
     expect(error.name).to.equal("UnauthorizedError");
-    expect(error).to.be.instanceOf(TokenAuthError);
+    expect(error).to.be.instanceOf(ApigwTokenAuthError);
   });
 });

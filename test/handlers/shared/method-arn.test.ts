@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
-import { MethodArnError } from "../../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { formatMethodArn, parseMethodArn } from "../../../handlers/shared/method-arn.js";
 
 const fixture = JSON.parse(
@@ -57,14 +57,14 @@ describe("handlers/shared/method-arn", () => {
   ]) {
     it(`refuses ${JSON.stringify(bad)}`, () => {
       expect(() => parseMethodArn(bad))
-        .to.throw(MethodArnError)
+        .to.throw(ApigwTokenAuthError)
         .with.property("actual", bad);
     });
   }
 
   it("refuses a non-string", () => {
     expect(() => parseMethodArn(undefined))
-      .to.throw(MethodArnError)
+      .to.throw(ApigwTokenAuthError)
       .with.property("actual", "undefined");
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
-import { MethodArnError, PolicyFormatError, ScopeFormatError } from "../../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { buildAllowPolicy, evaluatePolicy, INVOKE_ACTION } from "../../../handlers/shared/policy.js";
 
 const api = "arn:aws:execute-api:eu-west-1:123456789012:abc/v1";
@@ -49,15 +49,15 @@ describe("handlers/shared/policy", () => {
     });
 
     it("fails closed without scopes", () => {
-      expect(() => buildAllowPolicy(getUser, [])).to.throw(ScopeFormatError);
+      expect(() => buildAllowPolicy(getUser, [])).to.throw(ApigwTokenAuthError);
     });
 
     it("fails closed on a bad scope", () => {
-      expect(() => buildAllowPolicy(getUser, ["GET /user", "FETCH /x"])).to.throw(ScopeFormatError);
+      expect(() => buildAllowPolicy(getUser, ["GET /user", "FETCH /x"])).to.throw(ApigwTokenAuthError);
     });
 
     it("fails on a bad method ARN", () => {
-      expect(() => buildAllowPolicy("arn:aws:s3:::bucket", ["*"])).to.throw(MethodArnError);
+      expect(() => buildAllowPolicy("arn:aws:s3:::bucket", ["*"])).to.throw(ApigwTokenAuthError);
     });
   });
 
@@ -120,7 +120,7 @@ describe("handlers/shared/policy", () => {
       // The fixture's Effect and Resource are placeholders; keep its shape, fill in real values.
       const statement = { ...policyDocument.Statement[0], Effect: "Allow", Resource: [`${api}/GET/*`] };
       expect(evaluatePolicy({ ...policyDocument, Statement: [statement] }, getUser)).to.equal("Allow");
-      expect(() => evaluatePolicy(policyDocument, getUser)).to.throw(PolicyFormatError, /Effect/);
+      expect(() => evaluatePolicy(policyDocument, getUser)).to.throw(ApigwTokenAuthError, /Effect/);
     });
 
     const malformed: [string, unknown, RegExp][] = [
@@ -161,8 +161,8 @@ describe("handlers/shared/policy", () => {
       ],
     ];
     for (const [what, policy, message] of malformed) {
-      it(`throws PolicyFormatError for ${what}`, () => {
-        expect(() => evaluatePolicy(policy, putUser)).to.throw(PolicyFormatError, message);
+      it(`throws ApigwTokenAuthError for ${what}`, () => {
+        expect(() => evaluatePolicy(policy, putUser)).to.throw(ApigwTokenAuthError, message);
       });
     }
   });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ScopeFormatError } from "../../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { ALL_METHODS_SCOPE, formatScope, parseScope, SCOPE_VERBS } from "../../../handlers/shared/scope.js";
 
 describe("handlers/shared/scope", () => {
@@ -47,14 +47,14 @@ describe("handlers/shared/scope", () => {
     ]) {
       it(`refuses ${JSON.stringify(scope)}`, () => {
         expect(() => parseScope(scope))
-          .to.throw(ScopeFormatError)
+          .to.throw(ApigwTokenAuthError)
           .with.property("actual", JSON.stringify(scope));
       });
     }
 
     it("refuses a non-string, naming its type", () => {
       expect(() => parseScope(7))
-        .to.throw(ScopeFormatError)
+        .to.throw(ApigwTokenAuthError)
         .with.property("actual", "number");
     });
   });

@@ -2,7 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
-import { TokenRecordError, TokenStoreError, UnauthorizedError } from "../../../handlers/shared/errors.js";
+import { ApigwTokenAuthError, UnauthorizedError } from "../../../handlers/shared/errors.js";
 import { createLogger } from "../../../handlers/shared/logger.js";
 import { digestPrefix, digestToken } from "../../../handlers/shared/token.js";
 import { createTokenLookup } from "../../../handlers/shared/token-lookup.js";
@@ -77,16 +77,16 @@ describe("handlers/shared/token-lookup", () => {
     expect(error).to.be.instanceOf(UnauthorizedError).and.have.property("reason", "expired token");
   });
 
-  it("fails closed with TokenStoreError when the table cannot be read", async () => {
+  it("fails closed with ApigwTokenAuthError when the table cannot be read", async () => {
     ddb.on(GetCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
     const error = await rejection(findToken(TOKEN));
-    expect(error).to.be.instanceOf(TokenStoreError);
+    expect(error).to.be.instanceOf(ApigwTokenAuthError);
     expect(error.message).to.not.equal("Unauthorized");
   });
 
-  it("fails closed with TokenRecordError on a corrupt record", async () => {
+  it("fails closed with ApigwTokenAuthError on a corrupt record", async () => {
     ddb.on(GetCommand).resolves({ Item: { ...record, scopes: [] } });
-    expect(await rejection(findToken(TOKEN))).to.be.instanceOf(TokenRecordError);
+    expect(await rejection(findToken(TOKEN))).to.be.instanceOf(ApigwTokenAuthError);
   });
 
   it("adds the caller's log fields to its log lines", async () => {

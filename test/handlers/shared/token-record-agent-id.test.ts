@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { TokenRecordError } from "../../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { digestToken } from "../../../handlers/shared/token.js";
 import { PRINCIPAL_ID_PATTERN, parseTokenRecord } from "../../../handlers/shared/token-record.js";
 
@@ -21,7 +21,7 @@ describe("handlers/shared/token-record: agentId", () => {
 
   for (const agentId of ["", "agent 7", 7, "x".repeat(129)]) {
     it(`refuses the agent id ${JSON.stringify(agentId).slice(0, 20)} as a corrupt record`, () => {
-      expect(() => parseTokenRecord({ ...item, agentId })).to.throw(TokenRecordError, /agentId/);
+      expect(() => parseTokenRecord({ ...item, agentId })).to.throw(ApigwTokenAuthError, /agentId/);
     });
   }
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { TokenRecordError } from "../../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { digestToken } from "../../../handlers/shared/token.js";
 import {
   isExpired,
@@ -60,19 +60,19 @@ describe("handlers/shared/token-record", () => {
   ];
   for (const [what, change, message] of corrupt) {
     it(`refuses ${what} as a corrupt record`, () => {
-      expect(() => parseTokenRecord({ ...item, ...change })).to.throw(TokenRecordError, message);
+      expect(() => parseTokenRecord({ ...item, ...change })).to.throw(ApigwTokenAuthError, message);
     });
   }
 
   it("says what was wrong without echoing the value", () => {
     expect(() => parseTokenRecord({ ...item, scopes: "secret" }))
-      .to.throw(TokenRecordError)
+      .to.throw(ApigwTokenAuthError)
       .with.property("actual", "string");
     expect(() => parseTokenRecord({ ...item, scopes: [] }))
-      .to.throw(TokenRecordError)
+      .to.throw(ApigwTokenAuthError)
       .with.property("actual", "a list");
     expect(() => parseTokenRecord({ ...item, createdAt: undefined }))
-      .to.throw(TokenRecordError)
+      .to.throw(ApigwTokenAuthError)
       .with.property("actual", "missing");
   });
 
@@ -81,8 +81,9 @@ describe("handlers/shared/token-record", () => {
       parseTokenRecord({ ...item, scopes: ["FETCH /x"] });
       expect.fail("should have thrown");
     } catch (error) {
-      expect(error).to.be.instanceOf(TokenRecordError);
-      expect((error as TokenRecordError).cause).to.have.property("name", "ScopeFormatError");
+      expect(error).to.be.instanceOf(ApigwTokenAuthError);
+      expect(error).to.have.property("message", "token record is invalid: invalid scope");
+      expect((error as ApigwTokenAuthError).cause).to.have.property("message", "invalid scope");
     }
   });
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { TokenFormatError } from "../../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import {
   assertTokenFormat,
   digestPrefix,
@@ -49,8 +49,8 @@ describe("handlers/shared/token", () => {
         assertTokenFormat(secret);
         expect.fail("should have thrown");
       } catch (error) {
-        expect(error).to.be.instanceOf(TokenFormatError);
-        const { message, expected, actual } = error as TokenFormatError;
+        expect(error).to.be.instanceOf(ApigwTokenAuthError);
+        const { message, expected, actual } = error as ApigwTokenAuthError;
         expect(actual).to.equal(`a string of ${secret.length} characters`);
         expect(expected).to.equal("3 to 32 letters and digits");
         expect(`${message}${expected}${actual}`).to.not.include(secret);
@@ -60,7 +60,7 @@ describe("handlers/shared/token", () => {
     for (const value of [undefined, null, 42, {}]) {
       it(`refuses a ${value === null ? "null" : typeof value}`, () => {
         expect(() => assertTokenFormat(value))
-          .to.throw(TokenFormatError)
+          .to.throw(ApigwTokenAuthError)
           .with.property("actual", value === null ? "object" : typeof value);
       });
     }

@@ -1,12 +1,10 @@
 import { expect } from "chai";
-import { TokenAuthError } from "../../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import {
   BAD_REQUEST_PREFIX,
   BadRequestError,
   NOT_FOUND_PREFIX,
   UserNotFoundError,
-  UserRecordError,
-  UserStoreError,
 } from "../../../handlers/user/user-errors.js";
 
 describe("handlers/user/user-errors", () => {
@@ -16,7 +14,7 @@ describe("handlers/user/user-errors", () => {
     expect(error.message.startsWith(BAD_REQUEST_PREFIX)).to.equal(true);
     expect(error.reason).to.equal("name is required");
     expect(error).to.include({ expected: "a string", actual: "missing", name: "BadRequestError" });
-    expect(error).to.be.instanceOf(TokenAuthError);
+    expect(error).to.be.instanceOf(ApigwTokenAuthError);
   });
 
   it("prefixes a missing user's message with the prefix the template maps to 404", () => {
@@ -28,8 +26,8 @@ describe("handlers/user/user-errors", () => {
 
   it("gives store and record failures messages that select neither 400 nor 404", () => {
     for (const error of [
-      new UserStoreError("cannot read the users table"),
-      new UserRecordError("bad item"),
+      new ApigwTokenAuthError("cannot read the users table"),
+      new ApigwTokenAuthError("bad item"),
     ]) {
       expect(error.message.startsWith(BAD_REQUEST_PREFIX)).to.equal(false);
       expect(error.message.startsWith(NOT_FOUND_PREFIX)).to.equal(false);

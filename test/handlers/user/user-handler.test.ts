@@ -2,13 +2,9 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { createLogger } from "../../../handlers/shared/logger.js";
-import {
-  BadRequestError,
-  UserNotFoundError,
-  UserRecordError,
-  UserStoreError,
-} from "../../../handlers/user/user-errors.js";
+import { BadRequestError, UserNotFoundError } from "../../../handlers/user/user-errors.js";
 import { createUserHandler } from "../../../handlers/user/user-handler.js";
 
 const TABLE = "stack-users";
@@ -95,7 +91,7 @@ describe("handlers/user/user-handler", () => {
     it("lets a table failure through as a 500 error (neither BadRequest nor NotFound), logged as ERROR", async () => {
       ddb.on(UpdateCommand).rejects(Object.assign(new Error("throttled"), { name: "ThrottlingException" }));
       const error = await rejection(handle(putEvent));
-      expect(error).to.be.instanceOf(UserStoreError);
+      expect(error).to.be.instanceOf(ApigwTokenAuthError);
       expect(error.message).to.not.match(/^(BadRequest|NotFound): /);
       expect(records[0]).to.include({ level: "ERROR", message: "failed", id: "bob" });
       expect(records[0]?.cause).to.deep.equal({ name: "ThrottlingException", message: "throttled" });
@@ -125,13 +121,13 @@ describe("handlers/user/user-handler", () => {
 
     it("answers a corrupt item with a 500 error", async () => {
       ddb.on(GetCommand).resolves({ Item: { id: "bob" } });
-      expect(await rejection(handle(getEvent))).to.be.instanceOf(UserRecordError);
+      expect(await rejection(handle(getEvent))).to.be.instanceOf(ApigwTokenAuthError);
       expect(records[0]).to.include({ level: "ERROR" });
     });
 
     it("answers a network failure with a 500 error", async () => {
       ddb.on(GetCommand).rejects(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
-      expect(await rejection(handle(getEvent))).to.be.instanceOf(UserStoreError);
+      expect(await rejection(handle(getEvent))).to.be.instanceOf(ApigwTokenAuthError);
     });
   });
 

@@ -2,7 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
-import { UserRecordError, UserStoreError } from "../../../handlers/user/user-errors.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { createUserStore, parseStoredUser, USER_KEY_ATTRIBUTE } from "../../../handlers/user/user-store.js";
 
 const TABLE = "stack-users";
@@ -59,17 +59,17 @@ describe("handlers/user/user-store", () => {
       expect(await store.putUser({ id: "bob", name: "Bob" }, "alice")).to.deep.equal(stored);
     });
 
-    it("wraps a DynamoDB failure in UserStoreError, keeping the cause", async () => {
+    it("wraps a DynamoDB failure in ApigwTokenAuthError, keeping the cause", async () => {
       const cause = Object.assign(new Error("throttled"), { name: "ProvisionedThroughputExceededException" });
       ddb.on(UpdateCommand).rejects(cause);
       try {
         await store.putUser({ id: "bob", name: "Bob" }, "alice");
         expect.fail("should have thrown");
       } catch (error) {
-        expect(error).to.be.instanceOf(UserStoreError);
-        expect((error as UserStoreError).message).to.equal("cannot write the users table");
-        expect((error as UserStoreError).actual).to.equal("ProvisionedThroughputExceededException");
-        expect((error as UserStoreError).cause).to.equal(cause);
+        expect(error).to.be.instanceOf(ApigwTokenAuthError);
+        expect((error as ApigwTokenAuthError).message).to.equal("cannot write the users table");
+        expect((error as ApigwTokenAuthError).actual).to.equal("ProvisionedThroughputExceededException");
+        expect((error as ApigwTokenAuthError).cause).to.equal(cause);
       }
     });
 
@@ -79,7 +79,7 @@ describe("handlers/user/user-store", () => {
         await store.putUser({ id: "bob", name: "Bob" }, "alice");
         expect.fail("should have thrown");
       } catch (error) {
-        expect(error).to.be.instanceOf(UserRecordError);
+        expect(error).to.be.instanceOf(ApigwTokenAuthError);
       }
     });
   });
@@ -106,7 +106,7 @@ describe("handlers/user/user-store", () => {
         await store.getUser("bob");
         expect.fail("should have thrown");
       } catch (error) {
-        expect(error).to.be.instanceOf(UserStoreError);
+        expect(error).to.be.instanceOf(ApigwTokenAuthError);
         expect((error as Error).message).to.equal("cannot read the users table");
       }
     });
@@ -120,7 +120,7 @@ describe("handlers/user/user-store", () => {
         await failing.getUser("bob");
         expect.fail("should have thrown");
       } catch (error) {
-        expect(error).to.be.instanceOf(UserStoreError).with.property("actual", "string");
+        expect(error).to.be.instanceOf(ApigwTokenAuthError).with.property("actual", "string");
       }
     });
   });
@@ -138,19 +138,22 @@ describe("handlers/user/user-store", () => {
     for (const field of ["id", "name", "createdAt", "createdBy", "updatedAt", "updatedBy"]) {
       it(`refuses an item without ${field}`, () => {
         expect(() => parseStoredUser({ ...stored, [field]: undefined }))
-          .to.throw(UserRecordError, `"${field}"`)
+          .to.throw(ApigwTokenAuthError, `"${field}"`)
           .with.property("actual", "missing");
       });
     }
 
     it("refuses a non-string attribute, naming its type", () => {
       expect(() => parseStoredUser({ ...stored, name: 5 }))
-        .to.throw(UserRecordError)
+        .to.throw(ApigwTokenAuthError)
         .with.property("actual", "number");
     });
 
     it("refuses no item", () => {
-      expect(() => parseStoredUser(undefined)).to.throw(UserRecordError, "the users table returned no item");
+      expect(() => parseStoredUser(undefined)).to.throw(
+        ApigwTokenAuthError,
+        "the users table returned no item",
+      );
     });
   });
 });

@@ -1,26 +1,30 @@
 import { expect } from "chai";
-import { AwsAccessError, callAws, classifyAwsError } from "../../../lib/aws/aws-errors.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
+import { callAws, classifyAwsError } from "../../../lib/aws/aws-errors.js";
 import { awsError } from "../../scripts/deploy/fake-aws.js";
 
 describe("lib/aws/aws-errors", () => {
-  const kindOf = (error: Error) => classifyAwsError(error, "op")?.kind;
+  // Each kind of failure says what was expected instead.
+  const kindOf = (error: Error) => classifyAwsError(error, "op")?.expected;
 
   it("recognises missing, invalid and expired credentials, denial, throttling, no region, no endpoint", () => {
     expect(
       kindOf(awsError("CredentialsProviderError", "Could not load credentials from any providers")),
-    ).to.equal("no-credentials");
+    ).to.equal("credentials from the standard AWS SDK chain");
     expect(
       kindOf(awsError("InvalidClientTokenId", "The security token included in the request is invalid.")),
-    ).to.equal("invalid-credentials");
-    expect(kindOf(awsError("ExpiredToken", "expired"))).to.equal("expired-credentials");
+    ).to.equal("valid credentials for this account");
+    expect(kindOf(awsError("ExpiredToken", "expired"))).to.equal("unexpired credentials");
     expect(
       kindOf(awsError("AccessDenied", "not authorized to perform: cloudformation:CreateChangeSet")),
-    ).to.equal("access-denied");
-    expect(kindOf(awsError("ThrottlingException", "Rate exceeded"))).to.equal("throttled");
-    expect(kindOf(new Error("Region is missing"))).to.equal("no-region");
+    ).to.equal("the permissions in cloudformation/iam/deployer-policy.json");
+    expect(kindOf(awsError("ThrottlingException", "Rate exceeded"))).to.equal(
+      "a request AWS accepts within the SDK's retries",
+    );
+    expect(kindOf(new Error("Region is missing"))).to.equal("AWS_REGION or a profile with a region");
     expect(
       kindOf(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" })),
-    ).to.equal("unreachable");
+    ).to.equal("a reachable AWS endpoint");
   });
 
   it("leaves other errors to the caller", () => {
@@ -35,8 +39,8 @@ describe("lib/aws/aws-errors", () => {
     const error = await callAws("cloudformation:DescribeStacks", () => Promise.reject(original)).catch(
       (e: unknown) => e,
     );
-    expect(error).to.be.instanceOf(AwsAccessError);
-    expect((error as AwsAccessError).message).to.include("adaptive retries");
-    expect((error as AwsAccessError).cause).to.equal(original);
+    expect(error).to.be.instanceOf(ApigwTokenAuthError);
+    expect((error as ApigwTokenAuthError).message).to.include("adaptive retries");
+    expect((error as ApigwTokenAuthError).cause).to.equal(original);
   });
 });

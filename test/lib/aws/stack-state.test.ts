@@ -1,7 +1,8 @@
 import type { Stack } from "@aws-sdk/client-cloudformation";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { expect } from "chai";
-import { deployActionFor, findStack, StackStateError } from "../../../lib/aws/stack-state.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
+import { deployActionFor, findStack } from "../../../lib/aws/stack-state.js";
 import { fakeCloudFormation, restoreCloudFormation, STACK_NAME } from "../../scripts/deploy/fake-aws.js";
 
 const stack = (status: string): Stack => ({
@@ -29,13 +30,13 @@ describe("lib/aws/stack-state", () => {
   });
 
   it("refuses busy and stuck stacks with the way out in the message", () => {
-    expect(() => deployActionFor(stack("UPDATE_IN_PROGRESS"))).to.throw(StackStateError, /busy/);
+    expect(() => deployActionFor(stack("UPDATE_IN_PROGRESS"))).to.throw(ApigwTokenAuthError, /busy/);
     expect(() => deployActionFor(stack("UPDATE_ROLLBACK_FAILED"))).to.throw(
-      StackStateError,
+      ApigwTokenAuthError,
       /continue-update-rollback/,
     );
     expect(() => deployActionFor(stack("DELETE_FAILED"))).to.throw(
-      StackStateError,
+      ApigwTokenAuthError,
       /make destroy STACK_NAME=demo/,
     );
   });

@@ -101,8 +101,8 @@ describe("lib/build/bundle", () => {
     }
     expect(malformed).to.have.property("message", "Unauthorized");
     // keepNames: the error keeps its class name through minification (Lambda's errorType).
-    expect(unreachable).to.have.property("name", "TokenStoreError");
-    expect(unreachable).to.not.have.property("message", "Unauthorized");
+    expect(unreachable).to.have.property("name", "ApigwTokenAuthError");
+    expect(unreachable).to.have.property("message", "token table unavailable");
     expect(logged.join("")).to.include("token table unavailable").and.not.include("abc123");
   }).timeout(30000);
 });

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { BuildConfigError, kebabCase, listFunctions } from "../../../lib/build/functions.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
+import { kebabCase, listFunctions } from "../../../lib/build/functions.js";
 import { loadTemplate, parseTemplate } from "../../../lib/cloudformation/load-template.js";
 
 function templateWith(functionYaml: string, parameters = "  FnCodeKey:\n    Type: String\n"): string {
@@ -45,7 +46,7 @@ describe("lib/build/functions", () => {
     it("refuses a function without a BuildEntryPoint", () => {
       const yaml = good("Fn", "x").replace("    Metadata:\n      BuildEntryPoint: x\n", "");
       expect(() => listFunctions(parseTemplate(templateWith(yaml))))
-        .to.throw(BuildConfigError, "Fn: Metadata.BuildEntryPoint is missing or invalid")
+        .to.throw(ApigwTokenAuthError, "Fn: Metadata.BuildEntryPoint is missing or invalid")
         .with.property("actual", "undefined");
     });
 
@@ -56,7 +57,7 @@ describe("lib/build/functions", () => {
     ] as const) {
       it(`refuses ${what}`, () => {
         expect(() => listFunctions(parseTemplate(templateWith(good("Fn", entry)))))
-          .to.throw(BuildConfigError, "Fn: Metadata.BuildEntryPoint is missing or invalid")
+          .to.throw(ApigwTokenAuthError, "Fn: Metadata.BuildEntryPoint is missing or invalid")
           .with.property("actual", JSON.stringify(entry));
       });
     }
@@ -64,14 +65,14 @@ describe("lib/build/functions", () => {
     it("refuses a Code.S3Key that is not a Ref", () => {
       const yaml = good("Fn", "handlers/a/index.ts").replace("S3Key: !Ref FnCodeKey", "S3Key: fixed.zip");
       expect(() => listFunctions(parseTemplate(templateWith(yaml))))
-        .to.throw(BuildConfigError, "Fn: Code.S3Key must be a Ref to a template parameter")
+        .to.throw(ApigwTokenAuthError, "Fn: Code.S3Key must be a Ref to a template parameter")
         .with.property("actual", '"fixed.zip"');
     });
 
     it("refuses a Ref to something that is not a parameter", () => {
       const yaml = good("Fn", "handlers/a/index.ts", "Table");
       expect(() => listFunctions(parseTemplate(templateWith(yaml)))).to.throw(
-        BuildConfigError,
+        ApigwTokenAuthError,
         /Code\.S3Key/,
       );
     });
@@ -80,7 +81,7 @@ describe("lib/build/functions", () => {
       const yaml =
         "  Fn:\n    Type: AWS::Lambda::Function\n    Metadata:\n      BuildEntryPoint: handlers/a/index.ts\n";
       expect(() => listFunctions(parseTemplate(templateWith(yaml))))
-        .to.throw(BuildConfigError)
+        .to.throw(ApigwTokenAuthError)
         .with.property("actual", "null");
     });
   });

@@ -2,10 +2,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import {
   codeKeyParameterOverrides,
   type Manifest,
-  ManifestError,
   parseManifest,
   readManifest,
 } from "../../../lib/build/manifest.js";
@@ -49,14 +49,14 @@ describe("lib/build/manifest", () => {
 
     it("tells to run make package when the file is missing", () => {
       expect(() => readManifest(join(dir, "missing.json")))
-        .to.throw(ManifestError, "run `make package` first")
+        .to.throw(ApigwTokenAuthError, "run `make package` first")
         .with.property("actual", "ENOENT");
     });
 
     it("refuses a file that is not JSON", async () => {
       const path = join(dir, "broken.json");
       await writeFile(path, "{");
-      expect(() => readManifest(path)).to.throw(ManifestError, "is not JSON");
+      expect(() => readManifest(path)).to.throw(ApigwTokenAuthError, "is not JSON");
     });
   });
 
@@ -67,7 +67,7 @@ describe("lib/build/manifest", () => {
       ["functions as a list", { functions: [] }],
     ] as const) {
       it(`refuses ${what}`, () => {
-        expect(() => parseManifest(document)).to.throw(ManifestError, '"functions" must be an object');
+        expect(() => parseManifest(document)).to.throw(ApigwTokenAuthError, '"functions" must be an object');
       });
     }
 
@@ -75,7 +75,7 @@ describe("lib/build/manifest", () => {
       it(`refuses a function without ${field}`, () => {
         const broken = { functions: { Fn: { ...manifest.functions.UserFunction, [field]: "" } } };
         expect(() => parseManifest(broken, "m.json")).to.throw(
-          ManifestError,
+          ApigwTokenAuthError,
           `m.json: functions.Fn.${field} must be a non-empty string`,
         );
       });
@@ -84,12 +84,12 @@ describe("lib/build/manifest", () => {
     for (const bytes of [0, -1, 1.5, "10"]) {
       it(`refuses bytes ${JSON.stringify(bytes)}`, () => {
         const broken = { functions: { Fn: { ...manifest.functions.UserFunction, bytes } } };
-        expect(() => parseManifest(broken)).to.throw(ManifestError, "bytes must be a positive integer");
+        expect(() => parseManifest(broken)).to.throw(ApigwTokenAuthError, "bytes must be a positive integer");
       });
     }
 
     it("refuses a null function entry", () => {
-      expect(() => parseManifest({ functions: { Fn: null } })).to.throw(ManifestError, "entryPoint");
+      expect(() => parseManifest({ functions: { Fn: null } })).to.throw(ApigwTokenAuthError, "entryPoint");
     });
   });
 

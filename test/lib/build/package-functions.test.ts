@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { BuildConfigError } from "../../../lib/build/functions.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { codeKeyParameterOverrides, readManifest } from "../../../lib/build/manifest.js";
 import { packageFunctions } from "../../../lib/build/package-functions.js";
 import { readZip } from "./zip-reader.js";
@@ -110,7 +110,7 @@ describe("lib/build/package-functions", () => {
       await packageFunctions({ root });
       expect.fail("should have thrown");
     } catch (error) {
-      expect(error).to.be.instanceOf(BuildConfigError);
+      expect(error).to.be.instanceOf(ApigwTokenAuthError);
       expect((error as Error).message).to.equal(
         `UserFunction: no bundle in ${join(root, "dist/build/UserFunction")}: run \`make build\` first`,
       );
@@ -124,7 +124,7 @@ describe("lib/build/package-functions", () => {
       await packageFunctions({ root });
       expect.fail("should have thrown");
     } catch (error) {
-      expect(error).to.be.instanceOf(BuildConfigError).with.property("actual", "an empty directory");
+      expect(error).to.be.instanceOf(ApigwTokenAuthError).with.property("actual", "an empty directory");
     }
   });
 });

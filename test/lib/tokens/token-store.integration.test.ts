@@ -1,15 +1,9 @@
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
-import { AuthorizerContextError } from "../../../handlers/shared/authorizer-context.js";
-import { ScopeFormatError, TokenRecordError, TokenStoreError } from "../../../handlers/shared/errors.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { digestPrefix, digestToken } from "../../../handlers/shared/token.js";
-import {
-  issueToken,
-  listTokens,
-  revokeToken,
-  TokenRecordInputError,
-} from "../../../lib/tokens/token-store.js";
+import { issueToken, listTokens, revokeToken } from "../../../lib/tokens/token-store.js";
 import { type TokenTables, useTokenTables } from "../../scripts/tokens/support/token-tables.js";
 
 const NOW = Date.UTC(2026, 0, 1);
@@ -61,11 +55,11 @@ describe("lib/tokens/token-store", () => {
     });
 
     for (const [what, options, errorClass] of [
-      ["a bad scope", { principalId: "a", scopes: ["FETCH /user"] }, ScopeFormatError],
-      ["a reserved context key", { principalId: "a", context: { principalId: "x" } }, AuthorizerContextError],
-      ["a principal with spaces", { principalId: "a b" }, TokenRecordError],
-      ["a zero lifetime", { principalId: "a", expiresInSeconds: 0 }, TokenRecordInputError],
-      ["a fractional lifetime", { principalId: "a", expiresInSeconds: 1.5 }, TokenRecordInputError],
+      ["a bad scope", { principalId: "a", scopes: ["FETCH /user"] }, ApigwTokenAuthError],
+      ["a reserved context key", { principalId: "a", context: { principalId: "x" } }, ApigwTokenAuthError],
+      ["a principal with spaces", { principalId: "a b" }, ApigwTokenAuthError],
+      ["a zero lifetime", { principalId: "a", expiresInSeconds: 0 }, ApigwTokenAuthError],
+      ["a fractional lifetime", { principalId: "a", expiresInSeconds: 1.5 }, ApigwTokenAuthError],
     ] as const) {
       it(`refuses ${what} before writing anything`, async () => {
         const error = await issueToken(client, table, options as never).catch((caught: unknown) => caught);
@@ -92,7 +86,7 @@ describe("lib/tokens/token-store", () => {
 
     it("names a missing table", async () => {
       const error = await issueToken(client, "nope", { principalId: "a" }).catch((caught: unknown) => caught);
-      expect(error).to.be.instanceOf(TokenStoreError);
+      expect(error).to.be.instanceOf(ApigwTokenAuthError);
       expect((error as Error).message).to.equal("token table nope does not exist");
     });
   });
@@ -165,7 +159,7 @@ describe("lib/tokens/token-store", () => {
       const ambiguous = await revokeToken(client, table, "abcdef").catch((caught: unknown) => caught);
       expect((ambiguous as Error).message).to.equal("2 tokens match abcdef");
       const none = await revokeToken(client, table, "012345").catch((caught: unknown) => caught);
-      expect(none).to.be.instanceOf(TokenStoreError);
+      expect(none).to.be.instanceOf(ApigwTokenAuthError);
       expect((none as Error).message).to.equal("no token has a digest starting with 012345");
       expect(await rawItems()).to.have.length(2);
     });
@@ -173,7 +167,7 @@ describe("lib/tokens/token-store", () => {
     for (const prefix of ["abc", "ABCDEF12", "not-hex!"]) {
       it(`refuses the prefix ${JSON.stringify(prefix)}`, async () => {
         const error = await revokeToken(client, table, prefix).catch((caught: unknown) => caught);
-        expect(error).to.be.instanceOf(TokenRecordInputError);
+        expect(error).to.be.instanceOf(ApigwTokenAuthError);
       });
     }
   });

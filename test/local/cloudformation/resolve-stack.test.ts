@@ -1,8 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are CloudFormation YAML, where ${...} is Fn::Sub syntax
 import { expect } from "chai";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { parseTemplate } from "../../../lib/cloudformation/load-template.js";
 import { resolveStack } from "../../../local/cloudformation/resolve-stack.js";
-import { resourcesOfType, StackResolutionError } from "../../../local/cloudformation/resolved-stack.js";
+import { resourcesOfType } from "../../../local/cloudformation/resolved-stack.js";
 
 /** A template with one topic whose TopicName is `value` (YAML), to test one intrinsic at a time. */
 function resolveTopicName(value: string, header = "", overrides: Record<string, string> = {}): unknown {
@@ -12,12 +13,12 @@ function resolveTopicName(value: string, header = "", overrides: Record<string, 
   return resolveStack(template, { parameterOverrides: overrides }).resources.Topic?.properties.TopicName;
 }
 
-function resolutionError(run: () => unknown): StackResolutionError {
+function resolutionError(run: () => unknown): ApigwTokenAuthError {
   try {
     run();
   } catch (error) {
-    expect(error).to.be.instanceOf(StackResolutionError);
-    return error as StackResolutionError;
+    expect(error).to.be.instanceOf(ApigwTokenAuthError);
+    return error as ApigwTokenAuthError;
   }
   expect.fail("expected a StackResolutionError");
 }

@@ -5,12 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeTableCommand, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { localDynamoDBClient } from "../../../lib/aws/local-dynamodb.js";
 import { parseTemplate } from "../../../lib/cloudformation/load-template.js";
 import { resolveStack } from "../../../local/cloudformation/resolve-stack.js";
 import { startEmbeddedDynamoDB } from "../../../local/dynamodb/embedded-dynamodb.js";
-import { createStackTables, LocalTableError } from "../../../local/dynamodb/stack-tables.js";
-import { closeServer, listen, PortInUseError } from "../../../local/listen.js";
+import { createStackTables } from "../../../local/dynamodb/stack-tables.js";
+import { closeServer, listen } from "../../../local/listen.js";
 
 const TEMPLATE = parseTemplate(`
 Parameters:
@@ -110,9 +111,9 @@ describe("local/dynamodb", () => {
         "Resources:\n  Tokens:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: t-tokens\n      AttributeDefinitions: [{AttributeName: other, AttributeType: S}]\n      KeySchema: [{AttributeName: other, KeyType: HASH}]\n      BillingMode: PAY_PER_REQUEST\n",
       );
       const error = await createStackTables(client, resolveStack(changed)).catch((caught: unknown) => caught);
-      expect(error).to.be.instanceOf(LocalTableError);
-      expect((error as LocalTableError).message).to.contain("DATA_DIR");
-      expect((error as LocalTableError).actual).to.equal("tokenDigest HASH");
+      expect(error).to.be.instanceOf(ApigwTokenAuthError);
+      expect((error as ApigwTokenAuthError).message).to.contain("DATA_DIR");
+      expect((error as ApigwTokenAuthError).actual).to.equal("tokenDigest HASH");
     } finally {
       client.destroy();
       await dynamodb.stop();
@@ -124,7 +125,7 @@ describe("local/dynamodb", () => {
     const port = await listen(blocker, "127.0.0.1", 0, { service: "blocker", envVariable: "X" });
     try {
       const error = await startEmbeddedDynamoDB({ port, dataDir: null }).catch((caught: unknown) => caught);
-      expect(error).to.be.instanceOf(PortInUseError);
+      expect(error).to.be.instanceOf(ApigwTokenAuthError);
       expect((error as Error).message)
         .to.contain(`port ${port}`)
         .and.contain("DYNAMODB_PORT=");

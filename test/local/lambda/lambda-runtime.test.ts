@@ -1,8 +1,8 @@
 import { expect } from "chai";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { parseTemplate } from "../../../lib/cloudformation/load-template.js";
 import { resolveStack } from "../../../local/cloudformation/resolve-stack.js";
 import type { ResolvedStack } from "../../../local/cloudformation/resolved-stack.js";
-import { LambdaConfigurationError } from "../../../local/lambda/function-config.js";
 import { createLambdaRuntime, type LambdaRuntime } from "../../../local/lambda/lambda-runtime.js";
 
 /** Inline (Code.ZipFile) functions, so the test needs no build. */
@@ -183,7 +183,7 @@ describe("local/lambda/lambda-runtime", function () {
       try {
         createLambdaRuntime({ stack: resolveStack(parseTemplate(yaml)), ...options });
       } catch (error) {
-        expect(error).to.be.instanceOf(LambdaConfigurationError);
+        expect(error).to.be.instanceOf(ApigwTokenAuthError);
         return (error as Error).message;
       }
       return expect.fail("expected a LambdaConfigurationError");

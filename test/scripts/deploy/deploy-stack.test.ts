@@ -9,7 +9,7 @@ import {
 import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
-import { StackStateError } from "../../../lib/aws/stack-state.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { type DeployRequest, deployStack } from "../../../scripts/deploy/deploy-stack.js";
 import {
   awsError,
@@ -311,7 +311,7 @@ describe("scripts/deploy/deploy-stack", () => {
         () => undefined,
         (e: unknown) => e,
       );
-    expect(error).to.be.instanceOf(StackStateError);
+    expect(error).to.be.instanceOf(ApigwTokenAuthError);
   });
 
   it("uploads a zip only when its content-hashed key is not in the bucket yet", async () => {

@@ -1,10 +1,11 @@
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { parseTokenRecord } from "../../../handlers/shared/token-record.js";
 import { localDynamoDBClient } from "../../../lib/aws/local-dynamodb.js";
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "../../../local/dynamodb/embedded-dynamodb.js";
-import { AgentIdError, agentTokenDefaults } from "../../../scripts/tokens/agent-token.js";
+import { agentTokenDefaults } from "../../../scripts/tokens/agent-token.js";
 import { parseTokenCommand } from "../../../scripts/tokens/cli-args.js";
 import { runTokenCli } from "../../../scripts/tokens/run-token-cli.js";
 
@@ -19,7 +20,7 @@ describe("scripts/tokens/agent-token", () => {
 
   for (const agentId of ["", "agent 7", "x".repeat(129)]) {
     it(`refuses the agent id ${JSON.stringify(agentId.slice(0, 12))}`, () => {
-      expect(() => agentTokenDefaults(agentId)).to.throw(AgentIdError);
+      expect(() => agentTokenDefaults(agentId)).to.throw(ApigwTokenAuthError);
     });
   }
 

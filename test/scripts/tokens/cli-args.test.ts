@@ -1,8 +1,6 @@
 import { expect } from "chai";
-import { AuthorizerContextError } from "../../../handlers/shared/authorizer-context.js";
-import { ScopeFormatError } from "../../../handlers/shared/errors.js";
-import { CliUsageError, parseTokenCommand } from "../../../scripts/tokens/cli-args.js";
-import { DurationFormatError } from "../../../scripts/tokens/duration.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
+import { parseTokenCommand } from "../../../scripts/tokens/cli-args.js";
 
 describe("scripts/tokens/cli-args", () => {
   it("parses issue with every option, scopes in canonical form", () => {
@@ -58,18 +56,22 @@ describe("scripts/tokens/cli-args", () => {
   });
 
   for (const [argv, errorClass, message] of [
-    [["issue", "--local"], CliUsageError, "issue needs --principal <id>"],
-    [["issue", "--local", "--principal"], CliUsageError, "--principal"],
-    [["issue", "--principal", "a", "--scopes", "x"], CliUsageError, "Unknown option '--scopes'"],
-    [["issue", "--principal", "a", "--scope", "FETCH /user"], ScopeFormatError, "invalid scope"],
-    [["issue", "--principal", "a", "--expires-in", "soon"], DurationFormatError, "invalid duration"],
-    [["issue", "--principal", "a", "--context", "tier"], CliUsageError, "is not key=value"],
-    [["issue", "--principal", "a", "--context", "a=1", "--context", "a=2"], CliUsageError, "given twice"],
-    [["issue", "--principal", "a", "--context", "claims=x"], AuthorizerContextError, "claims"],
-    [["list", "--principal", "a"], CliUsageError, "Unknown option '--principal'"],
-    [["list", "extra"], CliUsageError, "Unexpected argument 'extra'"],
-    [["revoke", "--local"], CliUsageError, "revoke takes one digest prefix"],
-    [["renew"], CliUsageError, 'unknown command "renew"'],
+    [["issue", "--local"], ApigwTokenAuthError, "issue needs --principal <id>"],
+    [["issue", "--local", "--principal"], ApigwTokenAuthError, "--principal"],
+    [["issue", "--principal", "a", "--scopes", "x"], ApigwTokenAuthError, "Unknown option '--scopes'"],
+    [["issue", "--principal", "a", "--scope", "FETCH /user"], ApigwTokenAuthError, "invalid scope"],
+    [["issue", "--principal", "a", "--expires-in", "soon"], ApigwTokenAuthError, "invalid duration"],
+    [["issue", "--principal", "a", "--context", "tier"], ApigwTokenAuthError, "is not key=value"],
+    [
+      ["issue", "--principal", "a", "--context", "a=1", "--context", "a=2"],
+      ApigwTokenAuthError,
+      "given twice",
+    ],
+    [["issue", "--principal", "a", "--context", "claims=x"], ApigwTokenAuthError, "claims"],
+    [["list", "--principal", "a"], ApigwTokenAuthError, "Unknown option '--principal'"],
+    [["list", "extra"], ApigwTokenAuthError, "Unexpected argument 'extra'"],
+    [["revoke", "--local"], ApigwTokenAuthError, "revoke takes one digest prefix"],
+    [["renew"], ApigwTokenAuthError, 'unknown command "renew"'],
   ] as const) {
     it(`refuses ${argv.join(" ")}`, () => {
       expect(() => parseTokenCommand(argv)).to.throw(errorClass, message);

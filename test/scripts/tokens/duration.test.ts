@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { DurationFormatError, parseDuration } from "../../../scripts/tokens/duration.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
+import { parseDuration } from "../../../scripts/tokens/duration.js";
 
 describe("scripts/tokens/duration", () => {
   for (const [text, seconds] of [
@@ -14,7 +15,7 @@ describe("scripts/tokens/duration", () => {
 
   for (const text of ["0", "0d", "-1d", "1w", "1.5h", "d", "", "1 d x"]) {
     it(`refuses ${JSON.stringify(text)}`, () => {
-      expect(() => parseDuration(text)).to.throw(DurationFormatError, "invalid duration");
+      expect(() => parseDuration(text)).to.throw(ApigwTokenAuthError, "invalid duration");
     });
   }
 });

@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { readJwtConfig } from "../../../handlers/jwt-authorizer/jwt-config.js";
 import { createJwtVerifier } from "../../../handlers/jwt-authorizer/jwt-verifier.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { LOCAL_JWT_AUDIENCE, LOCAL_JWT_ISSUER } from "../../../lib/jwt/test-token.js";
 import { startLocalJwtIssuer } from "../../../local/jwt-issuer/jwt-issuer.js";
-import { JwtCommandError, parseJwtCommand, runJwtCommand } from "../../../scripts/tokens/jwt-command.js";
+import { parseJwtCommand, runJwtCommand } from "../../../scripts/tokens/jwt-command.js";
 import { runTokenCli } from "../../../scripts/tokens/run-token-cli.js";
 
 describe("scripts/tokens/jwt-command", () => {
@@ -39,7 +40,7 @@ describe("scripts/tokens/jwt-command", () => {
 
   for (const argv of [["--sub", "two words"], ["--unknown"], ["--group", "a b"]]) {
     it(`refuses ${argv.join(" ")}`, () => {
-      expect(() => parseJwtCommand(argv)).to.throw(JwtCommandError);
+      expect(() => parseJwtCommand(argv)).to.throw(ApigwTokenAuthError);
     });
   }
 

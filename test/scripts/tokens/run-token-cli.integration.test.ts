@@ -1,9 +1,9 @@
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { digestPrefix, digestToken } from "../../../handlers/shared/token.js";
 import { localDynamoDBClient } from "../../../lib/aws/local-dynamodb.js";
-import { LocalApiNotRunningError } from "../../../lib/local-state.js";
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "../../../local/dynamodb/embedded-dynamodb.js";
 import { waitUntilActive } from "../../../local/dynamodb/stack-tables.js";
 import { formatTokenTable, runTokenCli } from "../../../scripts/tokens/run-token-cli.js";
@@ -50,7 +50,7 @@ describe("scripts/tokens/run-token-cli", () => {
       resolveTarget: (flags) => {
         targets.push(flags);
         if (!flags.local)
-          throw new LocalApiNotRunningError("the local API is not running: start it with `make start`");
+          throw new ApigwTokenAuthError("the local API is not running: start it with `make start`");
         return { client, tableName: TABLE, description: "the test table", close: () => undefined };
       },
     });

@@ -2,15 +2,9 @@ import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-clo
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
-import { AwsAccessError } from "../../../lib/aws/aws-errors.js";
-import { StackOutputError } from "../../../lib/aws/stack-outputs.js";
-import {
-  resolveStackTokenTarget,
-  resolveTokenTable,
-  StackNotFoundError,
-  TokenTableMissingError,
-} from "../../../scripts/tokens/stack-target.js";
-import { resolveTokenTarget, TokenTargetError } from "../../../scripts/tokens/token-target.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
+import { resolveStackTokenTarget, resolveTokenTable } from "../../../scripts/tokens/stack-target.js";
+import { resolveTokenTarget } from "../../../scripts/tokens/token-target.js";
 import { awsError } from "../deploy/fake-aws.js";
 
 /** The error a promise rejects with. */
@@ -70,7 +64,7 @@ describe("scripts/tokens/stack-target", () => {
       .on(DescribeStacksCommand)
       .rejects(awsError("ValidationError", "Stack with id demo does not exist"));
     const error = await rejection(resolveTokenTable(clients, "demo"));
-    expect(error).to.be.instanceOf(StackNotFoundError);
+    expect(error).to.be.instanceOf(ApigwTokenAuthError);
     expect(error.message).to.equal("stack demo not found in eu-west-1");
   });
 
@@ -79,7 +73,7 @@ describe("scripts/tokens/stack-target", () => {
       .on(DescribeStacksCommand)
       .resolves(stack([{ OutputKey: "ApiUrl", OutputValue: "https://x" }]));
     const error = await rejection(resolveTokenTable(clients, "demo"));
-    expect(error).to.be.instanceOf(StackOutputError);
+    expect(error).to.be.instanceOf(ApigwTokenAuthError);
     expect(error.message).to.include("TokenTableName");
   });
 
@@ -90,19 +84,19 @@ describe("scripts/tokens/stack-target", () => {
     dynamodb
       .on(DescribeTableCommand)
       .rejects(awsError("ResourceNotFoundException", "Requested resource not found"));
-    expect(await rejection(resolveTokenTable(clients, "demo"))).to.be.instanceOf(TokenTableMissingError);
+    expect(await rejection(resolveTokenTable(clients, "demo"))).to.be.instanceOf(ApigwTokenAuthError);
   });
 
   it("reports missing credentials and throttling with the fix", async () => {
     cloudformation
       .on(DescribeStacksCommand)
       .rejects(awsError("CredentialsProviderError", "Could not load credentials from any providers"));
-    const noCredentials = await rejection<AwsAccessError>(resolveTokenTable(clients, "demo"));
-    expect(noCredentials).to.be.instanceOf(AwsAccessError);
-    expect(noCredentials.kind).to.equal("no-credentials");
+    const noCredentials = await rejection<ApigwTokenAuthError>(resolveTokenTable(clients, "demo"));
+    expect(noCredentials).to.be.instanceOf(ApigwTokenAuthError);
+    expect(noCredentials.message).to.contain("no AWS credentials found: set AWS_PROFILE");
     cloudformation.on(DescribeStacksCommand).rejects(awsError("Throttling", "Rate exceeded"));
-    const throttled = await rejection<AwsAccessError>(resolveTokenTable(clients, "demo"));
-    expect(throttled.kind).to.equal("throttled");
+    const throttled = await rejection<ApigwTokenAuthError>(resolveTokenTable(clients, "demo"));
+    expect(throttled.expected).to.equal("a request AWS accepts within the SDK's retries");
   });
 
   it("gives the token CLI a target for --stack in AWS_REGION, and refuses --stack with --local", async () => {
@@ -115,7 +109,7 @@ describe("scripts/tokens/stack-target", () => {
     expect(target.description).to.equal("stack demo (table demo-auth-token in eu-central-1)");
     target.close();
     expect(() => resolveTokenTarget({ local: true, stack: "demo" })).to.throw(
-      TokenTargetError,
+      ApigwTokenAuthError,
       "choose one of",
     );
   });

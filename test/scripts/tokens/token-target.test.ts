@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { LocalApiNotRunningError, writeLocalState } from "../../../lib/local-state.js";
-import { resolveTokenTarget, TokenTargetError } from "../../../scripts/tokens/token-target.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
+import { writeLocalState } from "../../../lib/local-state.js";
+import { resolveTokenTarget } from "../../../scripts/tokens/token-target.js";
 
 describe("scripts/tokens/token-target", () => {
   let dir: string;
@@ -41,7 +42,7 @@ describe("scripts/tokens/token-target", () => {
 
   it("--local without a running local API says how to start it", () => {
     expect(() => resolveTokenTarget({ local: true }, { localStateFile })).to.throw(
-      LocalApiNotRunningError,
+      ApigwTokenAuthError,
       "make start",
     );
   });
@@ -49,12 +50,12 @@ describe("scripts/tokens/token-target", () => {
   it("refuses a local API whose template has no TokenTableName output", () => {
     write({ ApiUrl: "x" });
     expect(() => resolveTokenTarget({ local: true }, { localStateFile })).to.throw(
-      TokenTargetError,
+      ApigwTokenAuthError,
       "TokenTableName",
     );
   });
 
   it("refuses a command line without a target", () => {
-    expect(() => resolveTokenTarget({}, { localStateFile })).to.throw(TokenTargetError, "--local");
+    expect(() => resolveTokenTarget({}, { localStateFile })).to.throw(ApigwTokenAuthError, "--local");
   });
 });
