@@ -6,7 +6,6 @@
  * Produced by `resolveStack` (resolve-stack.ts); consumed by the local gateway, the Lambda runtime
  * and the embedded DynamoDB, so that none of them reads intrinsics themselves.
  */
-import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 
 /** One resource of the stack, its properties free of intrinsics. */
 export interface ResolvedResource {

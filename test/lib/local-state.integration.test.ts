@@ -51,7 +51,7 @@ describe("lib/local-state", () => {
     removeLocalState(process.pid + 1, file);
     expect(readLocalState(file).pid).to.equal(process.pid);
     removeLocalState(process.pid, file);
-    expect(() => readLocalState(file)).to.throw(ApigwTokenAuthError);
+    expect(() => readLocalState(file)).to.throw(ApigwTokenAuthError, "the local API is not running");
   });
 
   it("refuses a state file that is not JSON", () => {

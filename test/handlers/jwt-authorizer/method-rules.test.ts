@@ -14,18 +14,18 @@ describe("handlers/jwt-authorizer/method-rules", () => {
     ]);
   });
 
-  for (const [name, json] of [
-    ["text that is not JSON", "{"],
-    ["an empty object", "{}"],
-    ["a list", '["GET /me"]'],
-    ["a key that is not a method", '{"/me": {}}'],
-    ["an unknown requirement", '{"GET /me": {"role": "x"}}'],
-    ["an empty scope list", '{"GET /me": {"scope": []}}'],
-    ["a scope with a space", '{"GET /me": {"scope": "a b"}}'],
-    ["a requirement that is not an object", '{"GET /me": true}'],
+  for (const [name, json, message] of [
+    ["text that is not JSON", "{", "JWT_METHOD_RULES is not JSON"],
+    ["an empty object", "{}", "JWT_METHOD_RULES must name at least one method"],
+    ["a list", '["GET /me"]', "JWT_METHOD_RULES must name at least one method"],
+    ["a key that is not a method", '{"/me": {}}', 'JWT_METHOD_RULES["/me"]: the key is not a method scope'],
+    ["an unknown requirement", '{"GET /me": {"role": "x"}}', 'JWT_METHOD_RULES["GET /me"] is invalid'],
+    ["an empty scope list", '{"GET /me": {"scope": []}}', 'JWT_METHOD_RULES["GET /me"].scope is invalid'],
+    ["a scope with a space", '{"GET /me": {"scope": "a b"}}', 'JWT_METHOD_RULES["GET /me"].scope is invalid'],
+    ["a requirement that is not an object", '{"GET /me": true}', 'JWT_METHOD_RULES["GET /me"] is invalid'],
   ] as const) {
     it(`refuses ${name}`, () => {
-      expect(() => parseMethodRules(json)).to.throw(ApigwTokenAuthError);
+      expect(() => parseMethodRules(json)).to.throw(ApigwTokenAuthError, message);
     });
   }
 

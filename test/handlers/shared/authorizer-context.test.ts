@@ -48,7 +48,9 @@ describe("handlers/shared/authorizer-context", () => {
 
     for (const key of ["", "9lives", "a-b", "a b", "x".repeat(65)]) {
       it(`refuses the key ${JSON.stringify(key).slice(0, 20)}`, () => {
-        expect(() => parseAuthorizerContext({ [key]: "x" })).to.throw(ApigwTokenAuthError);
+        expect(() => parseAuthorizerContext({ [key]: "x" }))
+          .to.throw(ApigwTokenAuthError, "invalid authorizer context key")
+          .with.property("actual", JSON.stringify(key));
       });
     }
 
@@ -69,10 +71,6 @@ describe("handlers/shared/authorizer-context", () => {
           .with.property("actual", actual);
       });
     }
-
-    it("is a ApigwTokenAuthError", () => {
-      expect(new ApigwTokenAuthError("x")).to.be.instanceOf(ApigwTokenAuthError);
-    });
   });
 
   describe("stringifyAuthorizerContext", () => {

@@ -19,19 +19,9 @@ describe("handlers/shared/errors", () => {
     expect(error).to.not.have.property("cause");
   });
 
-  it("names each error after its class", () => {
-    for (const ErrorClass of [
-      ApigwTokenAuthError,
-      ApigwTokenAuthError,
-      ApigwTokenAuthError,
-      ApigwTokenAuthError,
-      ApigwTokenAuthError,
-      ApigwTokenAuthError,
-    ]) {
-      const error = new ErrorClass("m");
-      expect(error.name).to.equal(ErrorClass.name);
-      expect(error).to.be.instanceOf(ApigwTokenAuthError);
-    }
+  it("names each error after its class (Lambda reports the name as errorType)", () => {
+    expect(new ApigwTokenAuthError("m").name).to.equal("ApigwTokenAuthError");
+    expect(new UnauthorizedError("m").name).to.equal("UnauthorizedError");
   });
 
   it("UnauthorizedError's message is exactly Unauthorized (API Gateway's 401 signal); the reason is kept apart", () => {

@@ -49,15 +49,22 @@ describe("handlers/shared/policy", () => {
     });
 
     it("fails closed without scopes", () => {
-      expect(() => buildAllowPolicy(getUser, [])).to.throw(ApigwTokenAuthError);
+      expect(() => buildAllowPolicy(getUser, [])).to.throw(
+        ApigwTokenAuthError,
+        "a policy needs at least one scope",
+      );
     });
 
     it("fails closed on a bad scope", () => {
-      expect(() => buildAllowPolicy(getUser, ["GET /user", "FETCH /x"])).to.throw(ApigwTokenAuthError);
+      expect(() => buildAllowPolicy(getUser, ["GET /user", "FETCH /x"]))
+        .to.throw(ApigwTokenAuthError, "invalid scope")
+        .with.property("actual", '"FETCH /x"');
     });
 
     it("fails on a bad method ARN", () => {
-      expect(() => buildAllowPolicy("arn:aws:s3:::bucket", ["*"])).to.throw(ApigwTokenAuthError);
+      expect(() => buildAllowPolicy("arn:aws:s3:::bucket", ["*"]))
+        .to.throw(ApigwTokenAuthError, "not a method ARN")
+        .with.property("actual", "arn:aws:s3:::bucket");
     });
   });
 

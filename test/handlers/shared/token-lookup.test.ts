@@ -77,16 +77,18 @@ describe("handlers/shared/token-lookup", () => {
     expect(error).to.be.instanceOf(UnauthorizedError).and.have.property("reason", "expired token");
   });
 
-  it("fails closed with ApigwTokenAuthError when the table cannot be read", async () => {
+  it("fails closed (not Unauthorized, so API Gateway answers 500) when the table cannot be read", async () => {
     ddb.on(GetCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
     const error = await rejection(findToken(TOKEN));
-    expect(error).to.be.instanceOf(ApigwTokenAuthError);
-    expect(error.message).to.not.equal("Unauthorized");
+    expect(error).to.be.instanceOf(ApigwTokenAuthError).and.not.be.instanceOf(UnauthorizedError);
+    expect(error.message).to.equal("token table unavailable");
   });
 
-  it("fails closed with ApigwTokenAuthError on a corrupt record", async () => {
+  it("fails closed (500, never Allow) on a corrupt record", async () => {
     ddb.on(GetCommand).resolves({ Item: { ...record, scopes: [] } });
-    expect(await rejection(findToken(TOKEN))).to.be.instanceOf(ApigwTokenAuthError);
+    const error = await rejection(findToken(TOKEN));
+    expect(error).to.not.be.instanceOf(UnauthorizedError);
+    expect(error.message).to.equal('token record attribute "scopes" is invalid');
   });
 
   it("adds the caller's log fields to its log lines", async () => {

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 
 // Each import gets its own query string, so the module is evaluated again with the environment of the test.
 let imports = 0;

@@ -23,14 +23,4 @@ describe("handlers/user/user-errors", () => {
     expect(error.message.startsWith(NOT_FOUND_PREFIX)).to.equal(true);
     expect(error.name).to.equal("UserNotFoundError");
   });
-
-  it("gives store and record failures messages that select neither 400 nor 404", () => {
-    for (const error of [
-      new ApigwTokenAuthError("cannot read the users table"),
-      new ApigwTokenAuthError("bad item"),
-    ]) {
-      expect(error.message.startsWith(BAD_REQUEST_PREFIX)).to.equal(false);
-      expect(error.message.startsWith(NOT_FOUND_PREFIX)).to.equal(false);
-    }
-  });
 });

@@ -54,16 +54,22 @@ describe("lib/tokens/token-store", () => {
       expect(await rawItems()).to.deep.equal([record]);
     });
 
-    for (const [what, options, errorClass] of [
-      ["a bad scope", { principalId: "a", scopes: ["FETCH /user"] }, ApigwTokenAuthError],
-      ["a reserved context key", { principalId: "a", context: { principalId: "x" } }, ApigwTokenAuthError],
-      ["a principal with spaces", { principalId: "a b" }, ApigwTokenAuthError],
-      ["a zero lifetime", { principalId: "a", expiresInSeconds: 0 }, ApigwTokenAuthError],
-      ["a fractional lifetime", { principalId: "a", expiresInSeconds: 1.5 }, ApigwTokenAuthError],
+    const lifetime = "a token's lifetime must be a positive whole number of seconds";
+    for (const [what, options, message] of [
+      ["a bad scope", { principalId: "a", scopes: ["FETCH /user"] }, "invalid scope"],
+      [
+        "a reserved context key",
+        { principalId: "a", context: { principalId: "x" } },
+        "invalid authorizer context key",
+      ],
+      ["a principal with spaces", { principalId: "a b" }, 'token record attribute "principalId" is invalid'],
+      ["a zero lifetime", { principalId: "a", expiresInSeconds: 0 }, lifetime],
+      ["a fractional lifetime", { principalId: "a", expiresInSeconds: 1.5 }, lifetime],
     ] as const) {
       it(`refuses ${what} before writing anything`, async () => {
         const error = await issueToken(client, table, options as never).catch((caught: unknown) => caught);
-        expect(error).to.be.instanceOf(errorClass);
+        expect(error).to.be.instanceOf(ApigwTokenAuthError);
+        expect((error as Error).message).to.contain(message);
         expect(await rawItems()).to.deep.equal([]);
       });
     }
@@ -167,7 +173,8 @@ describe("lib/tokens/token-store", () => {
     for (const prefix of ["abc", "ABCDEF12", "not-hex!"]) {
       it(`refuses the prefix ${JSON.stringify(prefix)}`, async () => {
         const error = await revokeToken(client, table, prefix).catch((caught: unknown) => caught);
-        expect(error).to.be.instanceOf(ApigwTokenAuthError);
+        expect(error).to.have.property("message", "invalid digest prefix");
+        expect(error).to.have.property("actual", JSON.stringify(prefix));
       });
     }
   });

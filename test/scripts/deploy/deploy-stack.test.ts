@@ -311,7 +311,8 @@ describe("scripts/deploy/deploy-stack", () => {
         () => undefined,
         (e: unknown) => e,
       );
-    expect(error).to.be.instanceOf(ApigwTokenAuthError);
+    expect(error).to.be.instanceOf(ApigwTokenAuthError).with.property("actual", "UPDATE_IN_PROGRESS");
+    expect((error as Error).message).to.contain("is busy (UPDATE_IN_PROGRESS)");
   });
 
   it("uploads a zip only when its content-hashed key is not in the bucket yet", async () => {

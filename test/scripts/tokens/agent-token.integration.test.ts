@@ -20,7 +20,10 @@ describe("scripts/tokens/agent-token", () => {
 
   for (const agentId of ["", "agent 7", "x".repeat(129)]) {
     it(`refuses the agent id ${JSON.stringify(agentId.slice(0, 12))}`, () => {
-      expect(() => agentTokenDefaults(agentId)).to.throw(ApigwTokenAuthError);
+      expect(() => agentTokenDefaults(agentId)).to.throw(
+        ApigwTokenAuthError,
+        "--agent-id is not a valid agent id",
+      );
     });
   }
 

@@ -38,9 +38,13 @@ describe("scripts/tokens/jwt-command", () => {
     expect(parseJwtCommand(["--local"])).to.deep.equal({ command: "jwt", token: {} });
   });
 
-  for (const argv of [["--sub", "two words"], ["--unknown"], ["--group", "a b"]]) {
+  for (const [argv, message] of [
+    [["--sub", "two words"], "values must be one word each"],
+    [["--unknown"], "Unknown option '--unknown'"],
+    [["--group", "a b"], "values must be one word each"],
+  ] as const) {
     it(`refuses ${argv.join(" ")}`, () => {
-      expect(() => parseJwtCommand(argv)).to.throw(ApigwTokenAuthError);
+      expect(() => parseJwtCommand(argv)).to.throw(ApigwTokenAuthError, message);
     });
   }
 

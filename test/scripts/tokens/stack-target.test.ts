@@ -84,7 +84,10 @@ describe("scripts/tokens/stack-target", () => {
     dynamodb
       .on(DescribeTableCommand)
       .rejects(awsError("ResourceNotFoundException", "Requested resource not found"));
-    expect(await rejection(resolveTokenTable(clients, "demo"))).to.be.instanceOf(ApigwTokenAuthError);
+    expect(await rejection(resolveTokenTable(clients, "demo"))).to.have.property(
+      "message",
+      "token table demo-auth-token of stack demo does not exist",
+    );
   });
 
   it("reports missing credentials and throttling with the fix", async () => {
