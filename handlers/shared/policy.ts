@@ -1,12 +1,11 @@
 /**
- * IAM policies for `execute-api:Invoke`: built by the authorizer, evaluated by the local gateway.
+ * IAM policies for `execute-api:Invoke`, as the authorizers build them. (Evaluating them is the
+ * tooling's job: lib/iam/authorizer-policy.ts, on the project's one IAM evaluator.)
  *
  * API Gateway caches the authorizer's policy per token and evaluates the cached policy against every
  * later request's method ARN. So the policy must name every method the token may call, not just the
  * one being authorized (a policy for only `event.methodArn` makes the second endpoint answer 403).
  */
-
-import { arnMatches, globMatches } from "./arn-match.js";
 import { ApigwTokenAuthError } from "./errors.js";
 import { formatMethodArn, parseMethodArn } from "./method-arn.js";
 import { parseScope, SCOPE_VERBS, type Scope } from "./scope.js";
@@ -19,16 +18,15 @@ export interface PolicyStatement {
   NotAction?: string | string[];
   Resource?: string | string[];
   NotResource?: string | string[];
+  /** Operator → condition key → value(s); authorizers never build one (lib/iam evaluates them). */
+  Condition?: Record<string, Record<string, unknown>>;
 }
 
-/** An IAM policy document as an authorizer returns it. */
+/** An IAM policy document, as an authorizer returns it or a role carries it. */
 export interface PolicyDocument {
   Version: "2012-10-17";
   Statement: PolicyStatement[];
 }
-
-/** The outcome of evaluating a policy for one method ARN. */
-export type PolicyDecision = "Allow" | "ExplicitDeny" | "ImplicitDeny";
 
 /** The action API Gateway checks. */
 export const INVOKE_ACTION = "execute-api:Invoke";
@@ -77,99 +75,4 @@ export function buildAllowPolicy(methodArn: string, scopes: readonly string[]): 
 function verbsOf(scope: Scope): string[] {
   if (scope.verb !== "*" || scope.resourcePath === "*") return [scope.verb];
   return SCOPE_VERBS.filter((verb) => verb !== "*");
-}
-
-/**
- * Evaluates a policy for `execute-api:Invoke` on `methodArn` the way IAM does: a matching Deny wins,
- * else a matching Allow allows, else the request is implicitly denied.
- *
- * Throws an ApigwTokenAuthError for a document that is not a policy (API Gateway answers such an
- * authorizer with 500) or that uses a `Condition`, which needs request context to evaluate.
- *
- * @example
- * ```ts
- * const policy = buildAllowPolicy(arn, ["GET /user/*"]);
- * evaluatePolicy(policy, "arn:aws:execute-api:eu-west-1:123456789012:abc/v1/GET/user/7"); // "Allow"
- * evaluatePolicy(policy, "arn:aws:execute-api:eu-west-1:123456789012:abc/v1/PUT/user");   // "ImplicitDeny"
- * ```
- */
-export function evaluatePolicy(policy: unknown, methodArn: string): PolicyDecision {
-  let allowed = false;
-  for (const statement of statementsOf(policy)) {
-    if (!statementApplies(statement, methodArn)) continue;
-    if (statement.Effect === "Deny") return "ExplicitDeny";
-    allowed = true;
-  }
-  return allowed ? "Allow" : "ImplicitDeny";
-}
-
-function statementsOf(policy: unknown): PolicyStatement[] {
-  const document = policy as { Statement?: unknown } | null;
-  if (typeof document !== "object" || document === null || Array.isArray(document)) {
-    throw new ApigwTokenAuthError("policyDocument must be an object", { actual: describe(policy) });
-  }
-  const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
-  return statements.map((statement, index) => checkStatement(statement, index));
-}
-
-function checkStatement(statement: unknown, index: number): PolicyStatement {
-  const where = `Statement[${index}]`;
-  if (typeof statement !== "object" || statement === null || Array.isArray(statement)) {
-    throw new ApigwTokenAuthError(`${where} must be an object`, { actual: describe(statement) });
-  }
-  const s = statement as Record<string, unknown>;
-  if (s.Effect !== "Allow" && s.Effect !== "Deny") {
-    throw new ApigwTokenAuthError(`${where}.Effect is invalid`, {
-      expected: '"Allow" or "Deny"',
-      actual: describe(s.Effect),
-    });
-  }
-  if ("Condition" in s) {
-    throw new ApigwTokenAuthError(`${where}.Condition is not supported`, {
-      expected: "a statement without Condition",
-      actual: "a Condition block",
-    });
-  }
-  for (const [present, absent] of [
-    ["Action", "NotAction"],
-    ["Resource", "NotResource"],
-  ] as const) {
-    if (present in s === absent in s) {
-      throw new ApigwTokenAuthError(`${where} needs exactly one of ${present} and ${absent}`);
-    }
-    const value = s[present] ?? s[absent];
-    const list = Array.isArray(value) ? value : [value];
-    if (list.length === 0 || !list.every((item) => typeof item === "string")) {
-      throw new ApigwTokenAuthError(`${where}.${present in s ? present : absent} is invalid`, {
-        expected: "a string or a non-empty list of strings",
-        actual: describe(value),
-      });
-    }
-  }
-  return s as unknown as PolicyStatement;
-}
-
-function statementApplies(statement: PolicyStatement, methodArn: string): boolean {
-  const action = INVOKE_ACTION.toLowerCase();
-  const actionMatches = (pattern: string) => globMatches(pattern.toLowerCase(), action);
-  const resourceMatches = (pattern: string) => arnMatches(pattern, methodArn);
-  const actionOk =
-    statement.Action !== undefined
-      ? asList(statement.Action).some(actionMatches)
-      : !asList(statement.NotAction).some(actionMatches);
-  const resourceOk =
-    statement.Resource !== undefined
-      ? asList(statement.Resource).some(resourceMatches)
-      : !asList(statement.NotResource).some(resourceMatches);
-  return actionOk && resourceOk;
-}
-
-function asList(value: string | string[] | undefined): string[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "string" ? JSON.stringify(value.slice(0, 80)) : typeof value;
 }

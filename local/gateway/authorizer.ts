@@ -9,7 +9,7 @@ import {
   isAuthorizerContextValue,
   stringifyAuthorizerContext,
 } from "../../handlers/shared/authorizer-context.js";
-import { evaluatePolicy } from "../../handlers/shared/policy.js";
+import { evaluatePolicy } from "../../lib/iam/authorizer-policy.js";
 import type { ApiModel, AuthorizerModel, IdentitySource } from "./api-model-types.js";
 import { type AuthorizerCache, type CachedAuthorization, cacheKey } from "./authorizer-cache.js";
 import { ACCESS_DENIED_EXPLICIT, ACCESS_DENIED_IMPLICIT, type GatewayError } from "./gateway-responses.js";

@@ -5,8 +5,9 @@ import {
   AGENT_TOKEN_HEADER,
   AGENT_TOKEN_SCOPES,
 } from "../../handlers/agent-authorizer/agent-authorizer.js";
-import { buildAllowPolicy, evaluatePolicy } from "../../handlers/shared/policy.js";
+import { buildAllowPolicy } from "../../handlers/shared/policy.js";
 import { loadTemplate } from "../../lib/cloudformation/load-template.js";
+import { evaluatePolicy } from "../../lib/iam/authorizer-policy.js";
 import { resolveStack } from "../../local/cloudformation/resolve-stack.js";
 import type { ResolvedStack } from "../../local/cloudformation/resolved-stack.js";
 

@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { arnMatches, globMatches } from "../../handlers/shared/arn-match.js";
+import { arnMatches, globMatches } from "../../lib/iam/arn-match.js";
 import { globRegex, iamResourceRegex } from "./iam-wildcard-reference.js";
 
 const RUNS = 10_000;

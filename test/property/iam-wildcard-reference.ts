@@ -1,6 +1,6 @@
 /**
  * Reference implementations for the property tests: IAM wildcard matching written the obvious
- * (slow, regex) way, independently of `handlers/shared/arn-match.ts`, so that the two can be compared
+ * (slow, regex) way, independently of `lib/iam/arn-match.ts`, so that the two can be compared
  * on random input.
  *
  * The rules are those documented for `arnMatches` (IAM resource wildcards): the first five colons

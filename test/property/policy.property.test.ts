@@ -8,7 +8,8 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { buildAllowPolicy, evaluatePolicy } from "../../handlers/shared/policy.js";
+import { buildAllowPolicy } from "../../handlers/shared/policy.js";
+import { evaluatePolicy } from "../../lib/iam/authorizer-policy.js";
 
 const RUNS = 10_000;
 

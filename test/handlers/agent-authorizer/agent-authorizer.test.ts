@@ -10,8 +10,8 @@ import {
 } from "../../../handlers/agent-authorizer/agent-authorizer.js";
 import { UnauthorizedError } from "../../../handlers/shared/errors.js";
 import { createLogger } from "../../../handlers/shared/logger.js";
-import { evaluatePolicy } from "../../../handlers/shared/policy.js";
 import { digestToken } from "../../../handlers/shared/token.js";
+import { evaluatePolicy } from "../../../lib/iam/authorizer-policy.js";
 
 const TABLE = "test-auth-token";
 const TOKEN = "AgentToken0123456789abcdefABCDEF";

@@ -9,8 +9,8 @@ import {
 } from "../../../handlers/authorizer/token-authorizer.js";
 import { UnauthorizedError } from "../../../handlers/shared/errors.js";
 import { createLogger } from "../../../handlers/shared/logger.js";
-import { evaluatePolicy } from "../../../handlers/shared/policy.js";
 import { digestPrefix, digestToken } from "../../../handlers/shared/token.js";
+import { evaluatePolicy } from "../../../lib/iam/authorizer-policy.js";
 
 const TABLE = "stack-auth-token";
 const TOKEN = "s3cretT0kenValue42";

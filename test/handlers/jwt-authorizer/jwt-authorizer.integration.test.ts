@@ -8,7 +8,7 @@ import { createJwtVerifier } from "../../../handlers/jwt-authorizer/jwt-verifier
 import { parseMethodRules } from "../../../handlers/jwt-authorizer/method-rules.js";
 import { UnauthorizedError } from "../../../handlers/shared/errors.js";
 import { createLogger } from "../../../handlers/shared/logger.js";
-import { evaluatePolicy } from "../../../handlers/shared/policy.js";
+import { evaluatePolicy } from "../../../lib/iam/authorizer-policy.js";
 import { type JwtClaims, mintJwt } from "../../../lib/jwt/mint-jwt.js";
 import { generateSigningKey, jwksDocument } from "../../../lib/jwt/signing-key.js";
 

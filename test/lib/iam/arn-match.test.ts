@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { arnMatches, globMatches } from "../../../handlers/shared/arn-match.js";
+import { arnMatches, globMatches } from "../../../lib/iam/arn-match.js";
 
 const base = "arn:aws:execute-api:eu-west-1:123456789012:abc/v1";
 
-describe("handlers/shared/arn-match", () => {
+describe("lib/iam/arn-match", () => {
   describe("globMatches", () => {
     const cases: [string, string, boolean][] = [
       ["user/*", "user/42", true],

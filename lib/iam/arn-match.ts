@@ -1,5 +1,6 @@
 /**
- * IAM resource matching with wildcards, as API Gateway applies it to an authorizer's policy.
+ * IAM ARN matching with wildcards: the Resource/NotResource elements of every policy the project
+ * evaluates (authorizer policies, roles' identity policies) and the Arn* condition operators.
  *
  * IAM compares an ARN segment by segment (the parts between the first five colons; the sixth part,
  * the resource, may itself contain colons). In a segment `*` matches any run of characters, `/`

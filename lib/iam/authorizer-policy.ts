@@ -1,0 +1,41 @@
+/**
+ * Evaluating a Lambda authorizer's `policyDocument` the way API Gateway does: for
+ * `execute-api:Invoke` on the request's method ARN, with the project's one IAM evaluator.
+ *
+ * API Gateway caches the policy per token and re-evaluates it against every later method ARN, so
+ * the local gateway calls this on every request, cache hit or not. A policy with a `Condition` is
+ * refused (there is no request context to decide it with), as is anything that is not a policy:
+ * API Gateway answers such an authorizer with 500.
+ */
+import { INVOKE_ACTION } from "../../handlers/shared/policy.js";
+import { parsePolicy } from "./policy-document.js";
+import { type AccessDecision, evaluatePolicies, type PolicyDecision } from "./policy-evaluator.js";
+
+/**
+ * The decision for `execute-api:Invoke` on `methodArn`, with the statement that made it. Throws
+ * ApigwTokenAuthError for a document that is not an authorizer policy.
+ *
+ * @example
+ * ```ts
+ * evaluateAuthorizerPolicy(policy, "arn:aws:execute-api:eu-west-1:123456789012:abc/v1/GET/user/7");
+ * // { decision: "Allow", statement: { label: 'policy "policyDocument", Statement[0]', ... } }
+ * ```
+ */
+export function evaluateAuthorizerPolicy(policy: unknown, methodArn: string): AccessDecision {
+  const parsed = parsePolicy(policy, "policyDocument", { conditions: "refuse" });
+  return evaluatePolicies([parsed], { action: INVOKE_ACTION, resource: methodArn });
+}
+
+/**
+ * Just the decision of {@link evaluateAuthorizerPolicy}.
+ *
+ * @example
+ * ```ts
+ * const policy = buildAllowPolicy(arn, ["GET /user/*"]);
+ * evaluatePolicy(policy, "arn:aws:execute-api:eu-west-1:123456789012:abc/v1/GET/user/7"); // "Allow"
+ * evaluatePolicy(policy, "arn:aws:execute-api:eu-west-1:123456789012:abc/v1/PUT/user");   // "ImplicitDeny"
+ * ```
+ */
+export function evaluatePolicy(policy: unknown, methodArn: string): PolicyDecision {
+  return evaluateAuthorizerPolicy(policy, methodArn).decision;
+}
