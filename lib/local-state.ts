@@ -2,7 +2,7 @@
  * `.local/state.json`: how to reach the local API started by `make start`, written when it is ready
  * and removed when it stops, so that tools (the token CLI's `--local`) find its DynamoDB and tables.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ApigwTokenAuthError } from "../handlers/shared/errors.js";
@@ -23,12 +23,19 @@ export interface LocalState {
   /** The stack's outputs (e.g. `TokenTableName`), as a deployed stack would show them. */
   outputs: Record<string, string>;
   startedAt: string;
+  /**
+   * The local admin server (the inspector and its JSON API): its base URL and the bearer secret every
+   * `/api/*` request must carry. Random per run; absent when it is off (`INSPECTOR_PORT=0`).
+   */
+  admin?: { url: string; secret: string };
 }
 
 const HOW_TO_START = "start it with `make start` (in another terminal)";
 
 /**
- * Publishes the running local API's state.
+ * Publishes the running local API's state, readable only by this user (mode 0600: it holds the
+ * admin secret). Written to a private temporary file, then renamed, so no reader ever sees it
+ * half-written or with wider permissions.
  *
  * @example
  * ```ts
@@ -37,7 +44,10 @@ const HOW_TO_START = "start it with `make start` (in another terminal)";
  */
 export function writeLocalState(state: LocalState, file = LOCAL_STATE_FILE): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
+  const temporary = `${file}.${process.pid}.tmp`;
+  rmSync(temporary, { force: true });
+  writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+  renameSync(temporary, file);
 }
 
 /**

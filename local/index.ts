@@ -11,11 +11,14 @@ import { ApigwTokenAuthError } from "../handlers/shared/errors.js";
 import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
 import { codeKeyParameterOverrides, type Manifest, readManifest } from "../lib/build/manifest.js";
 import { type CloudFormationTemplate, loadTemplate } from "../lib/cloudformation/load-template.js";
+import type { AuthorizerCacheEntry } from "../lib/local-admin-client.js";
 import { resolveStack } from "./cloudformation/resolve-stack.js";
 import { type ResolvedStack, resourcesOfType } from "./cloudformation/resolved-stack.js";
 import { startEmbeddedDynamoDB } from "./dynamodb/embedded-dynamodb.js";
 import { createStackTables } from "./dynamodb/stack-tables.js";
+import type { AuthorizerCache } from "./gateway/authorizer-cache.js";
 import { createGateway } from "./gateway/gateway.js";
+import type { RequestTrace } from "./gateway/trace.js";
 import { type LocalJwtIssuer, startLocalJwtIssuerFor } from "./jwt-issuer/jwt-issuer.js";
 import { createLambdaRuntime } from "./lambda/lambda-runtime.js";
 import { closeServer, listen } from "./listen.js";
@@ -55,6 +58,17 @@ export interface StartLocalApiOptions {
   log?: (line: string) => void;
   /** The gateway's clock (authorizer cache TTL) in epoch milliseconds, for tests. Default `Date.now`. */
   now?: () => number;
+  /**
+   * The authorizer result cache. Default: a new one. `make start` keeps one per run, so that its
+   * admin server shows and flushes the same cache across reloads of the API.
+   */
+  authorizerCache?: AuthorizerCache;
+  /** Receives each request's decision trace (the inspector's ring). */
+  onTrace?: (trace: RequestTrace) => void;
+  /** Trace requests (default true; the reason on each non-2xx line). `false` only to measure its cost. */
+  trace?: boolean;
+  /** Log every request's whole trace (`LOG_LEVEL=debug`). Default false. */
+  debug?: boolean;
 }
 
 /** A running local API. */
@@ -72,6 +86,10 @@ export interface LocalApi {
   region: string;
   /** The JWT test issuer the stack's JWT authorizer trusts (mints test tokens); absent without one. */
   jwtIssuer?: LocalJwtIssuer;
+  /** The gateway's authorizer result cache. */
+  authorizerCache: AuthorizerCache;
+  /** The authorizer cache's entries (digests only), with each authorizer's logical id. */
+  authorizerCacheEntries(): AuthorizerCacheEntry[];
   /** How many times the stack's authorizer functions have been invoked (cache hits do not count). */
   authorizerInvocations(): number;
   /** Stops the HTTP server, the functions and the DynamoDB (flushing data to disk). */
@@ -135,7 +153,18 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
       log,
     });
     cleanups.push(() => lambda.close());
-    const gateway = createGateway({ stack, lambda, log, ...(options.now ? { now: options.now } : {}) });
+    const gateway = createGateway({
+      stack,
+      lambda,
+      log,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.authorizerCache ? { authorizerCache: options.authorizerCache } : {}),
+      ...(options.onTrace ? { onTrace: options.onTrace } : {}),
+      ...(options.trace !== undefined ? { trace: options.trace } : {}),
+      ...(options.debug !== undefined ? { debug: options.debug } : {}),
+    });
+    const authorizerNames = new Map(gateway.describe().authorizers.map((a) => [a.id, a.logicalId]));
+    const now = options.now ?? Date.now;
 
     const server = createServer(gateway.handler);
     cleanups.push(() => closeServer(server));
@@ -154,6 +183,12 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
       outputs: stack.outputs,
       region: stack.region,
       ...(jwtIssuer ? { jwtIssuer } : {}),
+      authorizerCache: gateway.authorizerCache,
+      authorizerCacheEntries: () =>
+        gateway.authorizerCache.entries(now()).map((entry) => {
+          const name = authorizerNames.get(entry.authorizerId);
+          return name ? { ...entry, authorizer: name } : entry;
+        }),
       authorizerInvocations: () => authorizerArns.reduce((sum, arn) => sum + lambda.invocationCount(arn), 0),
       stop,
     };

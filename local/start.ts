@@ -1,9 +1,14 @@
 /**
  * `make start`: the API on 127.0.0.1 from the same template that gets deployed, until Ctrl-C.
  *
- * Environment: PORT (default 3000), DYNAMODB_PORT (8000), DATA_DIR (.local/data). Prints one ready
- * line with the base URL and, on the first start (empty token table), a demo token that may call
- * every method. Any failure to start is one line saying what to fix, and a non-zero exit.
+ * Environment: PORT (default 3000), DYNAMODB_PORT (8000), DATA_DIR (.local/data), INSPECTOR_PORT
+ * (3001; 0 = no inspector), LOG_LEVEL (debug prints every request's whole decision trace). Prints one
+ * ready line with the base URL and the inspector's link and, on the first start (empty token table),
+ * a demo token that may call every method. Each request's line gives the reason of a non-2xx. Any
+ * failure to start is one line saying what to fix, and a non-zero exit.
+ *
+ * The inspector (admin server), its ring of recent requests and the authorizer cache belong to this
+ * process, not to the API: they outlive a reload of the API.
  */
 import { resolve } from "node:path";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -11,15 +16,21 @@ import { ApigwTokenAuthError } from "../handlers/shared/errors.js";
 import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
 import { removeLocalState, writeLocalState } from "../lib/local-state.js";
 import { issueToken, listTokens } from "../lib/tokens/token-store.js";
+import { type AdminServer, startAdminServer } from "./admin/admin-server.js";
+import { requestRecord } from "./admin/request-record.js";
+import { createRequestRing } from "./admin/request-ring.js";
+import { createAuthorizerCache } from "./gateway/authorizer-cache.js";
 import { type LocalApi, PROJECT_ROOT, startLocalApi } from "./index.js";
 
-function portFromEnv(name: string, fallback: number): number {
+function portFromEnv(name: string, fallback: number, zeroMeans?: string): number {
   const text = process.env[name];
   if (text === undefined || text === "") return fallback;
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new ApigwTokenAuthError(`${name}=${text} is not a port: use a number from 1 to 65535`, {
-      expected: "1 to 65535",
+  const lowest = zeroMeans ? 0 : 1;
+  if (!Number.isInteger(port) || port < lowest || port > 65535) {
+    const range = `a number from ${lowest} to 65535${zeroMeans ? ` (0 ${zeroMeans})` : ""}`;
+    throw new ApigwTokenAuthError(`${name}=${text} is not a port: use ${range}`, {
+      expected: range,
       actual: text,
     });
   }
@@ -49,9 +60,43 @@ async function main(): Promise<void> {
   const port = portFromEnv("PORT", 3000);
   const dynamodbPort = portFromEnv("DYNAMODB_PORT", 8000);
   const dataDir = resolve(PROJECT_ROOT, process.env.DATA_DIR || ".local/data");
+  const inspectorPort = portFromEnv("INSPECTOR_PORT", 3001, "turns the inspector off");
+  if (inspectorPort !== 0 && inspectorPort === port) {
+    throw new ApigwTokenAuthError(`INSPECTOR_PORT=${inspectorPort} is the API's port: choose another one`, {
+      expected: `a port other than PORT=${port}`,
+      actual: String(inspectorPort),
+    });
+  }
+  const debug = (process.env.LOG_LEVEL ?? "").toLowerCase() === "debug";
   const log = (line: string) => process.stdout.write(`${line}\n`);
 
-  const api = await startLocalApi({ port, dynamodbPort, dataDir, log });
+  const requests = createRequestRing();
+  const authorizerCache = createAuthorizerCache();
+  const api = await startLocalApi({
+    port,
+    dynamodbPort,
+    dataDir,
+    log,
+    authorizerCache,
+    debug,
+    onTrace: (trace) => requests.push(requestRecord(trace)),
+  });
+  let admin: AdminServer | undefined;
+  if (inspectorPort !== 0) {
+    try {
+      admin = await startAdminServer({
+        port: inspectorPort,
+        sources: {
+          requests: () => requests.list(),
+          authorizerCache: () => api.authorizerCacheEntries(),
+          flushAuthorizerCache: () => authorizerCache.flush(Date.now()),
+        },
+      });
+    } catch (error) {
+      await api.stop();
+      throw error;
+    }
+  }
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {
@@ -61,7 +106,7 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: stopping`);
     removeLocalState(process.pid);
-    api.stop().then(
+    Promise.all([api.stop(), admin?.stop()]).then(
       () => process.exit(0),
       (error: unknown) => {
         process.stderr.write(`make start: stopping failed: ${(error as Error).message}\n`);
@@ -81,9 +126,11 @@ async function main(): Promise<void> {
     tables: api.tables,
     outputs: api.outputs,
     startedAt: new Date().toISOString(),
+    ...(admin ? { admin: { url: admin.url, secret: admin.secret } } : {}),
   });
+  const inspector = admin ? `; inspector ${admin.pageUrl}` : "";
   log(
-    `Local API ready at ${api.url} (DynamoDB ${api.dynamodbEndpoint}, data in ${dataDir}); Ctrl-C stops it`,
+    `Local API ready at ${api.url} (DynamoDB ${api.dynamodbEndpoint}, data in ${dataDir}${inspector}); Ctrl-C stops it`,
   );
   if (demoToken) {
     // The one time this token is shown: the table keeps only its digest.

@@ -8,8 +8,14 @@
  * API Gateway answers such an authorizer with 500.
  */
 import { INVOKE_ACTION } from "../../handlers/shared/policy.js";
-import { parsePolicy } from "./policy-document.js";
-import { type AccessDecision, evaluatePolicies, type PolicyDecision } from "./policy-evaluator.js";
+import { contextLookup } from "./policy-condition.js";
+import { type ParsedStatement, parsePolicy } from "./policy-document.js";
+import {
+  type AccessDecision,
+  evaluatePolicies,
+  type PolicyDecision,
+  statementApplies,
+} from "./policy-evaluator.js";
 
 /**
  * The decision for `execute-api:Invoke` on `methodArn`, with the statement that made it. Throws
@@ -38,4 +44,34 @@ export function evaluateAuthorizerPolicy(policy: unknown, methodArn: string): Ac
  */
 export function evaluatePolicy(policy: unknown, methodArn: string): PolicyDecision {
   return evaluateAuthorizerPolicy(policy, methodArn).decision;
+}
+
+/** One statement of an authorizer policy and whether it applies to the method ARN. */
+export interface StatementMatch {
+  statement: ParsedStatement;
+  matched: boolean;
+}
+
+/**
+ * {@link evaluateAuthorizerPolicy} with every statement and whether it applied, for the local
+ * gateway's decision trace and `token explain`. The decision is the evaluator's own.
+ *
+ * @example
+ * ```ts
+ * explainAuthorizerPolicy(policy, "arn:aws:execute-api:eu-west-1:123456789012:abc/v1/PUT/user");
+ * // { decision: "ImplicitDeny", statements: [{ statement: {...}, matched: false }] }
+ * ```
+ */
+export function explainAuthorizerPolicy(
+  policy: unknown,
+  methodArn: string,
+): AccessDecision & { statements: StatementMatch[] } {
+  const parsed = parsePolicy(policy, "policyDocument", { conditions: "refuse" });
+  const action = INVOKE_ACTION.toLowerCase();
+  const noContext = contextLookup(undefined);
+  const statements = parsed.statements.map((statement) => ({
+    statement,
+    matched: statementApplies(statement, action, methodArn, noContext),
+  }));
+  return { ...evaluatePolicies([parsed], { action: INVOKE_ACTION, resource: methodArn }), statements };
 }

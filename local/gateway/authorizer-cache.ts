@@ -5,7 +5,12 @@
  * What is cached is the policy, not a decision: every hit re-evaluates the cached policy against the
  * new request's method ARN, as API Gateway does (so a policy naming only the first method denies the
  * next one). Errors and `Unauthorized` are never stored.
+ *
+ * The cache outlives a reload of the API (one per local run) and is shown by the local admin server
+ * only as digests: a key holds raw identity values (tokens), which never leave this module.
  */
+import { createHash } from "node:crypto";
+import { digestPrefix, digestToken } from "../../handlers/shared/token.js";
 
 /** A successful, validated authorizer output. */
 export interface CachedAuthorization {
@@ -19,8 +24,38 @@ export interface CachedAuthorization {
 export interface AuthorizerCache {
   /** The entry for `key` if it has not expired at `nowMs`. */
   get(key: string, nowMs: number): CachedAuthorization | undefined;
+  /** When the entry for `key` expires (epoch ms), or undefined without one. */
+  expiresAt(key: string): number | undefined;
   /** Stores `value` for `ttlSeconds` (0 = not stored). */
   set(key: string, value: CachedAuthorization, ttlSeconds: number, nowMs: number): void;
+  /** The unexpired entries as digests (never raw identity values), soonest to expire last. */
+  entries(nowMs: number): CacheEntryView[];
+  /** Drops every entry; returns how many there were (expired ones not counted). */
+  flush(nowMs: number): number;
+}
+
+/** One cache entry as the admin server shows it. */
+export interface CacheEntryView {
+  /** The authorizer's id (`AuthorizerId`) the entry belongs to. */
+  authorizerId: string;
+  /** {@link cacheKeyDigest} of the entry's key. */
+  keyDigest: string;
+  /** Each identity value's SHA-256 digest prefix (for a token: what `token list` shows). */
+  identity: string[];
+  principalId: string;
+  ttlSecondsLeft: number;
+}
+
+/**
+ * The digest prefix of a cache key, safe to print: it tells entries apart without the token.
+ *
+ * @example
+ * ```ts
+ * cacheKeyDigest(cacheKey("auth1", ["abc"])); // 12 hex characters
+ * ```
+ */
+export function cacheKeyDigest(key: string): string {
+  return digestPrefix(createHash("sha256").update(key, "utf8").digest("hex"));
 }
 
 /**
@@ -58,6 +93,7 @@ export function createAuthorizerCache(maxEntries = 10_000): AuthorizerCache {
       }
       return entry.value;
     },
+    expiresAt: (key) => entries.get(key)?.expiresAt,
     set(key, value, ttlSeconds, nowMs) {
       if (ttlSeconds <= 0) return;
       if (entries.size >= maxEntries) {
@@ -65,6 +101,27 @@ export function createAuthorizerCache(maxEntries = 10_000): AuthorizerCache {
         if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
       }
       entries.set(key, { value, expiresAt: nowMs + ttlSeconds * 1000 });
+    },
+    entries(nowMs) {
+      const views: CacheEntryView[] = [];
+      for (const [key, entry] of entries) {
+        if (nowMs >= entry.expiresAt) continue;
+        const [authorizerId, ...values] = JSON.parse(key) as string[];
+        views.push({
+          authorizerId: authorizerId as string,
+          keyDigest: cacheKeyDigest(key),
+          identity: values.map((value) => digestPrefix(digestToken(value))),
+          principalId: entry.value.principalId,
+          ttlSecondsLeft: Math.ceil((entry.expiresAt - nowMs) / 1000),
+        });
+      }
+      return views.sort((a, b) => b.ttlSecondsLeft - a.ttlSecondsLeft);
+    },
+    flush(nowMs) {
+      let live = 0;
+      for (const entry of entries.values()) if (nowMs < entry.expiresAt) live++;
+      entries.clear();
+      return live;
     },
   };
 }

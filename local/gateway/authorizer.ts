@@ -9,13 +9,26 @@ import {
   isAuthorizerContextValue,
   stringifyAuthorizerContext,
 } from "../../handlers/shared/authorizer-context.js";
-import { evaluatePolicy } from "../../lib/iam/authorizer-policy.js";
+import { digestPrefix, digestToken } from "../../handlers/shared/token.js";
+import {
+  evaluatePolicy,
+  explainAuthorizerPolicy,
+  type StatementMatch,
+} from "../../lib/iam/authorizer-policy.js";
+import type { PolicyDecision } from "../../lib/iam/policy-evaluator.js";
 import type { ApiModel, AuthorizerModel, IdentitySource } from "./api-model-types.js";
-import { type AuthorizerCache, type CachedAuthorization, cacheKey } from "./authorizer-cache.js";
+import {
+  type AuthorizerCache,
+  type CachedAuthorization,
+  cacheKey,
+  cacheKeyDigest,
+} from "./authorizer-cache.js";
 import { ACCESS_DENIED_EXPLICIT, ACCESS_DENIED_IMPLICIT, type GatewayError } from "./gateway-responses.js";
 import { proxyRequestFields } from "./proxy-event.js";
 import { type AuthorizerResult, type GatewayRequest, headerValue } from "./request-context.js";
 import type { Route } from "./router.js";
+import type { AuthorizerTrace, StatementTrace } from "./trace.js";
+import { invocationTrace } from "./trace-invocation.js";
 import type { LambdaInvoker } from "./types.js";
 
 /** The authorizer's verdict: go on with the principal and context, or answer with a gateway error. */
@@ -32,6 +45,8 @@ export interface AuthorizationRequest {
   methodArn: string;
   /** `$context` variables (for `context.*` identity sources). */
   context: Record<string, unknown>;
+  /** Filled in with what the authorizer step did, when the gateway traces the request. */
+  trace?: AuthorizerTrace | undefined;
 }
 
 /** Runs authorizers with one shared cache. */
@@ -67,18 +82,26 @@ export function createAuthorizerRunner(deps: {
 }): AuthorizerRunner {
   const { api, lambda, cache, now, log } = deps;
   return {
-    async authorize({ authorizer, request, route, methodArn, context }) {
-      const values = identityValues(authorizer.identitySources, request, api, context);
+    async authorize({ authorizer, request, route, methodArn, context, trace }) {
+      const values = identityValues(authorizer.identitySources, request, api, context, trace);
       if (values === undefined) return UNAUTHORIZED;
       const [token] = values;
       const expression = authorizer.validationExpression;
-      if (authorizer.type === "TOKEN" && expression !== undefined && !expression.test(token ?? "")) {
-        return UNAUTHORIZED;
+      if (authorizer.type === "TOKEN" && expression !== undefined) {
+        const matched = expression.test(token ?? "");
+        if (trace) trace.validationExpression = { pattern: expression.source, matched };
+        if (!matched) return UNAUTHORIZED;
       }
       const caching = authorizer.ttlSeconds > 0 && values.length > 0;
       const key = cacheKey(authorizer.id, values);
       const cached = caching ? cache.get(key, now()) : undefined;
-      if (cached) return decide(cached, methodArn, 0);
+      if (trace) {
+        trace.cache = caching ? (cached ? "hit" : "miss") : "off";
+        if (caching) trace.cacheKey = cacheKeyDigest(key);
+        const expiresAt = cached && cache.expiresAt(key);
+        if (expiresAt) trace.ttlSecondsLeft = Math.ceil((expiresAt - now()) / 1000);
+      }
+      if (cached) return decide(cached, methodArn, 0, trace);
 
       const event =
         authorizer.type === "TOKEN"
@@ -87,6 +110,7 @@ export function createAuthorizerRunner(deps: {
       const started = performance.now();
       const outcome = await lambda.invoke(authorizer.functionArn, event);
       const latency = Math.round(performance.now() - started);
+      if (trace) trace.invocation = invocationTrace(authorizer.functionArn, latency, outcome);
       if (outcome.kind === "error" && outcome.errorMessage === "Unauthorized") {
         log(`authorizer ${authorizer.logicalId}: Unauthorized`);
         return UNAUTHORIZED;
@@ -100,20 +124,46 @@ export function createAuthorizerRunner(deps: {
         log(
           `authorizer ${authorizer.logicalId} returned an invalid result (${output}): AuthorizerConfigurationException`,
         );
+        if (trace) trace.invalidResult = output;
         return CONFIGURATION_ERROR;
       }
       if (caching) cache.set(key, output, authorizer.ttlSeconds, now());
-      return decide(output, methodArn, latency);
+      return decide(output, methodArn, latency, trace);
     },
   };
 }
 
-function decide(output: CachedAuthorization, methodArn: string, latency: number): AuthorizationOutcome {
-  const decision = evaluatePolicy(output.policyDocument, methodArn);
+function decide(
+  output: CachedAuthorization,
+  methodArn: string,
+  latency: number,
+  trace: AuthorizerTrace | undefined,
+): AuthorizationOutcome {
+  let decision: PolicyDecision;
+  if (trace) {
+    const explanation = explainAuthorizerPolicy(output.policyDocument, methodArn);
+    decision = explanation.decision;
+    trace.principalId = output.principalId;
+    trace.decision = decision;
+    trace.statements = explanation.statements.map(statementTrace);
+  } else {
+    decision = evaluatePolicy(output.policyDocument, methodArn);
+  }
   const result = { principalId: output.principalId, context: output.context, integrationLatency: latency };
   if (decision === "Allow") return { kind: "allow", result };
   const message = decision === "ExplicitDeny" ? ACCESS_DENIED_EXPLICIT : ACCESS_DENIED_IMPLICIT;
   return { kind: "deny", error: { type: "ACCESS_DENIED", message }, result };
+}
+
+function statementTrace({ statement, matched }: StatementMatch): StatementTrace {
+  const { patterns, negated } = statement.resources;
+  return {
+    index: statement.index,
+    ...(statement.sid !== undefined ? { sid: statement.sid } : {}),
+    effect: statement.effect,
+    resources: negated ? patterns.map((pattern) => `NotResource: ${pattern}`) : patterns,
+    matched,
+  };
 }
 
 /**
@@ -125,11 +175,20 @@ function identityValues(
   request: GatewayRequest,
   api: ApiModel,
   context: Record<string, unknown>,
+  trace: AuthorizerTrace | undefined,
 ): string[] | undefined {
   const values: string[] = [];
   for (const source of sources) {
     const value = identityValue(source, request, api, context);
-    if (value === undefined || value === "") return undefined;
+    if (value === undefined || value === "") {
+      if (trace) {
+        trace.identity.push({ source: source.expression });
+        trace.missingSource = source.expression;
+      }
+      return undefined;
+    }
+    // Only a digest prefix: the value is a token (or another secret) as often as not.
+    if (trace) trace.identity.push({ source: source.expression, digest: digestPrefix(digestToken(value)) });
     values.push(value);
   }
   return values;

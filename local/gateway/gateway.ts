@@ -24,6 +24,9 @@ import { readBody } from "./request-body.js";
 import { contextVariables, type GatewayRequest, parseRequest } from "./request-context.js";
 import { createRequestValidator, type RequestValidator } from "./request-validation.js";
 import { createRouter, type Router } from "./router.js";
+import { type IntegrationTrace, newAuthorizerTrace, type RequestTrace } from "./trace.js";
+import { tracingInvoker } from "./trace-invocation.js";
+import { requestReason } from "./trace-reason.js";
 import type { Gateway, GatewayDescription, GatewayOptions, LambdaInvoker } from "./types.js";
 
 /** Longest method ARN API Gateway authorizes (longer → 414). */
@@ -44,17 +47,20 @@ export function createGateway(options: GatewayOptions): Gateway {
   const api = buildApiModel(options.stack, options.restApiLogicalId);
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => {});
+  const cache = options.authorizerCache ?? createAuthorizerCache();
   const deps: Pipeline = {
     api,
     lambda: options.lambda,
     now,
     log,
+    onTrace: options.trace === false ? undefined : (options.onTrace ?? (() => {})),
+    debug: options.debug ?? false,
     router: createRouter(api.methods),
     validator: createRequestValidator(api),
     authorizers: createAuthorizerRunner({
       api,
       lambda: options.lambda,
-      cache: createAuthorizerCache(),
+      cache,
       now,
       log,
     }),
@@ -75,6 +81,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
     },
     describe: () => describeApi(api),
+    authorizerCache: cache,
   };
 }
 
@@ -83,6 +90,10 @@ interface Pipeline {
   lambda: LambdaInvoker;
   now: () => number;
   log: (line: string) => void;
+  /** Receives each request's trace; undefined when tracing is off (`trace: false`). */
+  onTrace: ((trace: RequestTrace) => void) | undefined;
+  /** Log every request's whole trace (`LOG_LEVEL=debug`). */
+  debug: boolean;
   router: Router;
   validator: RequestValidator;
   authorizers: AuthorizerRunner;
@@ -101,24 +112,57 @@ async function handle(deps: Pipeline, req: IncomingMessage, res: ServerResponse)
     body === "too-large" ? "" : body,
     deps.now(),
   );
+  const trace: RequestTrace | undefined = deps.onTrace && {
+    requestId: request.requestId,
+    method: request.httpMethod,
+    path: rawPath,
+    time: new Date(deps.now()).toISOString(),
+    status: 0,
+    durationMs: 0,
+  };
   let answer: HttpAnswer;
-  if (!inStage) answer = fixedAnswer(request, 403, "Forbidden", "ForbiddenException");
-  else if (body === "too-large") answer = fixedAnswer(request, 413, "Request Too Long");
-  else answer = await serve(deps, request);
+  if (!inStage) {
+    answer = fixedAnswer(request, 403, "Forbidden", "ForbiddenException");
+    if (trace) trace.route = { matched: false, why: `the path is not under the stage ${stagePrefix}` };
+  } else if (body === "too-large") answer = fixedAnswer(request, 413, "Request Too Long");
+  else answer = await serve(deps, request, trace);
   send(res, answer);
-  deps.log(
-    `${request.httpMethod} ${rawPath} ${answer.statusCode} ${Math.round(performance.now() - started)}ms ${request.requestId}`,
-  );
+  const durationMs = Math.round(performance.now() - started);
+  let line = `${request.httpMethod} ${rawPath} ${answer.statusCode}`;
+  if (trace) {
+    trace.status = answer.statusCode;
+    trace.durationMs = durationMs;
+    const reason = requestReason(trace);
+    if (reason) {
+      trace.reason = reason;
+      line += ` — ${reason}`;
+    }
+    deps.onTrace?.(trace);
+  }
+  deps.log(`${line} ${durationMs}ms ${request.requestId}`);
+  if (trace && deps.debug) deps.log(JSON.stringify(trace, null, 2));
 }
 
-async function serve(deps: Pipeline, request: GatewayRequest): Promise<HttpAnswer> {
+async function serve(deps: Pipeline, request: GatewayRequest, trace?: RequestTrace): Promise<HttpAnswer> {
   const { api } = deps;
   const route = deps.router.route(request.httpMethod, request.path);
   const baseContext = contextVariables(api, request, route?.method, undefined);
-  const fail = (error: GatewayError) =>
-    renderGatewayResponse(api, request, error, baseContext, route?.pathParameters ?? {});
-  if (!route) return fail({ type: "MISSING_AUTHENTICATION_TOKEN", message: "Missing Authentication Token" });
+  const render = (error: GatewayError, context: Record<string, unknown>) => {
+    const answer = renderGatewayResponse(api, request, error, context, route?.pathParameters ?? {});
+    if (trace)
+      trace.gatewayResponse = { type: error.type, status: answer.statusCode, message: error.message };
+    return answer;
+  };
+  if (!route) {
+    if (trace)
+      trace.route = { matched: false, why: deps.router.explainMiss(request.httpMethod, request.path) };
+    return render(
+      { type: "MISSING_AUTHENTICATION_TOKEN", message: "Missing Authentication Token" },
+      baseContext,
+    );
+  }
   const { method, pathParameters } = route;
+  if (trace) trace.route = { matched: true, resource: method.resourcePath, httpMethod: method.httpMethod };
 
   let auth: Parameters<typeof contextVariables>[3];
   if (method.authorizer) {
@@ -133,41 +177,46 @@ async function serve(deps: Pipeline, request: GatewayRequest): Promise<HttpAnswe
     });
     if (Buffer.byteLength(methodArn) > MAX_METHOD_ARN_BYTES)
       return fixedAnswer(request, 414, "Request-URI Too Long");
+    if (trace) trace.authorizer = newAuthorizerTrace(method.authorizer, methodArn);
     const outcome = await deps.authorizers.authorize({
       authorizer: method.authorizer,
       request,
       route,
       methodArn,
       context: baseContext,
+      trace: trace?.authorizer,
     });
     if (outcome.kind === "deny") {
       const deniedContext = outcome.result
         ? contextVariables(api, request, method, outcome.result)
         : baseContext;
-      return renderGatewayResponse(api, request, outcome.error, deniedContext, pathParameters);
+      return render(outcome.error, deniedContext);
     }
     auth = outcome.result;
   }
   const context = contextVariables(api, request, method, auth);
   const invalid = deps.validator.validate(method, request, pathParameters);
-  if (invalid) return renderGatewayResponse(api, request, invalid, context, pathParameters);
+  if (trace)
+    trace.validation = invalid ? { passed: false, message: invalid.message ?? "" } : { passed: true };
+  if (invalid) return render(invalid, context);
 
-  const input = { api, method, request, pathParameters, context, auth };
+  const integrationTrace: IntegrationTrace | undefined = trace && { type: method.integration.type };
+  if (trace) trace.integration = integrationTrace;
+  const lambda = integrationTrace ? tracingInvoker(deps.lambda, integrationTrace) : deps.lambda;
+  const input = { api, method, request, pathParameters, context, auth, trace: integrationTrace };
   let result: IntegrationResult;
   switch (method.integration.type) {
     case "MOCK":
       result = runMockIntegration(input);
       break;
     case "AWS":
-      result = await runAwsIntegration(input, deps.lambda);
+      result = await runAwsIntegration(input, lambda);
       break;
     case "AWS_PROXY":
-      result = await runProxyIntegration(input, deps.lambda);
+      result = await runProxyIntegration(input, lambda);
       break;
   }
-  return result.kind === "answer"
-    ? result.answer
-    : renderGatewayResponse(api, request, result.error, context, pathParameters);
+  return result.kind === "answer" ? result.answer : render(result.error, context);
 }
 
 /** The ARN partition of a region, as CloudFormation's AWS::Partition. */
@@ -187,6 +236,7 @@ function describeApi(api: ApiModel): GatewayDescription {
     stageName: api.stageName,
     routes: api.methods.map((m) => `${m.httpMethod} ${m.resourcePath}`).sort(),
     authorizers: api.authorizers.map((a) => ({
+      id: a.id,
       logicalId: a.logicalId,
       type: a.type,
       ttlSeconds: a.ttlSeconds,

@@ -39,7 +39,10 @@ export async function runProxyIntegration(
     return gatewayError("INTEGRATION_TIMEOUT", "Endpoint request timed out");
   if (outcome.kind !== "result") return BAD_GATEWAY;
   const answer = proxyResponse(outcome.payload);
-  if (!answer) return BAD_GATEWAY;
+  if (!answer) {
+    if (input.trace) input.trace.invalidResponse = describeInvalidProxyResponse(outcome.payload);
+    return BAD_GATEWAY;
+  }
   answer.headers["x-amzn-RequestId"] = request.requestId;
   answer.headers["x-amz-apigw-id"] = request.extendedRequestId;
   return { kind: "answer", answer };
@@ -100,4 +103,23 @@ function mergeHeaders(single: unknown, multi: unknown): Record<string, string> |
 
 function isScalar(value: unknown): boolean {
   return typeof value === "string" || typeof value === "number" || typeof value === "boolean";
+}
+
+/**
+ * Why a proxy function's result is not a proxy response, in words (for the trace; only called
+ * when {@link proxyResponse} refused it).
+ */
+function describeInvalidProxyResponse(payload: unknown): string {
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+    return `the function returned ${payload === null ? "null" : Array.isArray(payload) ? "an array" : typeof payload}, not { statusCode, headers, body }`;
+  }
+  const extra = Object.keys(payload).filter((key) => !RESPONSE_KEYS.has(key));
+  if (extra.length > 0) {
+    return `the function's response has keys a proxy response may not have: ${extra.join(", ")} (allowed: ${[...RESPONSE_KEYS].join(", ")})`;
+  }
+  const { statusCode, body } = payload as Record<string, unknown>;
+  if (body !== undefined && body !== null && typeof body !== "string") {
+    return `the function's response body is ${typeof body}, not a string (JSON.stringify it)`;
+  }
+  return `the function's response is malformed (statusCode ${JSON.stringify(statusCode)}, or headers/isBase64Encoded of the wrong type)`;
 }

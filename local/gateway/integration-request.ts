@@ -6,6 +6,7 @@ import type { ApiModel, MethodModel } from "./api-model-types.js";
 import { BodyParseError, MappingError } from "./errors.js";
 import type { GatewayError, HttpAnswer } from "./gateway-responses.js";
 import { type AuthorizerResult, type GatewayRequest, requestMediaType } from "./request-context.js";
+import type { IntegrationTrace } from "./trace.js";
 import { renderTemplate, type TemplateInput } from "./vtl.js";
 
 /** Everything an integration needs about the request. */
@@ -17,6 +18,8 @@ export interface IntegrationInput {
   /** `$context` variables (with `authorizer` filled when an authorizer ran). */
   context: Record<string, unknown>;
   auth: AuthorizerResult | undefined;
+  /** Filled in for the decision trace (selection pattern, invalid proxy response) when tracing. */
+  trace?: IntegrationTrace | undefined;
 }
 
 /** An integration's answer: a response for the client, or a gateway error to render. */

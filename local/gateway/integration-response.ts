@@ -58,6 +58,11 @@ export function mapIntegrationResponse(
   selector: string | undefined,
 ): IntegrationResult {
   const response = selectIntegrationResponse(input.method.integration.responses, selector);
+  if (input.trace) {
+    input.trace.selectionPattern = response
+      ? (response.selectionPattern ?? `default (${response.statusCode})`)
+      : "none: no pattern matched and there is no default integration response";
+  }
   if (!response) return gatewayError("API_CONFIGURATION_ERROR", "Internal server error");
   const [contentType, template] = chooseTemplate(
     response.responseTemplates,

@@ -20,6 +20,8 @@ interface Node {
   param: { name: string; node: Node } | undefined;
   greedy: { name: string; node: Node } | undefined;
   methods: Map<string, MethodModel>;
+  /** The resource path of the node's methods (set with the first one). */
+  resourcePath?: string;
 }
 
 const newNode = (): Node => ({ literal: new Map(), param: undefined, greedy: undefined, methods: new Map() });
@@ -30,6 +32,8 @@ export interface Router {
    * The method for `verb` on `path` (the path after the stage, starting with `/`), or undefined.
    */
   route(verb: string, path: string): Route | undefined;
+  /** Why `route(verb, path)` found no method, in words (for the decision trace). */
+  explainMiss(verb: string, path: string): string;
 }
 
 /**
@@ -65,6 +69,7 @@ export function createRouter(methods: readonly MethodModel[]): Router {
       }
     }
     node.methods.set(method.httpMethod, method);
+    node.resourcePath ??= method.resourcePath;
   }
   return {
     route(verb, path) {
@@ -73,6 +78,12 @@ export function createRouter(methods: readonly MethodModel[]): Router {
       if (!found) return undefined;
       const method = found.node.methods.get(verb.toUpperCase()) ?? found.node.methods.get("ANY");
       return method ? { method, pathParameters: found.params } : undefined;
+    },
+    explainMiss(verb, path) {
+      const found = match(root, segments(path).map(safeDecode), 0, {});
+      if (!found) return `no resource of the API matches ${path}`;
+      const verbs = [...found.node.methods.keys()].sort().join(", ");
+      return `resource ${found.node.resourcePath} has no ${verb.toUpperCase()} method (it has ${verbs})`;
     },
   };
 }

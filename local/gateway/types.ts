@@ -8,6 +8,8 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ResolvedStack } from "../cloudformation/resolved-stack.js";
+import type { AuthorizerCache } from "./authorizer-cache.js";
+import type { RequestTrace } from "./trace.js";
 
 export type { ResolvedResource, ResolvedStack } from "../cloudformation/resolved-stack.js";
 
@@ -44,6 +46,20 @@ export interface GatewayOptions {
    * one without this option is refused.
    */
   restApiLogicalId?: string;
+  /**
+   * The authorizer result cache. Default: a new one. The local run passes one that outlives a
+   * reload of the API, so the admin server can show and flush it.
+   */
+  authorizerCache?: AuthorizerCache;
+  /** Receives each request's decision trace after the answer is sent (the inspector's ring). */
+  onTrace?: (trace: RequestTrace) => void;
+  /**
+   * Whether to trace requests (default true): the trace gives the reason on each non-2xx log line.
+   * `false` only for measuring what tracing costs.
+   */
+  trace?: boolean;
+  /** Log each request's whole trace after its line (`LOG_LEVEL=debug`). Default false. */
+  debug?: boolean;
 }
 
 /** What the gateway serves, for start-up lines and tests. */
@@ -53,7 +69,7 @@ export interface GatewayDescription {
   /** Each method as `VERB /path` (e.g. `GET /user/{id}`), sorted. */
   routes: string[];
   /** Authorizers by logical id, with their type and cache TTL in seconds. */
-  authorizers: { logicalId: string; type: "TOKEN" | "REQUEST"; ttlSeconds: number }[];
+  authorizers: { id: string; logicalId: string; type: "TOKEN" | "REQUEST"; ttlSeconds: number }[];
 }
 
 /** A running gateway: an HTTP request handler for a node:http server. */
@@ -63,4 +79,6 @@ export interface Gateway {
   stageName: string;
   apiId: string;
   describe(): GatewayDescription;
+  /** The authorizer result cache this gateway uses. */
+  authorizerCache: AuthorizerCache;
 }

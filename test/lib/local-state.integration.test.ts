@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -33,6 +33,15 @@ describe("lib/local-state", () => {
   it("reads back what the running local API wrote", () => {
     writeLocalState(state, file);
     expect(readLocalState(file)).to.deep.equal(state);
+  });
+
+  it("keeps the file (and its admin secret) readable by this user only, also when it was wider", () => {
+    writeLocalState(state, file);
+    writeFileSync(file, "{}", { mode: 0o644 });
+    const withAdmin = { ...state, admin: { url: "http://127.0.0.1:3001/", secret: "s3cret" } };
+    writeLocalState(withAdmin, file);
+    expect(statSync(file).mode & 0o777).to.equal(0o600);
+    expect(readLocalState(file).admin).to.deep.equal(withAdmin.admin);
   });
 
   it("says how to start the local API when there is no state file", () => {

@@ -2,7 +2,8 @@
  * The authorizer result cache: TTL, TTL 0, keys per identity values, bounded size.
  */
 import { expect } from "chai";
-import { cacheKey, createAuthorizerCache } from "../../../local/gateway/authorizer-cache.js";
+import { digestPrefix, digestToken } from "../../../handlers/shared/token.js";
+import { cacheKey, cacheKeyDigest, createAuthorizerCache } from "../../../local/gateway/authorizer-cache.js";
 
 const entry = (principalId: string) => ({ principalId, policyDocument: {}, context: {} });
 
@@ -35,5 +36,27 @@ describe("local gateway: authorizer cache", () => {
     expect(cache.get("live", 5_000)).to.equal(undefined);
     expect(cache.get("new", 5_000)?.principalId).to.equal("n");
     expect(cache.get("newer", 5_000)?.principalId).to.equal("m");
+  });
+
+  it("lists live entries as digests only, with the TTL left, and flushes them", () => {
+    const cache = createAuthorizerCache();
+    const key = cacheKey("auth1", ["tokenAAA111"]);
+    cache.set(key, entry("alice"), 300, 0);
+    cache.set(cacheKey("auth1", ["gone"]), entry("bob"), 1, 0);
+    const entries = cache.entries(88_500);
+    expect(entries).to.deep.equal([
+      {
+        authorizerId: "auth1",
+        keyDigest: cacheKeyDigest(key),
+        identity: [digestPrefix(digestToken("tokenAAA111"))],
+        principalId: "alice",
+        ttlSecondsLeft: 212,
+      },
+    ]);
+    expect(JSON.stringify(entries)).to.not.include("tokenAAA111");
+    expect(cache.expiresAt(key)).to.equal(300_000);
+    expect(cache.flush(88_500)).to.equal(1);
+    expect(cache.get(key, 88_500)).to.equal(undefined);
+    expect(cache.entries(0)).to.deep.equal([]);
   });
 });

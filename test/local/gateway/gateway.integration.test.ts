@@ -95,7 +95,14 @@ describe("local gateway: createGateway", () => {
         apiId: api.gateway.apiId,
         stageName: "v1",
         routes: ["GET /user/{id}", "OPTIONS /user", "PUT /user"],
-        authorizers: [{ logicalId: "Authorizer", type: "TOKEN", ttlSeconds: 300 }],
+        authorizers: [
+          {
+            id: api.gateway.describe().authorizers[0]?.id,
+            logicalId: "Authorizer",
+            type: "TOKEN",
+            ttlSeconds: 300,
+          },
+        ],
       });
     });
   });

@@ -1,0 +1,49 @@
+/**
+ * Tracing Lambda invocations: each one's function, duration and outcome (error type and message,
+ * crash or timeout message) for the request's decision trace.
+ */
+import { performance } from "node:perf_hooks";
+import { functionName, type InvocationTrace } from "./trace.js";
+import type { LambdaInvoker, LambdaOutcome } from "./types.js";
+
+/**
+ * The trace of one invocation's outcome.
+ *
+ * @example
+ * ```ts
+ * invocationTrace(arn, 12, { kind: "error", errorType: "Error", errorMessage: "boom" });
+ * ```
+ */
+export function invocationTrace(
+  functionArn: string,
+  durationMs: number,
+  outcome: LambdaOutcome,
+): InvocationTrace {
+  const trace: InvocationTrace = { function: functionName(functionArn), durationMs, outcome: outcome.kind };
+  if (outcome.kind === "error") {
+    trace.errorType = outcome.errorType;
+    trace.errorMessage = outcome.errorMessage;
+  } else if (outcome.kind === "crash") {
+    trace.errorMessage = outcome.message;
+  }
+  return trace;
+}
+
+/**
+ * An invoker that records each invocation (function, duration, outcome) into `into.invocation`.
+ *
+ * @example
+ * ```ts
+ * const lambda = tracingInvoker(runtime, integrationTrace);
+ * ```
+ */
+export function tracingInvoker(lambda: LambdaInvoker, into: { invocation?: InvocationTrace }): LambdaInvoker {
+  return {
+    async invoke(functionArn, event) {
+      const started = performance.now();
+      const outcome = await lambda.invoke(functionArn, event);
+      into.invocation = invocationTrace(functionArn, Math.round(performance.now() - started), outcome);
+      return outcome;
+    },
+  };
+}
