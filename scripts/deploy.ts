@@ -3,8 +3,9 @@
  * first; the make target does). Settings: STACK_NAME, AWS_REGION, ARTIFACT_BUCKET, STAGE, CONFIRM,
  * AWS_ENDPOINT_URL (see scripts/deploy/settings.ts).
  */
-import { runCommand } from "./deploy/run-command.js";
-import { runDeploy } from "./deploy/run-deploy.js";
+
+import { runDeploy } from "./deploy/deploy-stack.js";
+import { runCommand } from "./deploy/settings.js";
 
 await runCommand(async () => {
   await runDeploy();

@@ -3,7 +3,8 @@
  * token and a scope-limited one, and revokes the tokens it issued. Exits non-zero when a check fails.
  * Settings: STACK_NAME, AWS_REGION.
  */
-import { runCommand } from "./deploy/run-command.js";
-import { runSmoke } from "./deploy/run-smoke.js";
+
+import { runCommand } from "./deploy/settings.js";
+import { runSmoke } from "./deploy/smoke.js";
 
 await runCommand(async () => ((await runSmoke()) === 0 ? 0 : 1));

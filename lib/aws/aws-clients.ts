@@ -29,28 +29,17 @@ export const MAX_ATTEMPTS = 8;
  * const dynamodb = new DynamoDBClient(commonClientConfig({ region: "eu-west-1" }));
  * ```
  */
-export function commonClientConfig(settings: { region?: string | undefined }): {
-  region?: string;
-  retryMode: "adaptive";
-  maxAttempts: number;
-} {
+export function commonClientConfig(settings: { region?: string | undefined }) {
   return {
     ...(settings.region === undefined ? {} : { region: settings.region }),
-    retryMode: "adaptive",
+    retryMode: "adaptive" as const,
     maxAttempts: MAX_ATTEMPTS,
   };
 }
 
 /**
- * Creates the API Gateway, CloudFormation, S3 and STS clients for `settings`.
- *
- * S3 uses path-style URLs when an endpoint is set, because an emulator on `127.0.0.1:PORT` has no
- * `<bucket>.127.0.0.1` host names.
- *
- * @example
- * ```ts
- * const clients = createAwsClients(readDeploySettings());
- * ```
+ * Creates the API Gateway, CloudFormation, S3 and STS clients for `settings`. S3 uses path-style
+ * URLs when an endpoint is set: an emulator on `127.0.0.1:PORT` has no `<bucket>.127.0.0.1` names.
  */
 export function createAwsClients(settings: {
   region?: string | undefined;
@@ -69,11 +58,6 @@ export function createAwsClients(settings: {
 /**
  * The region the clients resolved (from the settings or the profile) and the caller's account id,
  * which names the default artifact bucket and proves the credentials work before anything else.
- *
- * @example
- * ```ts
- * const { region, accountId } = await resolveIdentity(clients);
- * ```
  */
 export async function resolveIdentity(clients: AwsClients): Promise<{ region: string; accountId: string }> {
   const identity = await callAws("sts:GetCallerIdentity", () =>
@@ -83,18 +67,12 @@ export async function resolveIdentity(clients: AwsClients): Promise<{ region: st
   return { region, accountId: identity.Account ?? "unknown" };
 }
 
-/**
- * AWS_REGION, else AWS_DEFAULT_REGION, else `undefined` (the SDK then takes the profile's region).
- *
- * @example
- * ```ts
- * regionFromEnv({ AWS_DEFAULT_REGION: "eu-west-1" }); // "eu-west-1"
- * ```
- */
+/** AWS_REGION, else AWS_DEFAULT_REGION, else `undefined` (the SDK then takes the profile's region). */
 export function regionFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+/** `value` trimmed, or `undefined` when it is unset or blank (make passes unset variables as ""). */
+export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }

@@ -1,5 +1,7 @@
 /**
- * What state a stack is in, and so what `make deploy` may do with it.
+ * A deployed stack: finding it, its outputs (`ApiUrl`, `ApiId`, `TokenTableName`, ...; shown after a
+ * deploy and read by `make smoke`, `make logs` and the token CLI), and what state it is in, and so
+ * what `make deploy` may do with it.
  */
 import { type CloudFormationClient, DescribeStacksCommand, type Stack } from "@aws-sdk/client-cloudformation";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
@@ -24,8 +26,8 @@ export type DeployAction =
   | { kind: "rollback-complete"; stack: Stack };
 
 /**
- * The stack called `stackName`, or `undefined` when there is none (DescribeStacks answers a missing
- * stack with a ValidationError, not a 404).
+ * The stack called `stackName` (or with that id), or `undefined` when there is none: DescribeStacks
+ * answers a missing stack with a ValidationError "... does not exist", not a 404.
  *
  * @example
  * ```ts
@@ -42,32 +44,45 @@ export async function findStack(
     );
     return result.Stacks?.[0];
   } catch (error) {
-    if (isStackMissing(error)) return undefined;
+    if (error instanceof Error && error.name === "ValidationError" && /does not exist/.test(error.message)) {
+      return undefined;
+    }
     throw error;
   }
 }
 
+/** The stack's outputs as a name → value map. */
+export function stackOutputs(stack: Stack): Record<string, string> {
+  return Object.fromEntries(
+    (stack.Outputs ?? []).flatMap(({ OutputKey, OutputValue }) =>
+      OutputKey === undefined || OutputValue === undefined ? [] : [[OutputKey, OutputValue]],
+    ),
+  );
+}
+
 /**
- * Whether `error` is CloudFormation saying the stack does not exist.
+ * One output's value; throws an ApigwTokenAuthError naming the stack when it is missing.
  *
  * @example
  * ```ts
- * isStackMissing(validationError("Stack with id demo does not exist")); // true
+ * requireOutput(stack, "TokenTableName"); // "demo-auth-token"
  * ```
  */
-export function isStackMissing(error: unknown): boolean {
-  return error instanceof Error && error.name === "ValidationError" && /does not exist/.test(error.message);
+export function requireOutput(stack: Stack, key: string): string {
+  const outputs = stackOutputs(stack);
+  const value = outputs[key];
+  if (value === undefined || value === "") {
+    throw new ApigwTokenAuthError(`stack ${stack.StackName} has no output ${key}`, {
+      expected: `a stack deployed from cloudformation/api.yaml (outputs ${key}, ...)`,
+      actual: `outputs: ${Object.keys(outputs).join(", ") || "none"}`,
+    });
+  }
+  return value;
 }
 
 /**
  * Decides what a deploy does with a stack in `stack`'s state; throws an ApigwTokenAuthError when
  * the stack is busy or stuck in a state only an operator can resolve.
- *
- * @example
- * ```ts
- * deployActionFor(undefined); // { kind: "create" }
- * deployActionFor({ StackStatus: "UPDATE_COMPLETE", ... }); // { kind: "update", stack }
- * ```
  */
 export function deployActionFor(stack: Stack | undefined): DeployAction {
   if (stack === undefined) return { kind: "create" };

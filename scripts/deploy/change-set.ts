@@ -1,6 +1,7 @@
 /**
- * Change sets: `make deploy` never changes a stack blind. It creates a change set, waits until
- * CloudFormation has computed it, prints what would change, and only then executes it.
+ * Change sets: `make deploy` never changes a stack blind. It creates a change set with the template's
+ * parameters and capabilities, waits until CloudFormation has computed it (the SDK waiter), prints
+ * what would change, and only then executes it.
  */
 import {
   type Capability,
@@ -8,15 +9,15 @@ import {
   type CloudFormationClient,
   CreateChangeSetCommand,
   DeleteChangeSetCommand,
-  DescribeChangeSetCommand,
+  type DescribeChangeSetCommandOutput,
+  paginateDescribeChangeSet,
+  waitUntilChangeSetCreateComplete,
 } from "@aws-sdk/client-cloudformation";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
+import type { CloudFormationTemplate } from "../../lib/cloudformation/load-template.js";
 import { formatTable } from "./format-table.js";
-import type { PollOptions } from "./poll.js";
-
-/** CloudFormation could not compute the change set (a template or parameter error, usually). */
-export class ChangeSetFailedError extends ApigwTokenAuthError {}
+import type { WaitTiming } from "./stack-events.js";
 
 /** What to create a change set for. */
 export interface ChangeSetRequest {
@@ -26,6 +27,8 @@ export interface ChangeSetRequest {
   template: { TemplateBody: string } | { TemplateURL: string };
   parameters: Record<string, string>;
   capabilities: Capability[];
+  /** A CloudFormation service role (CFN_ROLE_ARN) the stack operations run as, if any. */
+  roleArn?: string | undefined;
 }
 
 /** A computed change set: ready to execute, or empty. */
@@ -36,26 +39,24 @@ export type ChangeSetOutcome =
 /** The status reasons CloudFormation gives an empty change set. */
 const NO_CHANGES = /didn't contain changes|No updates are to be performed/i;
 
+/** IAM properties that give a resource a fixed name, which needs CAPABILITY_NAMED_IAM. */
+const IAM_NAME_PROPERTIES = ["RoleName", "ManagedPolicyName", "UserName", "GroupName", "InstanceProfileName"];
+
 /**
  * Creates the change set and waits for it. An empty change set ("no changes") is deleted and
- * reported as such; any other failure is deleted too and thrown as {@link ChangeSetFailedError}
+ * reported as such; any other failure is deleted too and thrown
  * carrying CloudFormation's reason.
- *
- * @example
- * ```ts
- * const outcome = await createChangeSet(cloudformation, request, { sleep, intervalMs: 2000, maxPolls: 300 });
- * if (outcome.kind === "ready") printLines(formatChanges(outcome.changes));
- * ```
  */
 export async function createChangeSet(
   cloudformation: CloudFormationClient,
   request: ChangeSetRequest,
-  poll: PollOptions,
+  timing: WaitTiming,
 ): Promise<ChangeSetOutcome> {
+  const { stackName } = request;
   const created = await callAws("cloudformation:CreateChangeSet", () =>
     cloudformation.send(
       new CreateChangeSetCommand({
-        StackName: request.stackName,
+        StackName: stackName,
         ChangeSetName: request.changeSetName,
         ChangeSetType: request.type,
         ...request.template,
@@ -64,110 +65,108 @@ export async function createChangeSet(
           ParameterValue,
         })),
         Capabilities: request.capabilities,
+        ...(request.roleArn === undefined ? {} : { RoleARN: request.roleArn }),
         Description: `make deploy ${new Date().toISOString()}`,
       }),
     ),
   );
   const changeSetId = created.Id ?? request.changeSetName;
-  for (let attempt = 0; attempt < poll.maxPolls; attempt++) {
-    const described = await describe(cloudformation, request.stackName, changeSetId);
-    const status = described.Status ?? "UNKNOWN";
-    if (status === "CREATE_COMPLETE") {
-      return {
-        kind: "ready",
-        changeSetId,
-        stackId: described.StackId ?? created.StackId ?? request.stackName,
-        changes: await allChanges(cloudformation, request.stackName, changeSetId, described),
-      };
-    }
-    if (status === "FAILED") {
-      const reason = described.StatusReason ?? "no reason given";
-      await deleteChangeSet(cloudformation, request.stackName, changeSetId);
-      if (NO_CHANGES.test(reason)) return { kind: "no-changes", reason };
-      throw new ChangeSetFailedError(`change set for stack ${request.stackName} failed: ${reason}`, {
-        expected: "a template and parameters CloudFormation accepts",
-        actual: reason,
+  const id = { StackName: stackName, ChangeSetName: changeSetId };
+  try {
+    await waitUntilChangeSetCreateComplete({ client: cloudformation, ...timing }, id);
+  } catch (error) {
+    if ((error as Error).name === "TimeoutError") {
+      throw new ApigwTokenAuthError(`change set ${request.changeSetName} was not ready in time`, {
+        expected: `CREATE_COMPLETE within ${timing.maxWaitTime} s`,
+        actual: "still being created",
       });
     }
-    await poll.sleep(poll.intervalMs);
+    // FAILED: the status and its reason are read below.
   }
-  throw new ChangeSetFailedError(`change set ${request.changeSetName} was not ready in time`, {
-    expected: `CREATE_COMPLETE within ${poll.maxPolls} polls`,
-    actual: "still being created",
+  // DescribeChangeSet returns the changes in pages; a large template has more than one.
+  const pages: DescribeChangeSetCommandOutput[] = [];
+  await callAws("cloudformation:DescribeChangeSet", async () => {
+    for await (const page of paginateDescribeChangeSet({ client: cloudformation }, id)) pages.push(page);
   });
+  const described = pages[0];
+  if (described?.Status !== "CREATE_COMPLETE") {
+    const reason = described?.StatusReason ?? `status ${described?.Status ?? "unknown"}`;
+    await deleteChangeSet(cloudformation, stackName, changeSetId);
+    if (NO_CHANGES.test(reason)) return { kind: "no-changes", reason };
+    throw new ApigwTokenAuthError(`change set for stack ${stackName} failed: ${reason}`, {
+      expected: "a template and parameters CloudFormation accepts",
+      actual: reason,
+    });
+  }
+  return {
+    kind: "ready",
+    changeSetId,
+    stackId: described.StackId ?? created.StackId ?? stackName,
+    changes: pages.flatMap((page) => page.Changes ?? []),
+  };
+}
+
+/** Deletes a change set that will not be executed, so the stack's change set list stays clean. */
+export async function deleteChangeSet(
+  cloudformation: CloudFormationClient,
+  stackName: string,
+  changeSetId: string,
+) {
+  await callAws("cloudformation:DeleteChangeSet", () =>
+    cloudformation.send(new DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetId })),
+  );
 }
 
 /**
  * The changes as a table: one row per resource, with whether it is replaced (which for a table or
  * a REST API means new physical resources).
- *
- * @example
- * ```ts
- * formatChanges([{ Type: "Resource", ResourceChange: { Action: "Add", LogicalResourceId: "Api", ResourceType: "AWS::ApiGateway::RestApi" } }]);
- * // ["Action  Logical ID  Type                      Replacement", "------  ...", "Add     Api         AWS::ApiGateway::RestApi  -"]
- * ```
  */
 export function formatChanges(changes: readonly Change[]): string[] {
-  const rows = changes.map((change) => {
-    const resource = change.ResourceChange ?? {};
-    return [
+  return formatTable(
+    ["Action", "Logical ID", "Type", "Replacement"],
+    changes.map(({ ResourceChange: resource = {} }) => [
       resource.Action ?? "?",
       resource.LogicalResourceId ?? "?",
       resource.ResourceType ?? "?",
       resource.Replacement ?? "-",
-    ];
-  });
-  return formatTable(["Action", "Logical ID", "Type", "Replacement"], rows);
-}
-
-async function describe(
-  cloudformation: CloudFormationClient,
-  stackName: string,
-  changeSetId: string,
-  token?: string,
-) {
-  return callAws("cloudformation:DescribeChangeSet", () =>
-    cloudformation.send(
-      new DescribeChangeSetCommand({
-        StackName: stackName,
-        ChangeSetName: changeSetId,
-        ...(token === undefined ? {} : { NextToken: token }),
-      }),
-    ),
+    ]),
   );
-}
-
-/** DescribeChangeSet returns changes in pages; a large template has more than one. */
-async function allChanges(
-  cloudformation: CloudFormationClient,
-  stackName: string,
-  changeSetId: string,
-  first: { Changes?: Change[]; NextToken?: string },
-): Promise<Change[]> {
-  const changes = [...(first.Changes ?? [])];
-  let token = first.NextToken;
-  while (token !== undefined) {
-    const page = await describe(cloudformation, stackName, changeSetId, token);
-    changes.push(...(page.Changes ?? []));
-    token = page.NextToken;
-  }
-  return changes;
 }
 
 /**
- * Deletes a change set that will not be executed, so the stack's change set list stays clean.
- *
- * @example
- * ```ts
- * await deleteChangeSet(cloudformation, "demo", changeSetId);
- * ```
+ * The parameter values to pass: `values` for the template's declared parameters. A value for a
+ * parameter the template lacks is an error, because the deploy relies on it taking effect (a code
+ * key that silently went nowhere would deploy old code).
  */
-export async function deleteChangeSet(
-  cloudformation: CloudFormationClient,
-  stackName: string,
-  changeSetId: string,
-): Promise<void> {
-  await callAws("cloudformation:DeleteChangeSet", () =>
-    cloudformation.send(new DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetId })),
-  );
+export function deployParameters(
+  template: CloudFormationTemplate,
+  values: Record<string, string>,
+): Record<string, string> {
+  const declared = Object.keys(template.Parameters ?? {});
+  const unknown = Object.keys(values).filter((name) => !declared.includes(name));
+  if (unknown.length > 0) {
+    throw new ApigwTokenAuthError(`the template has no parameter ${unknown.join(", ")}`, {
+      expected: `parameters among ${declared.join(", ") || "none"}`,
+      actual: unknown.join(", "),
+    });
+  }
+  return { ...values };
+}
+
+/**
+ * The capabilities the template needs acknowledged: CAPABILITY_IAM when it creates IAM resources,
+ * CAPABILITY_NAMED_IAM when one of them has a fixed name, CAPABILITY_AUTO_EXPAND for a Transform.
+ */
+export function requiredCapabilities(template: CloudFormationTemplate): Capability[] {
+  const capabilities = new Set<Capability>();
+  for (const resource of Object.values(template.Resources)) {
+    if (!resource.Type.startsWith("AWS::IAM::")) continue;
+    capabilities.add("CAPABILITY_IAM");
+    if (IAM_NAME_PROPERTIES.some((property) => resource.Properties?.[property] !== undefined)) {
+      capabilities.add("CAPABILITY_NAMED_IAM");
+    }
+  }
+  if ((template as { Transform?: unknown }).Transform !== undefined)
+    capabilities.add("CAPABILITY_AUTO_EXPAND");
+  return [...capabilities];
 }

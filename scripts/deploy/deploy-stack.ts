@@ -1,31 +1,41 @@
 /**
  * `make deploy`, step by step: artifact bucket, uploads, change set (printed), execution followed
- * event by event, then the outputs. Each step is its own module; this one puts them in order and
- * decides what is success ("no changes" is) and what is failure (any final status other than
- * CREATE_COMPLETE / UPDATE_COMPLETE).
+ * event by event, then the outputs. This module puts the steps in order and decides what is success
+ * ("no changes" is) and what is failure (any final status other than CREATE_COMPLETE /
+ * UPDATE_COMPLETE). `scripts/deploy.ts` calls {@link runDeploy}; the end-to-end test calls it
+ * against moto.
  */
-import type { APIGatewayClient } from "@aws-sdk/client-api-gateway";
-import type { CloudFormationClient, Stack } from "@aws-sdk/client-cloudformation";
-import { ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
+import { readFileSync } from "node:fs";
+import { type APIGatewayClient, CreateDeploymentCommand } from "@aws-sdk/client-api-gateway";
+import {
+  type Change,
+  type CloudFormationClient,
+  ExecuteChangeSetCommand,
+} from "@aws-sdk/client-cloudformation";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
+import { createAwsClients, resolveIdentity } from "../../lib/aws/aws-clients.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
-import { stackOutputs } from "../../lib/aws/stack-outputs.js";
-import { deployActionFor, findStack } from "../../lib/aws/stack-state.js";
+import { deployActionFor, findStack, stackOutputs } from "../../lib/aws/stack-state.js";
+import { codeKeyParameterOverrides, MANIFEST_PATH, readManifest } from "../../lib/build/manifest.js";
 import { parseTemplate } from "../../lib/cloudformation/load-template.js";
-import { ensureArtifactBucket } from "./artifact-bucket.js";
-import { createChangeSet, formatChanges } from "./change-set.js";
-import { deleteStackAndWait } from "./delete-stack.js";
+import { type ArtifactToUpload, ensureArtifactBucket, templateSource, uploadArtifacts } from "./artifacts.js";
+import { createChangeSet, deployParameters, formatChanges, requiredCapabilities } from "./change-set.js";
+import { deleteStackAndWait } from "./destroy-stack.js";
 import { formatDeployedStack } from "./format-table.js";
-import type { PollOptions } from "./poll.js";
-import { needsRedeployment, redeployStage } from "./redeploy-stage.js";
-import { explainRollbackComplete } from "./rollback-recovery.js";
-import { allStackEvents, followStack, formatFailures, newestEventId } from "./stack-events.js";
-import { deployParameters, requiredCapabilities } from "./template-inputs.js";
-import { type ArtifactToUpload, templateSource, uploadArtifacts } from "./upload-artifacts.js";
+import { explainRollbackComplete } from "./retained-resources.js";
+import { createConfirm, defaultArtifactBucket, readDeploySettings } from "./settings.js";
+import {
+  AWS_TIMING,
+  allStackEvents,
+  followStack,
+  formatFailures,
+  newestEventId,
+  type WaitTiming,
+} from "./stack-events.js";
 
-/** The deploy did not reach CREATE_COMPLETE / UPDATE_COMPLETE; what failed has been printed. */
-export class DeployFailedError extends ApigwTokenAuthError {}
+/** The template `make deploy` deploys. */
+export const TEMPLATE_PATH = "cloudformation/api.yaml";
 
 /** Everything a deploy needs to know. */
 export interface DeployRequest {
@@ -46,7 +56,7 @@ export interface DeployIo {
   log: (line: string) => void;
   /** Asks a yes/no question; answers false when nobody can answer (no terminal). */
   confirm: (question: string) => Promise<boolean>;
-  poll: PollOptions;
+  timing: WaitTiming;
   /** Names the change set; injected so tests are deterministic. */
   changeSetName: string;
 }
@@ -54,22 +64,81 @@ export interface DeployIo {
 /** How a deploy ended when it did not fail. */
 export type DeployOutcome = "created" | "updated" | "no-changes";
 
+/** What may be changed from the defaults of {@link runDeploy} (tests change all of it). */
+export interface RunDeployOptions {
+  env?: NodeJS.ProcessEnv;
+  templatePath?: string;
+  manifestPath?: string;
+  log?: (line: string) => void;
+  confirm?: (question: string) => Promise<boolean>;
+  timing?: WaitTiming;
+  now?: () => Date;
+}
+
 /**
- * Deploys the stack; returns how it ended or throws {@link DeployFailedError} (after printing the
- * failed resources and, for a failed first create, how to recover).
+ * `make deploy` as a function: settings from the environment, identity, the packaged artifacts from
+ * `dist/manifest.json`, the template, then {@link deployStack}. Returns the outcome; failures throw.
  *
  * @example
  * ```ts
- * const outcome = await deployStack({ cloudformation, s3 }, request, { log: console.log, confirm, poll: realTimePoll(), changeSetName });
+ * await runDeploy({ env: { ...process.env, STACK_NAME: "demo" } }); // "created" | "updated" | "no-changes"
  * ```
+ */
+export async function runDeploy(options: RunDeployOptions = {}): Promise<DeployOutcome> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const settings = readDeploySettings(env);
+  const manifest = readManifest(options.manifestPath ?? MANIFEST_PATH);
+  const templateText = readFileSync(options.templatePath ?? TEMPLATE_PATH, "utf8");
+  const clients = createAwsClients(settings);
+  const { region, accountId } = await resolveIdentity(clients);
+  const artifactBucket =
+    settings.artifactBucket ?? defaultArtifactBucket(settings.stackName, accountId, region);
+  log(
+    `Deploying stack ${settings.stackName} (stage ${settings.stage}) to account ${accountId} in ${region}` +
+      (settings.endpoint === undefined ? "" : ` at ${settings.endpoint}`),
+  );
+  const stamp = (options.now ?? (() => new Date()))()
+    .toISOString()
+    .replace(/[-:]|\.\d+/g, "");
+  return deployStack(
+    clients,
+    {
+      stackName: settings.stackName,
+      region,
+      accountId,
+      artifactBucket,
+      templateText,
+      artifacts: Object.values(manifest.functions),
+      parameters: {
+        StageName: settings.stage,
+        ArtifactBucket: artifactBucket,
+        ...codeKeyParameterOverrides(manifest),
+      },
+    },
+    {
+      log,
+      confirm: options.confirm ?? createConfirm(env),
+      timing: options.timing ?? AWS_TIMING,
+      changeSetName: `make-deploy-${stamp}`,
+    },
+  );
+}
+
+/**
+ * Deploys the stack; returns how it ended or throws (after printing the
+ * failed resources and, for a failed first create, how to recover).
  */
 export async function deployStack(
   clients: { cloudformation: CloudFormationClient; s3: S3Client; apigateway: APIGatewayClient },
   request: DeployRequest,
   io: DeployIo,
 ): Promise<DeployOutcome> {
-  const { cloudformation, s3, apigateway } = clients;
+  const { cloudformation, s3 } = clients;
   const { stackName, artifactBucket: bucket, accountId, region } = request;
+  const log = (lines: string[]) => {
+    for (const line of lines) io.log(line);
+  };
   const template = parseTemplate(request.templateText, "template");
   const parameters = deployParameters(template, request.parameters);
 
@@ -82,20 +151,18 @@ export async function deployStack(
   if (action.kind === "rollback-complete") {
     const stackId = action.stack.StackId ?? stackName;
     const history = await allStackEvents(cloudformation, stackId);
-    for (const line of [...formatFailures(history), "", ...explainRollbackComplete(stackName, history)]) {
-      io.log(line);
-    }
+    log([...formatFailures(history), "", ...explainRollbackComplete(stackName, history)]);
     if (
       !(await io.confirm(`Delete stack ${stackName} (it holds no working resources) and create it again?`))
     ) {
-      throw new DeployFailedError(`stack ${stackName} is in ROLLBACK_COMPLETE`, {
+      throw new ApigwTokenAuthError(`stack ${stackName} is in ROLLBACK_COMPLETE`, {
         expected: "the failed stack deleted before a new create",
         actual: "ROLLBACK_COMPLETE",
       });
     }
-    const deleted = await deleteStackAndWait(cloudformation, stackId, io.log, io.poll);
+    const deleted = await deleteStackAndWait(cloudformation, stackId, io.log, io.timing);
     if (deleted.status !== "DELETE_COMPLETE") {
-      throw new DeployFailedError(`could not delete stack ${stackName}`, {
+      throw new ApigwTokenAuthError(`could not delete stack ${stackName}`, {
         expected: "DELETE_COMPLETE",
         actual: deleted.status,
       });
@@ -115,17 +182,17 @@ export async function deployStack(
       parameters,
       capabilities: requiredCapabilities(template),
     },
-    io.poll,
+    io.timing,
   );
   if (changeSet.kind === "no-changes") {
     io.log(`No changes: stack ${stackName} is up to date (the empty change set was deleted).`);
     await printOutputs(cloudformation, stackName, io.log);
     return "no-changes";
   }
-  for (const line of formatChanges(changeSet.changes)) io.log(line);
+  log(formatChanges(changeSet.changes));
 
   const marker = await newestEventId(cloudformation, changeSet.stackId);
-  io.log(`Executing change set; following stack events:`);
+  io.log("Executing change set; following stack events:");
   await callAws("cloudformation:ExecuteChangeSet", () =>
     cloudformation.send(
       new ExecuteChangeSetCommand({
@@ -136,31 +203,27 @@ export async function deployStack(
       }),
     ),
   );
-  const { status, events } = await followStack(cloudformation, changeSet.stackId, marker, io.log, io.poll);
-  const expected = type === "CREATE" ? "CREATE_COMPLETE" : "UPDATE_COMPLETE";
+  const operation = type === "CREATE" ? "create" : "update";
+  const { status, events } = await followStack(
+    cloudformation,
+    changeSet.stackId,
+    operation,
+    marker,
+    io.log,
+    io.timing,
+  );
+  const expected = `${type}_COMPLETE`;
   if (status !== expected) {
     const failures = formatFailures(events);
-    io.log("");
-    io.log(`Deploy failed: stack ${stackName} is ${status}.`);
-    for (const line of failures.length > 0 ? failures : ["(no resource reported a failure reason)"])
-      io.log(line);
-    if (status === "ROLLBACK_COMPLETE") {
-      io.log("");
-      for (const line of explainRollbackComplete(stackName, events)) io.log(line);
-    }
-    throw new DeployFailedError(`deploy of stack ${stackName} failed`, { expected, actual: status });
+    log(["", `Deploy failed: stack ${stackName} is ${status}.`]);
+    log(failures.length > 0 ? failures : ["(no resource reported a failure reason)"]);
+    if (status === "ROLLBACK_COMPLETE") log(["", ...explainRollbackComplete(stackName, events)]);
+    throw new ApigwTokenAuthError(`deploy of stack ${stackName} failed`, { expected, actual: status });
   }
-  io.log("");
-  io.log(`Stack ${stackName} is ${status}.`);
-  const stack = await printOutputs(cloudformation, stackName, io.log);
-  if (type === "UPDATE" && needsRedeployment(changeSet.changes)) {
-    const restApiId = stack === undefined ? undefined : stackOutputs(stack).ApiId;
-    const stageName = parameters.StageName;
-    if (restApiId === undefined || stageName === undefined) {
-      io.log("The API changed, but the stack has no ApiId output or StageName: redeploy the stage yourself.");
-    } else {
-      await redeployStage(apigateway, { restApiId, stageName }, io.log);
-    }
+  log(["", `Stack ${stackName} is ${status}.`]);
+  const outputs = await printOutputs(cloudformation, stackName, io.log);
+  if (type === "UPDATE" && changesApi(changeSet.changes)) {
+    await redeployStage(clients.apigateway, outputs.ApiId, parameters.StageName, io.log);
   }
   return type === "CREATE" ? "created" : "updated";
 }
@@ -169,10 +232,49 @@ async function printOutputs(
   cloudformation: CloudFormationClient,
   stackName: string,
   log: (line: string) => void,
-): Promise<Stack | undefined> {
+) {
   const stack = await findStack(cloudformation, stackName);
-  if (stack === undefined) return undefined;
+  if (stack === undefined) return {};
   log("");
   for (const line of formatDeployedStack(stack)) log(line);
-  return stack;
+  return stackOutputs(stack);
+}
+
+/**
+ * Whether the change set changes what an API deployment snapshots. An `AWS::ApiGateway::Deployment`
+ * is a snapshot taken when CloudFormation creates it; an update that changes a method, an
+ * authorizer or a model does not take a new one, so the stage would go on serving the old API.
+ */
+function changesApi(changes: readonly Change[]): boolean {
+  return changes.some(({ ResourceChange: change }) => {
+    const type = change?.ResourceType ?? "";
+    return (
+      type.startsWith("AWS::ApiGateway::") &&
+      type !== "AWS::ApiGateway::Stage" &&
+      type !== "AWS::ApiGateway::Account"
+    );
+  });
+}
+
+/** Takes a new deployment of the API onto the stage (what `aws apigateway create-deployment` does). */
+async function redeployStage(
+  apigateway: APIGatewayClient,
+  restApiId: string | undefined,
+  stageName: string | undefined,
+  log: (line: string) => void,
+): Promise<void> {
+  if (restApiId === undefined || stageName === undefined) {
+    log("The API changed, but the stack has no ApiId output or StageName: redeploy the stage yourself.");
+    return;
+  }
+  const deployment = await callAws("apigateway:POST (CreateDeployment)", () =>
+    apigateway.send(
+      new CreateDeploymentCommand({
+        restApiId,
+        stageName,
+        description: `make deploy ${new Date().toISOString()}: the API changed`,
+      }),
+    ),
+  );
+  log(`The API changed: deployed it to stage ${stageName} (deployment ${deployment.id ?? "?"}).`);
 }

@@ -1,8 +1,9 @@
 /**
- * Plain-text tables for the deploy commands' output (change sets, outputs, failures).
+ * The one plain-text table layout of the deploy commands' output (change sets, failures, retained
+ * resources, outputs), and what `make deploy` prints at the end.
  */
 import type { Stack } from "@aws-sdk/client-cloudformation";
-import { stackOutputs } from "../../lib/aws/stack-outputs.js";
+import { stackOutputs } from "../../lib/aws/stack-state.js";
 
 /**
  * Lays out rows under headers, each column as wide as its widest cell, two spaces apart; the last
@@ -29,21 +30,11 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
   return [line(headers), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)];
 }
 
-/**
- * What `make deploy` prints at the end: the outputs, then how to get a token and call the API.
- *
- * @example
- * ```ts
- * for (const line of formatDeployedStack(stack)) console.log(line);
- * ```
- */
+/** What `make deploy` prints at the end: the outputs, then how to get a token and call the API. */
 export function formatDeployedStack(stack: Stack): string[] {
   const outputs = stackOutputs(stack);
   if (Object.keys(outputs).length === 0) return [`Stack ${stack.StackName} reports no outputs.`];
-  const lines = formatTable(
-    ["Output", "Value"],
-    Object.entries(outputs).map(([key, value]) => [key, value]),
-  );
+  const lines = formatTable(["Output", "Value"], Object.entries(outputs));
   const apiUrl = outputs.ApiUrl;
   if (apiUrl === undefined) return lines;
   const name = stack.StackName ?? "<stack>";

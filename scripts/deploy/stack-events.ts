@@ -1,20 +1,34 @@
 /**
- * Following a stack operation live: one line per stack event as CloudFormation records it, until
- * the stack settles, then what failed (if anything) and what a rollback left behind.
+ * Following a stack operation live: the SDK's waiter decides when the stack has settled, while an
+ * event tail prints one line per stack event as CloudFormation records it; then what failed.
  */
+import { setTimeout as delay } from "node:timers/promises";
 import {
   type CloudFormationClient,
   DescribeStackEventsCommand,
-  DescribeStacksCommand,
+  paginateDescribeStackEvents,
   type StackEvent,
+  waitUntilStackCreateComplete,
+  waitUntilStackDeleteComplete,
+  waitUntilStackUpdateComplete,
 } from "@aws-sdk/client-cloudformation";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
+import { findStack } from "../../lib/aws/stack-state.js";
 import { formatTable } from "./format-table.js";
-import type { PollOptions } from "./poll.js";
 
-/** The stack did not settle within the polls allowed. */
-export class StackWaitTimeoutError extends ApigwTokenAuthError {}
+/**
+ * How long and how often to wait, in seconds: the SDK waiters' configuration (they back off from
+ * `minDelay` to `maxDelay`); the event tail reads every `minDelay`. Tests pass milliseconds' worth.
+ */
+export interface WaitTiming {
+  minDelay: number;
+  maxDelay: number;
+  maxWaitTime: number;
+}
+
+/** Real AWS: poll every 3 to 10 s, for up to an hour (CloudFormation times resources out before). */
+export const AWS_TIMING: WaitTiming = { minDelay: 3, maxDelay: 10, maxWaitTime: 3600 };
 
 /** How a followed operation ended. */
 export interface FollowResult {
@@ -24,19 +38,17 @@ export interface FollowResult {
   events: StackEvent[];
 }
 
+const WAITERS = {
+  create: waitUntilStackCreateComplete,
+  update: waitUntilStackUpdateComplete,
+  delete: waitUntilStackDeleteComplete,
+};
+
 /**
  * The id of the stack's newest event, taken before an operation starts, so that following prints
  * only what the operation does (the stack's history is not replayed, and no clock is compared).
- *
- * @example
- * ```ts
- * const marker = await newestEventId(cloudformation, stackId);
- * ```
  */
-export async function newestEventId(
-  cloudformation: CloudFormationClient,
-  stackId: string,
-): Promise<string | undefined> {
+export async function newestEventId(cloudformation: CloudFormationClient, stackId: string) {
   const page = await callAws("cloudformation:DescribeStackEvents", () =>
     cloudformation.send(new DescribeStackEventsCommand({ StackName: stackId })),
   );
@@ -44,105 +56,90 @@ export async function newestEventId(
 }
 
 /**
- * Prints each new event of `stackId` (after `afterEventId`) as it happens until the stack's status
- * no longer ends in `_IN_PROGRESS`; returns that status and the events.
- *
- * Events come newest first, in pages; each poll reads pages until it meets an event it has seen
- * (or the marker), so a burst of more than one page between polls is not lost.
+ * Waits for the `operation` on `stackId` to settle (the SDK waiter) while printing each new event
+ * after `afterEventId`; returns the final status and the events. A failing event read (access
+ * denied) ends the wait at once instead of leaving the waiter to retry until its time is up.
  *
  * @example
  * ```ts
- * const { status, events } = await followStack(cloudformation, stackId, marker, console.log, poll);
+ * const marker = await newestEventId(cloudformation, stackId);
+ * await cloudformation.send(new DeleteStackCommand({ StackName: stackId }));
+ * const { status } = await followStack(cloudformation, stackId, "delete", marker, console.log, AWS_TIMING);
  * ```
  */
 export async function followStack(
   cloudformation: CloudFormationClient,
   stackId: string,
+  operation: keyof typeof WAITERS,
   afterEventId: string | undefined,
   log: (line: string) => void,
-  poll: PollOptions,
+  timing: WaitTiming,
 ): Promise<FollowResult> {
   const seen = new Set<string>(afterEventId === undefined ? [] : [afterEventId]);
   const events: StackEvent[] = [];
-  const drain = async () => {
+  const printNew = async () => {
     for (const event of await newEvents(cloudformation, stackId, seen)) {
       log(formatEvent(event));
       events.push(event);
     }
   };
-  for (let attempt = 0; attempt < poll.maxPolls; attempt++) {
-    await drain();
-    const status = await stackStatus(cloudformation, stackId);
-    if (!status.endsWith("_IN_PROGRESS")) {
-      // Events recorded between the last read and the status check belong to the operation too.
-      await drain();
-      return { status, events };
+  const settled = new AbortController();
+  const tail = (async () => {
+    while (!settled.signal.aborted) {
+      await printNew();
+      await delay(timing.minDelay * 1000, undefined, { signal: settled.signal }).catch(() => {});
     }
-    await poll.sleep(poll.intervalMs);
+  })();
+  tail.catch(() => settled.abort());
+  try {
+    await WAITERS[operation](
+      { client: cloudformation, ...timing, abortSignal: settled.signal },
+      { StackName: stackId },
+    );
+  } catch (error) {
+    if ((error as Error).name === "TimeoutError") {
+      throw new ApigwTokenAuthError(`stack ${stackId} did not settle in time`, {
+        expected: `a final status within ${timing.maxWaitTime} s`,
+        actual: "still in progress; it carries on in AWS, see the CloudFormation console",
+      });
+    }
+    // A failure state (the status below says which) or the tail's abort (rethrown below).
+  } finally {
+    settled.abort();
   }
-  throw new StackWaitTimeoutError(`stack ${stackId} did not settle in time`, {
-    expected: `a final status within ${poll.maxPolls} polls`,
-    actual: "still in progress; it carries on in AWS, see the CloudFormation console",
-  });
+  await tail;
+  await printNew(); // events recorded between the tail's last read and the settled status
+  // A deleted stack is still found by id (DELETE_COMPLETE) for a while; an emulator may forget it.
+  const status = (await findStack(cloudformation, stackId))?.StackStatus ?? "DELETE_COMPLETE";
+  return { status, events };
 }
 
-/**
- * Every event of the stack, oldest first (a few pages for a stack of this size).
- *
- * @example
- * ```ts
- * retainedResources(await allStackEvents(cloudformation, stackId));
- * ```
- */
-export async function allStackEvents(
-  cloudformation: CloudFormationClient,
-  stackId: string,
-): Promise<StackEvent[]> {
+/** Every event of the stack, oldest first (a few pages for a stack of this size). */
+export function allStackEvents(cloudformation: CloudFormationClient, stackId: string): Promise<StackEvent[]> {
   return newEvents(cloudformation, stackId, new Set());
 }
 
-async function newEvents(
-  cloudformation: CloudFormationClient,
-  stackId: string,
-  seen: Set<string>,
-): Promise<StackEvent[]> {
+/** Events come newest first, in pages: read pages until an event already seen (or the marker). */
+async function newEvents(cloudformation: CloudFormationClient, stackId: string, seen: Set<string>) {
   const fresh: StackEvent[] = [];
-  let token: string | undefined;
-  pages: do {
-    const page = await callAws("cloudformation:DescribeStackEvents", () =>
-      cloudformation.send(
-        new DescribeStackEventsCommand({
-          StackName: stackId,
-          ...(token === undefined ? {} : { NextToken: token }),
-        }),
-      ),
-    );
-    for (const event of page.StackEvents ?? []) {
-      if (event.EventId === undefined || seen.has(event.EventId)) break pages;
-      fresh.push(event);
+  await callAws("cloudformation:DescribeStackEvents", async () => {
+    for await (const page of paginateDescribeStackEvents(
+      { client: cloudformation },
+      { StackName: stackId },
+    )) {
+      for (const event of page.StackEvents ?? []) {
+        if (event.EventId === undefined || seen.has(event.EventId)) return;
+        fresh.push(event);
+      }
     }
-    token = page.NextToken;
-  } while (token !== undefined);
+  });
   for (const event of fresh) seen.add(event.EventId as string);
   return fresh.reverse();
 }
 
-async function stackStatus(cloudformation: CloudFormationClient, stackId: string): Promise<string> {
-  const result = await callAws("cloudformation:DescribeStacks", () =>
-    cloudformation.send(new DescribeStacksCommand({ StackName: stackId })),
-  );
-  return result.Stacks?.[0]?.StackStatus ?? "UNKNOWN";
-}
-
 /**
- * One progress line for an event: time, status, resource type, logical id, reason.
- *
- * @example
- * ```ts
- * formatEvent({ Timestamp: new Date("2026-01-01T10:00:00Z"), ResourceStatus: "CREATE_COMPLETE",
- *   ResourceType: "AWS::DynamoDB::Table", LogicalResourceId: "TokenTable" });
- * // "10:00:00  CREATE_COMPLETE               AWS::DynamoDB::Table               TokenTable"
- * ```
+ * One progress line for an event: time, status, resource type, logical id, reason. Fixed widths,
+ * because lines are printed one at a time as events arrive.
  */
 export function formatEvent(event: StackEvent): string {
   const time = event.Timestamp ? new Date(event.Timestamp).toISOString().slice(11, 19) : "--:--:--";
@@ -153,11 +150,6 @@ export function formatEvent(event: StackEvent): string {
 /**
  * The resource events of an operation that failed, oldest (the root cause) first, as a table.
  * Empty when nothing failed.
- *
- * @example
- * ```ts
- * formatFailures(events); // ["Logical ID  Type  Status  Reason", "...", "UserFunction  AWS::Lambda::Function  CREATE_FAILED  ..."]
- * ```
  */
 export function formatFailures(events: readonly StackEvent[]): string[] {
   const failed = events.filter(
@@ -174,25 +166,4 @@ export function formatFailures(events: readonly StackEvent[]): string[] {
       event.ResourceStatusReason ?? "",
     ]),
   );
-}
-
-/**
- * Resources a rollback or deletion left in place (DeletionPolicy Retain): DELETE_SKIPPED events,
- * as `{ logicalId, type, physicalId }`.
- *
- * @example
- * ```ts
- * retainedResources(events); // [{ logicalId: "TokenTable", type: "AWS::DynamoDB::Table", physicalId: "demo-auth-token" }]
- * ```
- */
-export function retainedResources(
-  events: readonly StackEvent[],
-): { logicalId: string; type: string; physicalId: string }[] {
-  return events
-    .filter((event) => event.ResourceStatus === "DELETE_SKIPPED" && event.PhysicalResourceId)
-    .map((event) => ({
-      logicalId: event.LogicalResourceId ?? "?",
-      type: event.ResourceType ?? "?",
-      physicalId: event.PhysicalResourceId as string,
-    }));
 }

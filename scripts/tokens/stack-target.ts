@@ -12,8 +12,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { commonClientConfig, regionFromEnv } from "../../lib/aws/aws-clients.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
-import { requireOutput } from "../../lib/aws/stack-outputs.js";
-import { findStack } from "../../lib/aws/stack-state.js";
+import { findStack, requireOutput } from "../../lib/aws/stack-state.js";
 import type { TokenTarget } from "../../lib/tokens/token-store.js";
 
 /** The clients a stack-backed token command needs. */

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { callAws, classifyAwsError } from "../../../lib/aws/aws-errors.js";
-import { awsError } from "../../scripts/deploy/fake-aws.js";
+import { awsError } from "../../support/aws-mocks.js";
 
 describe("lib/aws/aws-errors", () => {
   // Each kind of failure says what was expected instead.

@@ -2,8 +2,9 @@ import type { Stack } from "@aws-sdk/client-cloudformation";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
-import { deployActionFor, findStack } from "../../../lib/aws/stack-state.js";
-import { fakeCloudFormation, restoreCloudFormation, STACK_NAME } from "../../scripts/deploy/fake-aws.js";
+import { deployActionFor, findStack, requireOutput, stackOutputs } from "../../../lib/aws/stack-state.js";
+import { fakeCloudFormation, STACK_NAME } from "../../scripts/deploy/fake-aws.js";
+import { useAwsMocks } from "../../support/aws-mocks.js";
 
 const stack = (status: string): Stack => ({
   StackName: "demo",
@@ -12,9 +13,9 @@ const stack = (status: string): Stack => ({
 });
 
 describe("lib/aws/stack-state", () => {
-  afterEach(restoreCloudFormation);
+  const aws = useAwsMocks({ cloudformation: CloudFormationClient });
   it("finds no stack when CloudFormation says it does not exist", async () => {
-    fakeCloudFormation({});
+    fakeCloudFormation(aws.cloudformation, {});
     expect(await findStack(new CloudFormationClient({ region: "eu-west-1" }), STACK_NAME)).to.equal(
       undefined,
     );
@@ -38,6 +39,19 @@ describe("lib/aws/stack-state", () => {
     expect(() => deployActionFor(stack("DELETE_FAILED"))).to.throw(
       ApigwTokenAuthError,
       /make destroy STACK_NAME=demo/,
+    );
+  });
+
+  it("reads the outputs, and names the stack and the outputs it has when one is missing", () => {
+    const withOutputs: Stack = {
+      ...stack("CREATE_COMPLETE"),
+      Outputs: [{ OutputKey: "ApiUrl", OutputValue: "https://x" }, { OutputKey: "NoValue" }],
+    };
+    expect(stackOutputs(withOutputs)).to.deep.equal({ ApiUrl: "https://x" });
+    expect(requireOutput(withOutputs, "ApiUrl")).to.equal("https://x");
+    expect(() => requireOutput(withOutputs, "TokenTableName")).to.throw(
+      ApigwTokenAuthError,
+      "stack demo has no output TokenTableName",
     );
   });
 });

@@ -1,7 +1,15 @@
 import { CloudFormationClient, DeleteStackCommand } from "@aws-sdk/client-cloudformation";
 import { expect } from "chai";
-import { DestroyFailedError, destroyStack } from "../../../scripts/deploy/destroy-stack.js";
-import { fakeCloudFormation, NO_WAIT, restoreCloudFormation, STACK_ID, STACK_NAME } from "./fake-aws.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
+import { destroyStack } from "../../../scripts/deploy/destroy-stack.js";
+import { useAwsMocks } from "../../support/aws-mocks.js";
+import {
+  FAST,
+  type FakeStackScript,
+  fakeCloudFormation as fakeStack,
+  STACK_ID,
+  STACK_NAME,
+} from "./fake-aws.js";
 
 const TEMPLATE = `
 Resources:
@@ -17,13 +25,14 @@ function run(answer: boolean) {
   const result = destroyStack(
     new CloudFormationClient({ region: "eu-west-1" }),
     { stackName: STACK_NAME, region: "eu-west-1", artifactBucket: "demo-artifacts" },
-    { log: (line) => lines.push(line), confirm: async () => answer, poll: NO_WAIT },
+    { log: (line) => lines.push(line), confirm: async () => answer, timing: FAST },
   );
   return { lines, result };
 }
 
 describe("scripts/deploy/destroy-stack", () => {
-  afterEach(restoreCloudFormation);
+  const aws = useAwsMocks({ cloudformation: CloudFormationClient });
+  const fakeCloudFormation = (script: FakeStackScript) => fakeStack(aws.cloudformation, script);
 
   it("deletes the stack once confirmed, follows it, and names the retained tables and the bucket", async () => {
     const { mock } = fakeCloudFormation({
@@ -70,7 +79,7 @@ describe("scripts/deploy/destroy-stack", () => {
     });
     const { lines, result } = run(true);
     const error = await result.catch((e: unknown) => e);
-    expect(error).to.be.instanceOf(DestroyFailedError);
+    expect(error).to.be.instanceOf(ApigwTokenAuthError).with.property("actual", "DELETE_FAILED");
     expect(lines.join("\n")).to.match(/Api\s+AWS::ApiGateway::RestApi\s+DELETE_FAILED\s+Stage in use/);
   });
 });

@@ -1,12 +1,14 @@
 /**
- * A scripted CloudFormation for the deploy tests, on aws-sdk-client-mock: DescribeStacks,
- * change sets, ExecuteChangeSet and DeleteStack move one stack through its states, and
- * DescribeStackEvents serves its events newest first in pages of two, so every test exercises
- * NextToken paging.
+ * A scripted CloudFormation for the deploy tests, on a CloudFormationClient stub from
+ * test/support/aws-mocks.ts: DescribeStacks (and so the SDK's waiters), change sets,
+ * ExecuteChangeSet and DeleteStack move one stack through its states, and DescribeStackEvents serves
+ * its events newest first in pages of two (ListStackResources one per page), so every test
+ * exercises the SDK's paginators.
  */
+
 import {
   type Change,
-  CloudFormationClient,
+  type CloudFormationClient,
   CreateChangeSetCommand,
   DeleteChangeSetCommand,
   DeleteStackCommand,
@@ -19,16 +21,12 @@ import {
   type Output,
   type StackEvent,
 } from "@aws-sdk/client-cloudformation";
-import { mockClient } from "aws-sdk-client-mock";
+import type { AwsClientStub } from "aws-sdk-client-mock";
+import { awsError } from "../../support/aws-mocks.js";
 
 export const STACK_NAME = "demo";
 export const STACK_ID = "arn:aws:cloudformation:eu-west-1:123456789012:stack/demo/1111";
 export const CHANGE_SET_ID = "arn:aws:cloudformation:eu-west-1:123456789012:changeSet/cs/2222";
-
-/** A CloudFormation error as the SDK throws it (the name is what callers test). */
-export function awsError(name: string, message: string, httpStatusCode = 400): Error {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode } });
-}
 
 /** What the fake does on each call. */
 export interface FakeStackScript {
@@ -72,19 +70,9 @@ export function event(
   };
 }
 
-let installed: ReturnType<typeof mockClient> | undefined;
-
-/** Puts CloudFormationClient back as it was (call in afterEach). */
-export function restoreCloudFormation(): void {
-  installed?.restore();
-  installed = undefined;
-}
-
-/** Installs the fake on every CloudFormationClient; returns the mock and the live state. */
-export function fakeCloudFormation(script: FakeStackScript) {
-  restoreCloudFormation();
-  const mock = mockClient(CloudFormationClient);
-  installed = mock;
+/** Scripts `mock` (a CloudFormationClient stub) as the fake; returns it and the live state. */
+export function fakeCloudFormation(mock: AwsClientStub<CloudFormationClient>, script: FakeStackScript) {
+  mock.reset();
   const state = {
     status: script.status,
     events: [...(script.history ?? [])], // oldest first
@@ -181,5 +169,5 @@ export function resourceChange(action: string, logicalId: string, type = "AWS::L
   };
 }
 
-/** Polling that never waits. */
-export const NO_WAIT = { sleep: async () => {}, intervalMs: 0, maxPolls: 50 };
+/** Waiting that takes milliseconds (the SDK waiters' timing is in seconds). */
+export const FAST = { minDelay: 0.001, maxDelay: 0.004, maxWaitTime: 5 };

@@ -42,8 +42,8 @@ import { bundleFunction } from "../../../lib/build/bundle.js";
 import { listFunctions, TEMPLATE_PATH } from "../../../lib/build/functions.js";
 import { packageFunctions } from "../../../lib/build/package-functions.js";
 import { loadTemplate } from "../../../lib/cloudformation/load-template.js";
-import { runDeploy } from "../../../scripts/deploy/run-deploy.js";
-import { runDestroy } from "../../../scripts/deploy/run-destroy.js";
+import { runDeploy } from "../../../scripts/deploy/deploy-stack.js";
+import { runDestroy } from "../../../scripts/deploy/destroy-stack.js";
 import { runTokenCli } from "../../../scripts/tokens/run-token-cli.js";
 
 const STACK = "moto-e2e";
@@ -103,11 +103,7 @@ describe("make deploy / make destroy against moto (end to end)", function () {
   };
   const lines: string[] = [];
   const log = (line: string) => lines.push(line);
-  const poll = {
-    sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
-    intervalMs: 200,
-    maxPolls: 200,
-  };
+  const timing = { minDelay: 0.2, maxDelay: 1, maxWaitTime: 60 };
 
   before(async function () {
     if (!onPath("moto_server")) {
@@ -163,7 +159,7 @@ describe("make deploy / make destroy against moto (end to end)", function () {
       templatePath: `${WORK_DIR}/api-moto.json`,
       manifestPath: `${WORK_DIR}/dist/manifest.json`,
       log,
-      poll,
+      timing,
     });
   // Process env for the SDK's credential chain and AWS_ENDPOINT_URL, as make would set it.
   const withEnv = async <T>(run: () => Promise<T>): Promise<T> => {
@@ -210,7 +206,7 @@ describe("make deploy / make destroy against moto (end to end)", function () {
 
   it("destroys the stack and leaves the tables", async () => {
     lines.length = 0;
-    expect(await withEnv(() => runDestroy({ env: { ...process.env, ...env }, log, poll }))).to.equal(
+    expect(await withEnv(() => runDestroy({ env: { ...process.env, ...env }, log, timing }))).to.equal(
       "deleted",
     );
     expect(await findStack(clients.cloudformation, STACK)).to.equal(undefined);

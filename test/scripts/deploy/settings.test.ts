@@ -1,9 +1,6 @@
 import { expect } from "chai";
-import {
-  DeploySettingsError,
-  defaultArtifactBucket,
-  readDeploySettings,
-} from "../../../scripts/deploy/settings.js";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
+import { defaultArtifactBucket, readDeploySettings } from "../../../scripts/deploy/settings.js";
 
 describe("scripts/deploy/settings", () => {
   it("has a default for everything but the region, which may come from the profile", () => {
@@ -36,12 +33,9 @@ describe("scripts/deploy/settings", () => {
   });
 
   it("refuses names CloudFormation, API Gateway or S3 would refuse", () => {
-    expect(() => readDeploySettings({ STACK_NAME: "1demo" })).to.throw(DeploySettingsError, /STACK_NAME/);
-    expect(() => readDeploySettings({ STAGE: "v-1" })).to.throw(DeploySettingsError, /STAGE/);
-    expect(() => readDeploySettings({ ARTIFACT_BUCKET: "My_Bucket" })).to.throw(
-      DeploySettingsError,
-      /ARTIFACT_BUCKET/,
-    );
+    expect(() => readDeploySettings({ STACK_NAME: "1demo" })).to.throw(ApigwTokenAuthError, /STACK_NAME/);
+    expect(() => readDeploySettings({ STAGE: "v-1" })).to.throw(ApigwTokenAuthError, /STAGE/);
+    expect(() => readDeploySettings({ ARTIFACT_BUCKET: "My_Bucket" })).to.throw(/ARTIFACT_BUCKET/);
   });
 
   it("names the default bucket after stack, account and region, lowercased, within 63 characters", () => {
@@ -49,7 +43,6 @@ describe("scripts/deploy/settings", () => {
       "demo-artifacts-123456789012-eu-west-1",
     );
     expect(() => defaultArtifactBucket("a".repeat(40), "123456789012", "eu-west-1")).to.throw(
-      DeploySettingsError,
       /ARTIFACT_BUCKET or a shorter STACK_NAME/,
     );
   });

@@ -1,49 +1,38 @@
-import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { CloudFormationClient, DescribeStackEventsCommand } from "@aws-sdk/client-cloudformation";
 import { expect } from "chai";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import {
   followStack,
   formatEvent,
   formatFailures,
   newestEventId,
-  retainedResources,
-  StackWaitTimeoutError,
 } from "../../../scripts/deploy/stack-events.js";
-import {
-  event,
-  fakeCloudFormation,
-  NO_WAIT,
-  restoreCloudFormation,
-  STACK_ID,
-  STACK_NAME,
-} from "./fake-aws.js";
+import { awsError, useAwsMocks } from "../../support/aws-mocks.js";
+import { event, FAST, fakeCloudFormation, STACK_ID, STACK_NAME } from "./fake-aws.js";
 
 describe("scripts/deploy/stack-events", () => {
-  afterEach(restoreCloudFormation);
+  const aws = useAwsMocks({ cloudformation: CloudFormationClient });
   const client = new CloudFormationClient({ region: "eu-west-1" });
 
-  it("prints every new event once, oldest first, reading as many pages as a poll needs", async () => {
+  it("prints every new event once, oldest first, reading as many pages as the tail needs", async () => {
     const old = event(STACK_NAME, "UPDATE_COMPLETE", "AWS::CloudFormation::Stack");
-    const { state } = fakeCloudFormation({ status: "UPDATE_IN_PROGRESS", history: [old] });
+    const { state } = fakeCloudFormation(aws.cloudformation, {
+      status: "UPDATE_IN_PROGRESS",
+      history: [old],
+    });
     const marker = await newestEventId(client, STACK_ID);
     expect(marker).to.equal(old.EventId);
-    // Five events (three pages of two) arrive before the first poll, two more before the second.
-    const burst = ["A", "B", "C", "D", "E"].map((id) => event(id, "UPDATE_IN_PROGRESS"));
-    state.events.push(...burst);
+    // Five events (three pages of two) arrive before the wait starts, two more while it waits.
+    state.events.push(...["A", "B", "C", "D", "E"].map((id) => event(id, "UPDATE_IN_PROGRESS")));
+    setTimeout(() => {
+      state.events.push(
+        event("F", "UPDATE_COMPLETE"),
+        event(STACK_NAME, "UPDATE_COMPLETE", "AWS::CloudFormation::Stack"),
+      );
+      state.status = "UPDATE_COMPLETE";
+    }, 30);
     const lines: string[] = [];
-    let polls = 0;
-    const result = await followStack(client, STACK_ID, marker, (line) => lines.push(line), {
-      ...NO_WAIT,
-      sleep: async () => {
-        polls += 1;
-        if (polls === 1) {
-          state.events.push(
-            event("F", "UPDATE_COMPLETE"),
-            event(STACK_NAME, "UPDATE_COMPLETE", "AWS::CloudFormation::Stack"),
-          );
-          state.status = "UPDATE_COMPLETE";
-        }
-      },
-    });
+    const result = await followStack(client, STACK_ID, "update", marker, (line) => lines.push(line), FAST);
     expect(result.status).to.equal("UPDATE_COMPLETE");
     expect(lines.map((line) => line.trim().split(/\s+/)[3])).to.deep.equal([
       "A",
@@ -57,12 +46,34 @@ describe("scripts/deploy/stack-events", () => {
     expect(result.events).to.have.length(7);
   });
 
-  it("gives up after the allowed polls while the stack stays in progress", async () => {
-    fakeCloudFormation({ status: "CREATE_IN_PROGRESS" });
-    const error = await followStack(client, STACK_ID, undefined, () => {}, { ...NO_WAIT, maxPolls: 3 }).catch(
-      (e: unknown) => e,
+  it("returns the failure status the waiter stopped on (a rollback), with the events", async () => {
+    const { state } = fakeCloudFormation(aws.cloudformation, { status: "UPDATE_IN_PROGRESS" });
+    state.events.push(event("UserFunction", "UPDATE_FAILED", "AWS::Lambda::Function", "boom"));
+    state.status = "UPDATE_ROLLBACK_COMPLETE";
+    const result = await followStack(client, STACK_ID, "update", undefined, () => {}, FAST);
+    expect(result.status).to.equal("UPDATE_ROLLBACK_COMPLETE");
+    expect(result.events.map((e) => e.LogicalResourceId)).to.deep.equal(["UserFunction"]);
+  });
+
+  it("gives up when the stack stays in progress beyond the time allowed", async () => {
+    fakeCloudFormation(aws.cloudformation, { status: "CREATE_IN_PROGRESS" });
+    const error = await followStack(client, STACK_ID, "create", undefined, () => {}, {
+      ...FAST,
+      maxWaitTime: 0.05,
+    }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(ApigwTokenAuthError);
+    expect((error as Error).message).to.equal(`stack ${STACK_ID} did not settle in time`);
+  });
+
+  it("stops waiting at once when the events cannot be read, with the reason", async () => {
+    fakeCloudFormation(aws.cloudformation, { status: "CREATE_IN_PROGRESS" });
+    aws.cloudformation.on(DescribeStackEventsCommand).rejects(awsError("AccessDenied", "not allowed", 403));
+    const started = Date.now();
+    const error = await followStack(client, STACK_ID, "create", undefined, () => {}, FAST).catch(
+      (e: unknown) => e as Error,
     );
-    expect(error).to.be.instanceOf(StackWaitTimeoutError);
+    expect((error as Error).message).to.include("access denied on cloudformation:DescribeStackEvents");
+    expect(Date.now() - started).to.be.below(FAST.maxWaitTime * 1000);
   });
 
   it("formats one line per event and a failure table without the stack's own events", () => {
@@ -78,16 +89,5 @@ describe("scripts/deploy/stack-events", () => {
     expect(table).to.have.length(3);
     expect(table[2]).to.match(/^UserFunction +AWS::Lambda::Function +CREATE_FAILED +Role not found$/);
     expect(formatFailures([event("TokenTable", "CREATE_COMPLETE")])).to.deep.equal([]);
-  });
-
-  it("lists what a rollback or deletion retained", () => {
-    expect(
-      retainedResources([
-        event("TokenTable", "DELETE_SKIPPED", "AWS::DynamoDB::Table", undefined, "demo-auth-token"),
-        event("Api", "DELETE_COMPLETE", "AWS::ApiGateway::RestApi", undefined, "abc"),
-      ]),
-    ).to.deep.equal([
-      { logicalId: "TokenTable", type: "AWS::DynamoDB::Table", physicalId: "demo-auth-token" },
-    ]);
   });
 });

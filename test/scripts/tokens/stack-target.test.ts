@@ -1,11 +1,10 @@
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { resolveStackTokenTarget, resolveTokenTable } from "../../../scripts/tokens/stack-target.js";
 import { resolveTokenTarget } from "../../../scripts/tokens/token-target.js";
-import { awsError } from "../deploy/fake-aws.js";
+import { awsError, useAwsMocks } from "../../support/aws-mocks.js";
 
 /** The error a promise rejects with. */
 async function rejection<T = Error>(promise: Promise<unknown>): Promise<T> {
@@ -18,17 +17,7 @@ async function rejection<T = Error>(promise: Promise<unknown>): Promise<T> {
 }
 
 describe("scripts/tokens/stack-target", () => {
-  let cloudformation: AwsClientStub<CloudFormationClient>;
-  let dynamodb: AwsClientStub<DynamoDBClient>;
-  // Installed per suite, not at load time: a stub on the prototype would reach every other test file.
-  before(() => {
-    cloudformation = mockClient(CloudFormationClient);
-    dynamodb = mockClient(DynamoDBClient);
-  });
-  after(() => {
-    cloudformation.restore();
-    dynamodb.restore();
-  });
+  const aws = useAwsMocks({ cloudformation: CloudFormationClient, dynamodb: DynamoDBClient });
   const clients = {
     cloudformation: new CloudFormationClient({ region: "eu-west-1" }),
     dynamodb: new DynamoDBClient({ region: "eu-west-1" }),
@@ -43,24 +32,20 @@ describe("scripts/tokens/stack-target", () => {
       },
     ],
   });
-  beforeEach(() => {
-    cloudformation.reset();
-    dynamodb.reset();
-  });
 
   it("finds the token table through the TokenTableName output and checks it exists", async () => {
-    cloudformation
+    aws.cloudformation
       .on(DescribeStacksCommand)
       .resolves(stack([{ OutputKey: "TokenTableName", OutputValue: "demo-auth-token" }]));
-    dynamodb.on(DescribeTableCommand).resolves({ Table: { TableName: "demo-auth-token" } });
+    aws.dynamodb.on(DescribeTableCommand).resolves({ Table: { TableName: "demo-auth-token" } });
     expect(await resolveTokenTable(clients, "demo")).to.equal("demo-auth-token");
-    expect(dynamodb.commandCalls(DescribeTableCommand)[0]?.args[0].input.TableName).to.equal(
+    expect(aws.dynamodb.commandCalls(DescribeTableCommand)[0]?.args[0].input.TableName).to.equal(
       "demo-auth-token",
     );
   });
 
   it("says the stack was not found, naming the region", async () => {
-    cloudformation
+    aws.cloudformation
       .on(DescribeStacksCommand)
       .rejects(awsError("ValidationError", "Stack with id demo does not exist"));
     const error = await rejection(resolveTokenTable(clients, "demo"));
@@ -69,7 +54,7 @@ describe("scripts/tokens/stack-target", () => {
   });
 
   it("says which output is missing from a stack of another template", async () => {
-    cloudformation
+    aws.cloudformation
       .on(DescribeStacksCommand)
       .resolves(stack([{ OutputKey: "ApiUrl", OutputValue: "https://x" }]));
     const error = await rejection(resolveTokenTable(clients, "demo"));
@@ -78,10 +63,10 @@ describe("scripts/tokens/stack-target", () => {
   });
 
   it("says the table is missing when the output names a table that is gone", async () => {
-    cloudformation
+    aws.cloudformation
       .on(DescribeStacksCommand)
       .resolves(stack([{ OutputKey: "TokenTableName", OutputValue: "demo-auth-token" }]));
-    dynamodb
+    aws.dynamodb
       .on(DescribeTableCommand)
       .rejects(awsError("ResourceNotFoundException", "Requested resource not found"));
     expect(await rejection(resolveTokenTable(clients, "demo"))).to.have.property(
@@ -91,22 +76,22 @@ describe("scripts/tokens/stack-target", () => {
   });
 
   it("reports missing credentials and throttling with the fix", async () => {
-    cloudformation
+    aws.cloudformation
       .on(DescribeStacksCommand)
       .rejects(awsError("CredentialsProviderError", "Could not load credentials from any providers"));
     const noCredentials = await rejection<ApigwTokenAuthError>(resolveTokenTable(clients, "demo"));
     expect(noCredentials).to.be.instanceOf(ApigwTokenAuthError);
     expect(noCredentials.message).to.contain("no AWS credentials found: set AWS_PROFILE");
-    cloudformation.on(DescribeStacksCommand).rejects(awsError("Throttling", "Rate exceeded"));
+    aws.cloudformation.on(DescribeStacksCommand).rejects(awsError("Throttling", "Rate exceeded"));
     const throttled = await rejection<ApigwTokenAuthError>(resolveTokenTable(clients, "demo"));
     expect(throttled.expected).to.equal("a request AWS accepts within the SDK's retries");
   });
 
   it("gives the token CLI a target for --stack in AWS_REGION, and refuses --stack with --local", async () => {
-    cloudformation
+    aws.cloudformation
       .on(DescribeStacksCommand)
       .resolves(stack([{ OutputKey: "TokenTableName", OutputValue: "demo-auth-token" }]));
-    dynamodb.on(DescribeTableCommand).resolves({ Table: { TableName: "demo-auth-token" } });
+    aws.dynamodb.on(DescribeTableCommand).resolves({ Table: { TableName: "demo-auth-token" } });
     const target = await resolveStackTokenTarget("demo", { AWS_REGION: "eu-central-1" });
     expect(target.tableName).to.equal("demo-auth-token");
     expect(target.description).to.equal("stack demo (table demo-auth-token in eu-central-1)");

@@ -1,5 +1,72 @@
+import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
+import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
-import { runSmokeChecks, type SmokeTokens } from "../../../scripts/deploy/smoke-checks.js";
+import {
+  runSmoke,
+  runSmokeChecks,
+  SMOKE_PRINCIPAL,
+  type SmokeTokens,
+} from "../../../scripts/deploy/smoke.js";
+import { useAwsMocks } from "../../support/aws-mocks.js";
+
+describe("scripts/deploy/smoke: runSmoke", () => {
+  const aws = useAwsMocks({
+    cloudformation: CloudFormationClient,
+    dynamodb: DynamoDBClient,
+    documents: DynamoDBDocumentClient,
+  });
+
+  it("issues its tokens in the stack's token table, calls the stack's ApiUrl, and deletes the tokens", async () => {
+    aws.cloudformation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: "demo",
+          StackStatus: "CREATE_COMPLETE",
+          CreationTime: new Date(0),
+          Outputs: [
+            { OutputKey: "ApiUrl", OutputValue: "https://abc.execute-api.eu-west-1.amazonaws.com/v1" },
+            { OutputKey: "TokenTableName", OutputValue: "demo-auth-token" },
+          ],
+        },
+      ],
+    });
+    aws.dynamodb.on(DescribeTableCommand).resolves({ Table: { TableName: "demo-auth-token" } });
+    const table = new Map<string, Record<string, unknown>>();
+    aws.documents.on(PutCommand).callsFake((input: { Item: Record<string, unknown> }) => {
+      table.set(input.Item.tokenDigest as string, input.Item);
+      return {};
+    });
+    aws.documents.on(ScanCommand).callsFake(() => ({ Items: [...table.values()] }));
+    aws.documents.on(DeleteCommand).callsFake((input: { Key: { tokenDigest: string } }) => {
+      table.delete(input.Key.tokenDigest);
+      return {};
+    });
+    const urls: string[] = [];
+    const fakeFetch = (async (url: string | URL | Request) => {
+      urls.push(String(url));
+      return new Response(null, { status: 500 });
+    }) as typeof fetch;
+    const lines: string[] = [];
+    const failed = await runSmoke({
+      env: { STACK_NAME: "demo", AWS_REGION: "eu-west-1" },
+      log: (line) => lines.push(line),
+      fetch: fakeFetch,
+    });
+    expect(failed).to.equal(7); // the fake API answers 500 to everything
+    expect(
+      urls.every((url) => url.startsWith("https://abc.execute-api.eu-west-1.amazonaws.com/v1/user")),
+    ).to.equal(true);
+    const puts = aws.documents.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(puts).to.have.length(2);
+    expect(
+      puts.every((put) => put.TableName === "demo-auth-token" && put.Item?.principalId === SMOKE_PRINCIPAL),
+    ).to.equal(true);
+    expect(aws.documents.commandCalls(DeleteCommand)).to.have.length(2);
+    expect(table.size).to.equal(0);
+    expect(lines.join("\n")).to.include("Revoked the tokens");
+  });
+});
 
 /** Tokens kept in memory, with the scopes they were issued with. */
 function memoryTokens() {
@@ -43,7 +110,7 @@ function gateway(
   return { fetchFn, calls };
 }
 
-describe("scripts/deploy/smoke-checks", () => {
+describe("scripts/deploy/smoke: runSmokeChecks", () => {
   const options = (fetchFn: typeof fetch, lines: string[]) => ({
     fetch: fetchFn,
     log: (line: string) => lines.push(line),

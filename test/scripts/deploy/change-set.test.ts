@@ -1,17 +1,14 @@
 import { expect } from "chai";
+import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { loadTemplate, parseTemplate } from "../../../lib/cloudformation/load-template.js";
-import {
-  deployParameters,
-  requiredCapabilities,
-  TemplateParameterError,
-} from "../../../scripts/deploy/template-inputs.js";
+import { deployParameters, requiredCapabilities } from "../../../scripts/deploy/change-set.js";
 
-describe("scripts/deploy/template-inputs", () => {
+describe("scripts/deploy/change-set", () => {
   it("passes the values of declared parameters and refuses a value the template would drop", () => {
     const template = parseTemplate("Parameters:\n  StageName: { Type: String }\nResources: {}\n");
     expect(deployParameters(template, { StageName: "v1" })).to.deep.equal({ StageName: "v1" });
     expect(() => deployParameters(template, { StageName: "v1", UserCodeKey: "k" })).to.throw(
-      TemplateParameterError,
+      ApigwTokenAuthError,
       /UserCodeKey/,
     );
   });
