@@ -80,9 +80,34 @@ export function buildAuthorizers(resources: [string, ResolvedResource][]): Map<s
       identitySources,
       validationExpression: validationExpression(logicalId, type, p.IdentityValidationExpression),
       ttlSeconds,
+      credentials: credentialsOf(logicalId, "AuthorizerCredentials", p.AuthorizerCredentials),
+      // Decided by buildApiModel once the stack's permissions are known.
+      invoke: { allowed: false, missing: "not decided yet" },
     });
   }
   return authorizers;
+}
+
+/**
+ * The role ARN API Gateway assumes to invoke a function; refuses the caller's-credentials form
+ * (`arn:aws:iam::*:user/*`), which needs IAM-signed requests the local gateway does not take.
+ *
+ * @example
+ * ```ts
+ * credentialsOf("Auth", "AuthorizerCredentials", "arn:aws:iam::1:role/invoke"); // "arn:aws:iam::1:role/invoke"
+ * ```
+ */
+export function credentialsOf(logicalId: string, property: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const arn = requireString(logicalId, property, value);
+  if (!/^arn:[^:]+:iam::\d{12}:role\//.test(arn)) {
+    throw cannotEmulate(logicalId, property, {
+      expected:
+        "an IAM role ARN of this template (caller credentials, arn:aws:iam::*:user/*, are not emulated)",
+      actual: arn,
+    });
+  }
+  return arn;
 }
 
 function validationExpression(logicalId: string, type: string, value: unknown): RegExp | undefined {

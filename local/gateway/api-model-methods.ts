@@ -2,7 +2,7 @@
  * Builds one method of the API model from an `AWS::ApiGateway::Method` resource: its authorizer,
  * validator, models, integration and method responses.
  */
-import { functionArnOfUri } from "./api-model-authorizers.js";
+import { credentialsOf, functionArnOfUri } from "./api-model-authorizers.js";
 import type {
   AuthorizerModel,
   IntegrationModel,
@@ -226,6 +226,8 @@ function buildIntegration(
         ? []
         : buildIntegrationResponses(logicalId, p.IntegrationResponses, methodResponses),
     timeoutMs,
+    credentials: credentialsOf(logicalId, "Integration.Credentials", p.Credentials),
+    invoke: undefined,
   };
 }
 

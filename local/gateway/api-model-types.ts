@@ -2,6 +2,8 @@
  * The shapes of the served API (see api-model.ts, which builds them from a resolved stack).
  */
 
+import type { InvokePermission } from "./invoke-permissions.js";
+
 /** Where a REQUEST authorizer (or the TOKEN header) takes an identity value from. */
 export interface IdentitySource {
   kind: "header" | "querystring" | "stageVariables" | "context";
@@ -22,6 +24,10 @@ export interface AuthorizerModel {
   validationExpression: RegExp | undefined;
   /** Result cache TTL in seconds; 0 = no cache. */
   ttlSeconds: number;
+  /** The role API Gateway assumes to invoke the function (`AuthorizerCredentials`), if any. */
+  credentials: string | undefined;
+  /** Whether API Gateway may invoke the function (decided by buildApiModel). */
+  invoke: InvokePermission;
 }
 
 /** One entry of `Integration.IntegrationResponses`. */
@@ -47,6 +53,10 @@ export interface IntegrationModel {
   requestTemplates: Record<string, string>;
   responses: IntegrationResponseModel[];
   timeoutMs: number;
+  /** The role API Gateway assumes to invoke the function (`Credentials`), if any. */
+  credentials: string | undefined;
+  /** Whether API Gateway may invoke the function (AWS / AWS_PROXY; decided by buildApiModel). */
+  invoke: InvokePermission | undefined;
 }
 
 /** One `AWS::ApiGateway::Method`. */
@@ -92,6 +102,8 @@ export interface ApiModel {
   stageVariables: Record<string, string>;
   region: string;
   accountId: string;
+  /** The ARN partition of the region (`aws`, `aws-cn`, `aws-us-gov`). */
+  partition: string;
   /** Resource id → full path template (`/` for the root). */
   resourcePaths: Map<string, string>;
   methods: MethodModel[];

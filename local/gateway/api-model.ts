@@ -11,6 +11,7 @@ import { buildMethod } from "./api-model-methods.js";
 import { buildStage } from "./api-model-stage.js";
 import type { ApiModel, GatewayResponseModel, ModelSchema } from "./api-model-types.js";
 import { cannotEmulate } from "./errors.js";
+import { invokePermission } from "./invoke-permissions.js";
 import { allowOnly, requireString, stringMap } from "./property-checks.js";
 import type { ResolvedResource, ResolvedStack } from "./types.js";
 
@@ -117,6 +118,22 @@ export function buildApiModel(stack: ResolvedStack, restApiLogicalId?: string): 
     }
     seen.add(key);
   }
+  const partition = partitionOf(stack.region);
+  const callerBase = `arn:${partition}:execute-api:${stack.region}:${stack.accountId}:${apiId}`;
+  for (const authorizer of authorizers.values()) {
+    authorizer.invoke = invokePermission(stack, authorizer.functionArn, {
+      sourceArn: `${callerBase}/authorizers/${authorizer.id}`,
+      credentials: authorizer.credentials,
+    });
+  }
+  for (const method of methods) {
+    const { integration } = method;
+    if (integration.functionArn === undefined) continue;
+    integration.invoke = invokePermission(stack, integration.functionArn, {
+      sourceArn: `${callerBase}/${stage.name}/${method.httpMethod}${method.resourcePath}`,
+      credentials: integration.credentials,
+    });
+  }
   return {
     apiId,
     restApiLogicalId: apiLogicalId,
@@ -124,6 +141,7 @@ export function buildApiModel(stack: ResolvedStack, restApiLogicalId?: string): 
     stageVariables: stage.variables,
     region: stack.region,
     accountId: stack.accountId,
+    partition,
     resourcePaths,
     methods,
     authorizers: [...authorizers.values()],
@@ -131,6 +149,12 @@ export function buildApiModel(stack: ResolvedStack, restApiLogicalId?: string): 
     gatewayResponses: buildGatewayResponses(ofApi("AWS::ApiGateway::GatewayResponse")),
     functionTimeouts,
   };
+}
+
+/** The ARN partition of a region, as CloudFormation's AWS::Partition. */
+function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  return region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
 }
 
 function pickRestApi(stack: ResolvedStack, wanted: string | undefined): [string, ResolvedResource] {

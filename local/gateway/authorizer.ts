@@ -103,6 +103,13 @@ export function createAuthorizerRunner(deps: {
       }
       if (cached) return decide(cached, methodArn, 0, trace);
 
+      if (!authorizer.invoke.allowed) {
+        if (trace) trace.invokePermissionMissing = authorizer.invoke.missing;
+        log(
+          `authorizer ${authorizer.logicalId}: Execution failed due to configuration error: Invalid permissions on Lambda function (${authorizer.invoke.missing}); Authorizer error: AuthorizerConfigurationException`,
+        );
+        return CONFIGURATION_ERROR;
+      }
       const event =
         authorizer.type === "TOKEN"
           ? { type: "TOKEN", authorizationToken: token, methodArn }

@@ -48,6 +48,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => {});
   const cache = options.authorizerCache ?? createAuthorizerCache();
+  warnMissingInvokePermissions(api, log);
   const deps: Pipeline = {
     api,
     lambda: options.lambda,
@@ -167,7 +168,7 @@ async function serve(deps: Pipeline, request: GatewayRequest, trace?: RequestTra
   let auth: Parameters<typeof contextVariables>[3];
   if (method.authorizer) {
     const methodArn = formatMethodArn({
-      partition: partitionOf(api.region),
+      partition: api.partition,
       region: api.region,
       accountId: api.accountId,
       apiId: api.apiId,
@@ -202,6 +203,14 @@ async function serve(deps: Pipeline, request: GatewayRequest, trace?: RequestTra
 
   const integrationTrace: IntegrationTrace | undefined = trace && { type: method.integration.type };
   if (trace) trace.integration = integrationTrace;
+  const { invoke } = method.integration;
+  if (invoke !== undefined && !invoke.allowed) {
+    if (integrationTrace) integrationTrace.invokePermissionMissing = invoke.missing;
+    deps.log(
+      `${method.httpMethod} ${method.resourcePath}: Execution failed due to configuration error: Invalid permissions on Lambda function (${invoke.missing})`,
+    );
+    return render({ type: "API_CONFIGURATION_ERROR", message: "Internal server error" }, context);
+  }
   const lambda = integrationTrace ? tracingInvoker(deps.lambda, integrationTrace) : deps.lambda;
   const input = { api, method, request, pathParameters, context, auth, trace: integrationTrace };
   let result: IntegrationResult;
@@ -219,10 +228,19 @@ async function serve(deps: Pipeline, request: GatewayRequest, trace?: RequestTra
   return result.kind === "answer" ? result.answer : render(result.error, context);
 }
 
-/** The ARN partition of a region, as CloudFormation's AWS::Partition. */
-function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  return region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+/** Says at start-up which methods will answer 500 for want of an invoke permission. */
+function warnMissingInvokePermissions(api: ApiModel, log: (line: string) => void): void {
+  for (const authorizer of api.authorizers) {
+    if (!authorizer.invoke.allowed) {
+      log(`warning: authorizer ${authorizer.logicalId} will answer 500: ${authorizer.invoke.missing}`);
+    }
+  }
+  for (const method of api.methods) {
+    const { invoke } = method.integration;
+    if (invoke !== undefined && !invoke.allowed) {
+      log(`warning: ${method.httpMethod} ${method.resourcePath} will answer 500: ${invoke.missing}`);
+    }
+  }
 }
 
 function send(res: ServerResponse, answer: HttpAnswer): void {

@@ -46,6 +46,9 @@ function authorizerReason(a: AuthorizerTrace): string | undefined {
   if (a.validationExpression && !a.validationExpression.matched) {
     return `${sourceName(a.identity[0]?.source)} fails IdentityValidationExpression ${a.validationExpression.pattern} (authorizer ${a.name} not called)`;
   }
+  if (a.invokePermissionMissing) {
+    return `Invalid permissions on Lambda function: ${a.invokePermissionMissing} (authorizer ${a.name} not called, AuthorizerConfigurationException)`;
+  }
   if (a.invalidResult) {
     return `authorizer ${a.name} returned an invalid result: ${a.invalidResult} (AuthorizerConfigurationException)`;
   }
@@ -79,6 +82,9 @@ function integrationReason(
   gatewayResponseType: string | undefined,
 ): string | undefined {
   const invocation = integration.invocation;
+  if (integration.invokePermissionMissing) {
+    return `Invalid permissions on Lambda function: ${integration.invokePermissionMissing} (not invoked)`;
+  }
   if (gatewayResponseType === "INTEGRATION_TIMEOUT") {
     return `integration timed out: ${invocation?.function ?? "the function"} did not answer within the integration timeout`;
   }

@@ -75,6 +75,8 @@ export interface AuthorizerTrace {
   decision?: PolicyDecision;
   /** Why the authorizer's result was not usable (500 AuthorizerConfigurationException). */
   invalidResult?: string;
+  /** Why API Gateway may not invoke the authorizer's function (500, not invoked). */
+  invokePermissionMissing?: string;
 }
 
 /** One Lambda invocation. */
@@ -99,6 +101,8 @@ export interface IntegrationTrace {
   selectionPattern?: string;
   /** Why a proxy function's response was not a valid proxy response (502). */
   invalidResponse?: string;
+  /** Why API Gateway may not invoke the function (500, not invoked): the missing permission. */
+  invokePermissionMissing?: string;
 }
 
 /**
