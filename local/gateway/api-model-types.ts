@@ -2,7 +2,8 @@
  * The shapes of the served API (see api-model.ts, which builds them from a resolved stack).
  */
 
-import type { InvokePermission } from "./invoke-permissions.js";
+/** Whether API Gateway may invoke a function (invoke-permissions.ts): how, or what is missing. */
+export type InvokePermission = { allowed: true; by: string } | { allowed: false; missing: string };
 
 /** Where a REQUEST authorizer (or the TOKEN header) takes an identity value from. */
 export interface IdentitySource {

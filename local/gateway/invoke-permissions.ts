@@ -16,10 +16,8 @@
 import { arnMatches, globMatches } from "../../lib/iam/arn-match.js";
 import { describeDecision } from "../../lib/iam/policy-evaluator.js";
 import { evaluateRole, rolePolicies } from "../iam/role-policies.js";
+import type { InvokePermission } from "./api-model-types.js";
 import type { ResolvedResource, ResolvedStack } from "./types.js";
-
-/** The verdict for one caller → function pair: how it is allowed, or what is missing. */
-export type InvokePermission = { allowed: true; by: string } | { allowed: false; missing: string };
 
 /** Who invokes: the caller's source ARN and, when configured, the role API Gateway assumes. */
 export interface InvokeCaller {
