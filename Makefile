@@ -51,10 +51,11 @@ destroy: $(INSTALL_STAMP) ## Delete the stack, keeping its tables (asks first; C
 smoke: $(INSTALL_STAMP) ## Check the deployed API: 401 without/bad token, 204/200 fresh token, 403 out of scope
 	npx tsx scripts/smoke.ts
 
-lint: $(INSTALL_STAMP) ## tsc, biome, import boundaries (dependency-cruiser) and cfn-lint on every template
+lint: $(INSTALL_STAMP) ## tsc, biome, import boundaries (dependency-cruiser), doc examples and cfn-lint on every template
 	npx tsc --noEmit -p .
 	npx biome check .
 	npx depcruise --config .dependency-cruiser.cjs handlers lib local scripts bench test
+	npx tsx scripts/check-doc-examples.ts '!scripts/deploy/' '!lib/aws/'
 	npx tsx scripts/cfn-lint.ts
 
 format: $(INSTALL_STAMP) ## Format and apply safe lint fixes (biome) to every source file

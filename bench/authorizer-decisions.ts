@@ -26,11 +26,6 @@ const METHOD_ARN = "arn:aws:execute-api:eu-west-1:123456789012:abc123defg/v1/GET
 /**
  * Runs the authorizer in a tight loop for `runs` windows of `windowMs` each (after a warm-up) and
  * reports the median rate.
- *
- * @example
- * ```ts
- * const { decisionsPerSecond } = await measureAuthorizerDecisions({ runs: 5, windowMs: 1000 });
- * ```
  */
 export async function measureAuthorizerDecisions(options: {
   runs: number;

@@ -30,11 +30,6 @@ const NAIVE_MANIFEST = "dist/bench/naive-manifest.json";
 
 /**
  * Measures the real authorizer and the naive one (cached, and with TTL 0).
- *
- * @example
- * ```ts
- * const rows = await measureAuthorizerEconomy({ manifest: readManifest(), rootDir, requests: 1000 });
- * ```
  */
 export async function measureAuthorizerEconomy(options: {
   manifest: Manifest;

@@ -20,11 +20,6 @@ const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&
 
 /**
  * The chart as an SVG document.
- *
- * @example
- * ```ts
- * writeFileSync("bench/results/results.svg", renderChartSvg(cells, [1, 16, 64]));
- * ```
  */
 export function renderChartSvg(cells: ThroughputCell[], connections: number[]): string {
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
@@ -81,11 +76,6 @@ export function renderChartSvg(cells: ThroughputCell[], connections: number[]): 
 /**
  * Rasterises `svgPath` to `pngPath`; returns the tool used. Throws, saying what to install, when
  * neither resvg (bench/peer) nor rsvg-convert is available.
- *
- * @example
- * ```ts
- * svgToPng("bench/results/results.svg", "bench/results/results.png", "bench/peer");
- * ```
  */
 export function svgToPng(svgPath: string, pngPath: string, peerDir: string): string {
   const resvgPackage = resolve(peerDir, "node_modules/@resvg/resvg-js/package.json");

@@ -50,12 +50,6 @@ process.stdout.write("LOAD_MS=" + (performance.now() - started) + "\\n");
 /**
  * Measures every function in the manifest: sizes from disk, load time as the median of `runs`
  * fresh processes. `environment` gives each function the variables its top-level code requires.
- *
- * @example
- * ```ts
- * const results = await measureColdStart(readManifest(), { runs: 7, rootDir: process.cwd(), environment: () => ({}) });
- * results[0]?.moduleLoadMs; // 41.2
- * ```
  */
 export async function measureColdStart(
   manifest: Manifest,

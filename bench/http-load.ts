@@ -30,11 +30,6 @@ export interface LoadFigures {
 /**
  * Runs autocannon `runs` times for `durationSeconds` at `connections` and returns the median of each
  * figure (errors summed).
- *
- * @example
- * ```ts
- * const figures = await loadTest({ method: "GET", url, headers, expectStatus: 200 }, { connections: 16, durationSeconds: 3, runs: 3 });
- * ```
  */
 export async function loadTest(
   spec: RequestSpec,
@@ -77,11 +72,6 @@ export async function loadTest(
 /**
  * Sends `count` requests one after another over one keep-alive connection and returns the p50 and
  * p99 latency in milliseconds with microsecond resolution (autocannon rounds to whole ms).
- *
- * @example
- * ```ts
- * const { p50Ms } = await sequentialLatency(spec, 2000);
- * ```
  */
 export async function sequentialLatency(
   spec: RequestSpec,
@@ -123,11 +113,6 @@ export interface BareServer {
 /**
  * The ceiling: a bare `node:http` server that answers GET with `getBody` (200, JSON) and PUT with 204
  * after reading the body, doing nothing else.
- *
- * @example
- * ```ts
- * const bare = await startBareServer(JSON.stringify(user));
- * ```
  */
 export async function startBareServer(getBody: string): Promise<BareServer> {
   const server: Server = createServer((req, res) => {

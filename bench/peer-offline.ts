@@ -24,13 +24,6 @@ const STARTUP_TIMEOUT_MS = 60_000;
 /**
  * Generates the service in `serviceDir` and starts `serverless offline start` there; resolves when
  * the peer says it is ready.
- *
- * @example
- * ```ts
- * const peer = await startPeer({ stack, manifest, rootDir, serviceDir, dynamodbEndpoint, tables, peerDir: "bench/peer" });
- * await fetch(`${peer.url}/user/alice`, { headers: { Authorization: token } });
- * await peer.stop();
- * ```
  */
 export async function startPeer(
   options: Omit<PeerServiceOptions, "httpPort" | "lambdaPort"> & { peerDir: string },

@@ -30,11 +30,6 @@ export interface PeerServiceOptions {
 /**
  * Writes `serviceDir/serverless.json` and copies each needed bundle to `serviceDir/functions/<id>/`.
  * Returns the routes it serves (`GET /user/{id}`, ...).
- *
- * @example
- * ```ts
- * writePeerService({ stack, manifest, rootDir, serviceDir: "bench/peer/service", dynamodbEndpoint, tables, httpPort, lambdaPort });
- * ```
  */
 export function writePeerService(options: PeerServiceOptions): string[] {
   const { stack, manifest, rootDir, serviceDir } = options;

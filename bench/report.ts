@@ -33,11 +33,6 @@ export interface TargetCheck {
 
 /**
  * The cell for a target, route and concurrency, if measured.
- *
- * @example
- * ```ts
- * cellOf(cells, "local gateway", "PUT /user", 16)?.requestsPerSecond;
- * ```
  */
 export function cellOf(
   cells: ThroughputCell[],
@@ -53,11 +48,6 @@ const ratio = (a: number | undefined, b: number | undefined) =>
 
 /**
  * Renders the Markdown report.
- *
- * @example
- * ```ts
- * writeFileSync("bench/results/results.md", renderMarkdown(results));
- * ```
  */
 export function renderMarkdown(results: BenchResults): string {
   const { throughput, settings } = results;

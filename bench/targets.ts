@@ -9,11 +9,6 @@ const KB = 1024;
 
 /**
  * Checks every target figure.
- *
- * @example
- * ```ts
- * const checks = targetChecks(results); // [{ name: "Local ÷ serverless-offline, cached GET", met: true, ... }]
- * ```
  */
 export function targetChecks(results: Omit<BenchResults, "targets">): TargetCheck[] {
   const { throughput, settings } = results;

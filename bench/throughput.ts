@@ -59,11 +59,6 @@ const USER = { id: "bench", name: "Bench User" };
 
 /**
  * Runs the matrix. `peerDir` holds the installed serverless-offline (bench/peer).
- *
- * @example
- * ```ts
- * const result = await measureThroughput({ manifest, rootDir, peerDir: "bench/peer", connections: [1, 16, 64], durationSeconds: 3, runs: 3 });
- * ```
  */
 export async function measureThroughput(options: {
   manifest: Manifest;

@@ -36,11 +36,6 @@ const HOW_TO_START = "start it with `make start` (in another terminal)";
  * Publishes the running local API's state, readable only by this user (mode 0600: it holds the
  * admin secret). Written to a private temporary file, then renamed, so no reader ever sees it
  * half-written or with wider permissions.
- *
- * @example
- * ```ts
- * writeLocalState({ pid: process.pid, url, dynamodbEndpoint, region, tables, outputs, startedAt: new Date().toISOString() });
- * ```
  */
 export function writeLocalState(state: LocalState, file = LOCAL_STATE_FILE): void {
   mkdirSync(dirname(file), { recursive: true });
@@ -52,11 +47,6 @@ export function writeLocalState(state: LocalState, file = LOCAL_STATE_FILE): voi
 
 /**
  * Removes the state file if it still belongs to `pid` (a second start must not lose the first's).
- *
- * @example
- * ```ts
- * removeLocalState(process.pid);
- * ```
  */
 export function removeLocalState(pid: number, file = LOCAL_STATE_FILE): void {
   try {
@@ -97,11 +87,6 @@ export function readLocalState(file = LOCAL_STATE_FILE): LocalState {
 
 /**
  * Whether a process with this id is running (it may belong to another user).
- *
- * @example
- * ```ts
- * isProcessRunning(process.pid); // true
- * ```
  */
 export function isProcessRunning(pid: unknown): boolean {
   if (typeof pid !== "number" || !Number.isInteger(pid) || pid <= 0) return false;

@@ -103,6 +103,7 @@ export interface LocalApi {
  * @example
  * ```ts
  * const api = await startLocalApi({ port: 0, dataDir: null, parameterOverrides: { AuthorizerTtlSeconds: "1" } });
+ * declare const token: string; // from `npm run --silent token -- issue --local --principal alice`
  * await fetch(`${api.url}/user/42`, { headers: { Authorization: token } });
  * await api.stop();
  * ```

@@ -9,11 +9,6 @@ import { ApigwTokenAuthError } from "../handlers/shared/errors.js";
 /**
  * Listens on `host:port` (0 = an ephemeral port) and resolves with the port actually bound; a
  * taken port rejects with an error naming the environment variable that moves it.
- *
- * @example
- * ```ts
- * const port = await listen(server, "127.0.0.1", 0, { service: "the local API", envVariable: "PORT" });
- * ```
  */
 export function listen(
   server: Server,
@@ -38,11 +33,6 @@ export function listen(
 
 /**
  * Closes a server, dropping idle keep-alive connections so that close does not wait for them.
- *
- * @example
- * ```ts
- * await closeServer(server);
- * ```
  */
 export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -14,11 +14,6 @@ export const TEMPLATES_DIR = "cloudformation";
 
 /**
  * The template files in `dir` (`.yaml`, `.yml`, `.json`), sorted, as paths joined to `dir`.
- *
- * @example
- * ```ts
- * listTemplates("cloudformation"); // ["cloudformation/api.yaml"]
- * ```
  */
 export function listTemplates(dir: string = TEMPLATES_DIR): string[] {
   return readdirSync(dir)

@@ -46,13 +46,6 @@ const THROTTLED = JSON.stringify({
 
 /**
  * Starts the proxy on 127.0.0.1, an ephemeral port, forwarding to `targetEndpoint`.
- *
- * @example
- * ```ts
- * const proxy = await startDynamoDbProxy(api.dynamodbEndpoint);
- * proxy.setFault({ kind: "throttle" }, (call) => call.tableName === tokenTable);
- * proxy.count("GetItem"); // 3
- * ```
  */
 export async function startDynamoDbProxy(targetEndpoint: string): Promise<DynamoDbProxy> {
   const target = new URL(targetEndpoint);

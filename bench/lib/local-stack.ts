@@ -26,13 +26,6 @@ export interface LocalStack {
 
 /**
  * Starts the whole local run in memory.
- *
- * @example
- * ```ts
- * const stack = await startLocalStack({ parameterOverrides: { AuthorizerTtlSeconds: "0" } });
- * const token = await stack.issue("alice", ["PUT /user", "GET /user/{id}"]);
- * await stack.stop();
- * ```
  */
 export async function startLocalStack(
   options: { parameterOverrides?: Record<string, string>; manifestPath?: string } = {},

@@ -4,11 +4,6 @@
 
 /**
  * The median of a non-empty list (mean of the middle two for an even count).
- *
- * @example
- * ```ts
- * median([3, 1, 2]); // 2
- * ```
  */
 export function median(values: readonly number[]): number {
   return percentile(values, 50);
@@ -16,12 +11,6 @@ export function median(values: readonly number[]): number {
 
 /**
  * The p-th percentile (0–100) by linear interpolation between the closest ranks.
- *
- * @example
- * ```ts
- * percentile([1, 2, 3, 4], 50); // 2.5
- * percentile([1, 2, 3, 4], 99); // 3.97
- * ```
  */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) throw new RangeError("percentile of an empty list");
@@ -35,11 +24,6 @@ export function percentile(values: readonly number[], p: number): number {
 
 /**
  * Rounds to `digits` decimals, for JSON and tables that stay readable.
- *
- * @example
- * ```ts
- * round(3.14159, 2); // 3.14
- * ```
  */
 export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;

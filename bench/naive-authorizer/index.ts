@@ -26,12 +26,6 @@ const authorize = createTokenAuthorizer({
 
 /**
  * The Lambda entry point: authorizes like the real one, then narrows the policy to the one method.
- *
- * @example
- * ```ts
- * const result = await handler({ type: "TOKEN", authorizationToken: token, methodArn });
- * result.policyDocument.Statement[0]?.Resource; // methodArn
- * ```
  */
 export async function handler(event: TokenAuthorizerEvent): Promise<AuthorizerResult> {
   const result = await authorize(event);

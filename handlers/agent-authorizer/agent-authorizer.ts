@@ -43,9 +43,19 @@ export type AgentAuthorizerOptions = TokenLookupOptions;
  *
  * @example
  * ```ts
- * const authorize = createAgentAuthorizer({ documentClient, tableName: "auth-token", logger });
+ * import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+ * import { createLogger } from "../shared/logger.js";
+ *
+ * declare const documentClient: DynamoDBDocumentClient;
+ * const authorize = createAgentAuthorizer({
+ *   documentClient,
+ *   tableName: "auth-token",
+ *   logger: createLogger("agent-authorizer"),
+ * });
  * const result = await authorize({
- *   type: "REQUEST", methodArn, headers: { "X-AgentID": "agent-7", "X-Auth-Token": "abc123" },
+ *   type: "REQUEST",
+ *   methodArn: "arn:aws:execute-api:eu-west-1:123456789012:abc123/v1/GET/agent/status",
+ *   headers: { "X-AgentID": "agent-7", "X-Auth-Token": "abc123" },
  * });
  * // result.principalId === "agent-7"
  * ```
@@ -93,12 +103,6 @@ export function createAgentAuthorizer(options: AgentAuthorizerOptions) {
  * The value of a request header, looked up case-insensitively (HTTP/2 clients send lowercase
  * names, and API Gateway matches identity-source headers whatever their case); `undefined` when
  * absent or empty, which API Gateway treats as a missing identity source.
- *
- * @example
- * ```ts
- * headerValue({ "x-agentid": "agent-7" }, "X-AgentID"); // "agent-7"
- * headerValue({ "X-AgentID": "" }, "X-AgentID");        // undefined
- * ```
  */
 export function headerValue(
   headers: Record<string, string | undefined> | null | undefined,

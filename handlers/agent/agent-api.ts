@@ -25,14 +25,6 @@ const GATEWAY_AUTHORIZER_KEYS = new Set(["principalId", "integrationLatency", "c
 
 /**
  * Creates the proxy handler.
- *
- * @example
- * ```ts
- * const handle = createAgentApi({ logger });
- * await handle({ resource: "/agent/tasks", httpMethod: "GET",
- *   requestContext: { authorizer: { principalId: "agent-7" } } });
- * // { statusCode: 200, body: '{"agentId":"agent-7","tasks":[]}', ... }
- * ```
  */
 export function createAgentApi(options: { logger: Logger }) {
   const { logger } = options;

@@ -34,8 +34,17 @@ export type TokenAuthorizerOptions = TokenLookupOptions;
  *
  * @example
  * ```ts
- * const authorize = createTokenAuthorizer({ documentClient, tableName: "auth-token", logger });
- * const result = await authorize({ type: "TOKEN", authorizationToken: "abc123", methodArn });
+ * import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+ * import { createLogger } from "../shared/logger.js";
+ *
+ * declare const documentClient: DynamoDBDocumentClient;
+ * const authorize = createTokenAuthorizer({ documentClient, tableName: "auth-token", logger: createLogger("authorizer") });
+ * const result = await authorize({
+ *   type: "TOKEN",
+ *   authorizationToken: "abc123",
+ *   methodArn: "arn:aws:execute-api:eu-west-1:123456789012:abc123/v1/PUT/user",
+ * });
+ * // result.policyDocument allows the token's scopes on the whole API, so API Gateway can cache it
  * ```
  */
 export function createTokenAuthorizer(options: TokenAuthorizerOptions) {

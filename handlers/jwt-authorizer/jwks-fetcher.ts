@@ -13,11 +13,6 @@ const LOOPBACK_TIMEOUT_MS = 3000;
 /**
  * A fetcher for https URLs and loopback http URLs; any other URL fails with a
  * `NonRetryableFetchError`, which the authorizer reports as 500 (never Allow).
- *
- * @example
- * ```ts
- * const jwksCache = new SimpleJwksCache({ fetcher: new JwksFetcher() });
- * ```
  */
 export class JwksFetcher implements Fetcher {
   private readonly https = new SimpleFetcher();

@@ -35,8 +35,22 @@ const BEARER = /^Bearer +(\S+)$/i;
  *
  * @example
  * ```ts
- * const authorize = createJwtAuthorizer({ verify: createJwtVerifier(config.issuer), rules: config.rules, logger });
- * const result = await authorize({ type: "TOKEN", authorizationToken: `Bearer ${jwt}`, methodArn });
+ * import { createLogger } from "../shared/logger.js";
+ * import { readJwtConfig } from "./jwt-config.js";
+ * import { createJwtVerifier } from "./jwt-verifier.js";
+ *
+ * declare const jwt: string;
+ * const config = readJwtConfig(process.env);
+ * const authorize = createJwtAuthorizer({
+ *   verify: createJwtVerifier(config.issuer),
+ *   rules: config.rules,
+ *   logger: createLogger("jwt-authorizer"),
+ * });
+ * const result = await authorize({
+ *   type: "TOKEN",
+ *   authorizationToken: `Bearer ${jwt}`,
+ *   methodArn: "arn:aws:execute-api:eu-west-1:123456789012:abc123/v1/GET/me",
+ * });
  * // result.principalId === the token's sub
  * ```
  */
@@ -79,13 +93,6 @@ export function createJwtAuthorizer(options: JwtAuthorizerOptions) {
 /**
  * The JWT in an Authorization header value: the value itself, or what follows `Bearer `
  * (API Gateway hands the header over verbatim). `undefined` when there is none.
- *
- * @example
- * ```ts
- * bearerToken("Bearer eyJhbGciOi..."); // "eyJhbGciOi..."
- * bearerToken("eyJhbGciOi...");        // "eyJhbGciOi..."
- * bearerToken("Basic a b");            // undefined
- * ```
  */
 export function bearerToken(header: unknown): string | undefined {
   if (typeof header !== "string") return undefined;

@@ -106,12 +106,6 @@ function parseTokenUse(text: string | undefined): TokenUse | undefined {
  * Whether `hostname` is the loopback interface. Plain http is accepted only there: a JWKS fetched
  * over the network without TLS could be swapped by anyone on the path, but a local test issuer
  * (the local run's) listens on 127.0.0.1.
- *
- * @example
- * ```ts
- * isLoopbackHost("127.0.0.1"); // true
- * isLoopbackHost("idp.example.com"); // false
- * ```
  */
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);

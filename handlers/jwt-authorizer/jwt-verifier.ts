@@ -59,6 +59,7 @@ const JWKS_ERRORS = [FetchError, JwksValidationError, JwkValidationError];
  * ```ts
  * const verify = createJwtVerifier({ kind: "cognito", userPoolId: "eu-west-1_abc", clientId: "123",
  *   tokenUse: "access" });
+ * declare const jwt: string;
  * const payload = await verify(jwt); // or throws UnauthorizedError, or an error when the JWKS is unavailable
  * ```
  */

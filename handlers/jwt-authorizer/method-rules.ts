@@ -78,7 +78,9 @@ export function parseMethodRules(json: string): MethodRule[] {
  *
  * @example
  * ```ts
+ * const rules = parseMethodRules('{"GET /me": {}, "GET /reports/{id}": {"scope": "reports/read"}}');
  * grantedMethods(rules, { scopes: ["reports/read"], groups: [] }); // ["GET /me", "GET /reports/*"]
+ * grantedMethods(rules, { scopes: [], groups: [] }); // ["GET /me"]
  * ```
  */
 export function grantedMethods(rules: readonly MethodRule[], grants: TokenGrants): string[] {

@@ -17,13 +17,6 @@ export interface MeProxyEvent {
 
 /**
  * Creates the proxy handler.
- *
- * @example
- * ```ts
- * const handle = createMeApi({ logger });
- * await handle({ requestContext: { authorizer: { principalId: "sub-1", groups: "admin dev" } } });
- * // body: {"subject":"sub-1","username":null,"groups":["admin","dev"]}
- * ```
  */
 export function createMeApi(options: { logger: Logger }) {
   const { logger } = options;

@@ -20,12 +20,6 @@ const CONTEXT_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /**
  * Whether `value` may be an authorizer context value (string, finite number or boolean).
- *
- * @example
- * ```ts
- * isAuthorizerContextValue(3);        // true
- * isAuthorizerContextValue({ a: 1 }); // false
- * ```
  */
 export function isAuthorizerContextValue(value: unknown): value is AuthorizerContextValue {
   return (
@@ -73,11 +67,6 @@ export function parseAuthorizerContext(context: unknown): AuthorizerContext {
 /**
  * The context as the backend sees it: every value turned into a string (`1` → `"1"`, `true` →
  * `"true"`), as API Gateway does for `$context.authorizer.<key>` and `requestContext.authorizer`.
- *
- * @example
- * ```ts
- * stringifyAuthorizerContext({ quota: 10, admin: false }); // { quota: "10", admin: "false" }
- * ```
  */
 export function stringifyAuthorizerContext(context: AuthorizerContext): Record<string, string> {
   return Object.fromEntries(Object.entries(context).map(([key, value]) => [key, String(value)]));

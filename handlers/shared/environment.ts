@@ -6,11 +6,6 @@ import { ApigwTokenAuthError } from "./errors.js";
 /**
  * The value of a required environment variable; throws an ApigwTokenAuthError naming it when it
  * is unset or empty, so a misconfigured function fails at start-up with a clear log line.
- *
- * @example
- * ```ts
- * const tableName = requireEnv("TOKEN_TABLE_NAME");
- * ```
  */
 export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[name];

@@ -26,8 +26,10 @@ export interface Logger {
  *
  * @example
  * ```ts
+ * import { digestPrefix, digestToken } from "./token.js";
+ *
  * const logger = createLogger("authorizer");
- * logger.info("allowed", { principalId: "alice", token: digestPrefix(digest) });
+ * logger.info("allowed", { principalId: "alice", token: digestPrefix(digestToken("abc123")) });
  * // {"level":"INFO","service":"authorizer","message":"allowed","principalId":"alice","token":"ba7816bf8f01","time":"..."}
  * ```
  */

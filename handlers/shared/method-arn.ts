@@ -52,13 +52,6 @@ export function parseMethodArn(methodArn: unknown): MethodArnParts {
 /**
  * Joins parts into a method ARN, the inverse of {@link parseMethodArn}. Parts may hold IAM wildcards
  * (`*`), which is how policies name many methods at once.
- *
- * @example
- * ```ts
- * formatMethodArn({ partition: "aws", region: "eu-west-1", accountId: "123456789012",
- *   apiId: "abc123", stage: "v1", verb: "GET", resourcePath: "user/*" });
- * // "arn:aws:execute-api:eu-west-1:123456789012:abc123/v1/GET/user/*"
- * ```
  */
 export function formatMethodArn(parts: MethodArnParts): string {
   const { partition, region, accountId, apiId, stage, verb, resourcePath } = parts;

@@ -12,12 +12,6 @@ export interface ProxyResult {
 
 /**
  * A JSON proxy response.
- *
- * @example
- * ```ts
- * jsonResponse(200, { agentId: "agent-7" });
- * // { statusCode: 200, headers: { "Content-Type": "application/json" }, body: '{"agentId":"agent-7"}' }
- * ```
  */
 export function jsonResponse(statusCode: number, body: unknown): ProxyResult {
   return { statusCode, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };

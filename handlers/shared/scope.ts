@@ -50,11 +50,6 @@ export function parseScope(scope: unknown): Scope {
 /**
  * Normalises a scope to its canonical text (`get /user/{id}` → `GET /user/*`), so that the same
  * grant is stored and compared one way.
- *
- * @example
- * ```ts
- * formatScope(parseScope("get /user/{id}")); // "GET /user/*"
- * ```
  */
 export function formatScope(scope: Scope): string {
   return scope.verb === "*" && scope.resourcePath === "*"

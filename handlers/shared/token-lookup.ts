@@ -35,8 +35,13 @@ export interface FoundToken {
  *
  * @example
  * ```ts
- * const findToken = createTokenLookup({ documentClient, tableName: "auth-token", logger });
- * const { record, tokenRef } = await findToken(event.authorizationToken);
+ * import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+ * import { createLogger } from "./logger.js";
+ *
+ * declare const documentClient: DynamoDBDocumentClient;
+ * const findToken = createTokenLookup({ documentClient, tableName: "auth-token", logger: createLogger("authorizer") });
+ * const { record, tokenRef } = await findToken("the token the caller presented");
+ * // record.scopes, record.context...; tokenRef is the digest prefix, the only form logs may carry
  * ```
  */
 export function createTokenLookup(options: TokenLookupOptions) {

@@ -54,8 +54,11 @@ export const PRINCIPAL_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
  *
  * @example
  * ```ts
- * const record = parseTokenRecord(item); // item from GetItem
- * if (isExpired(record, Date.now() / 1000)) throw new UnauthorizedError("expired");
+ * import { UnauthorizedError } from "./errors.js";
+ *
+ * declare const item: Record<string, unknown>; // from GetItem on the token table
+ * const record = parseTokenRecord(item);
+ * if (isExpired(record, Date.now() / 1000)) throw new UnauthorizedError("expired token");
  * ```
  */
 export function parseTokenRecord(item: Record<string, unknown>): TokenRecord {
@@ -102,11 +105,6 @@ export function parseTokenRecord(item: Record<string, unknown>): TokenRecord {
 
 /**
  * Whether the record has expired at `nowEpochSeconds` (a record without `expiresAt` never does).
- *
- * @example
- * ```ts
- * isExpired({ ...record, expiresAt: 1700000000 }, 1700000000); // true: expiry is exclusive
- * ```
  */
 export function isExpired(record: Pick<TokenRecord, "expiresAt">, nowEpochSeconds: number): boolean {
   return record.expiresAt !== undefined && record.expiresAt <= nowEpochSeconds;

@@ -39,12 +39,6 @@ export function generateToken(): string {
  * Throws an ApigwTokenAuthError unless `token` matches {@link TOKEN_PATTERN}.
  *
  * The error says the length and never repeats the token.
- *
- * @example
- * ```ts
- * assertTokenFormat("abc123"); // passes
- * assertTokenFormat("a b");    // throws "token has the wrong format"
- * ```
  */
 export function assertTokenFormat(token: unknown): asserts token is string {
   if (typeof token !== "string" || !TOKEN_PATTERN.test(token)) {

@@ -38,12 +38,6 @@ export const USER_OPERATIONS = ["putUser", "getUser"] as const;
 
 /**
  * Validates an event and returns it typed; throws {@link BadRequestError} naming the first problem.
- *
- * @example
- * ```ts
- * parseUserEvent({ operation: "getUser", principalId: "alice", requestId: "r1", id: "bob" });
- * // { operation: "getUser", principalId: "alice", requestId: "r1", id: "bob" }
- * ```
  */
 export function parseUserEvent(event: unknown): UserEvent {
   if (typeof event !== "object" || event === null || Array.isArray(event)) {

@@ -27,7 +27,11 @@ export interface UserHandlerOptions {
  *
  * @example
  * ```ts
- * const handle = createUserHandler({ documentClient, tableName: "my-stack-users", logger });
+ * import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+ * import { createLogger } from "../shared/logger.js";
+ *
+ * declare const documentClient: DynamoDBDocumentClient;
+ * const handle = createUserHandler({ documentClient, tableName: "my-stack-users", logger: createLogger("user") });
  * await handle({ operation: "putUser", principalId: "alice", requestId: "r1", user: { id: "bob", name: "Bob" } });
  * await handle({ operation: "getUser", principalId: "alice", requestId: "r2", id: "bob" }); // the stored user
  * ```

@@ -28,12 +28,6 @@ export interface UserInput {
 
 /**
  * Checks a user id (from a body or a path) and returns it; throws {@link BadRequestError} otherwise.
- *
- * @example
- * ```ts
- * parseUserId("alice-1"); // "alice-1"
- * parseUserId("a/b");     // throws BadRequestError("id must be ...")
- * ```
  */
 export function parseUserId(value: unknown): string {
   return checkString(
@@ -48,12 +42,6 @@ export function parseUserId(value: unknown): string {
 
 /**
  * Checks a user name and returns it; throws {@link BadRequestError} otherwise.
- *
- * @example
- * ```ts
- * parseUserName("Alice Liddell"); // "Alice Liddell"
- * parseUserName("a\nb");          // throws BadRequestError
- * ```
  */
 export function parseUserName(value: unknown): string {
   return checkString(
@@ -69,12 +57,6 @@ export function parseUserName(value: unknown): string {
 /**
  * Checks a `PUT /user` body: an object with exactly `id` and `name` (like the model's
  * `additionalProperties: false`). Throws {@link BadRequestError} naming the first problem.
- *
- * @example
- * ```ts
- * parseUserInput({ id: "alice", name: "Alice" }); // { id: "alice", name: "Alice" }
- * parseUserInput({ id: "alice" });                // throws BadRequestError("name is required")
- * ```
  */
 export function parseUserInput(value: unknown): UserInput {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {

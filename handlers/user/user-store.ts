@@ -55,6 +55,9 @@ const FIELDS = ["id", "name", "createdAt", "createdBy", "updatedAt", "updatedBy"
  *
  * @example
  * ```ts
+ * import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+ *
+ * declare const documentClient: DynamoDBDocumentClient;
  * const store = createUserStore({ documentClient, tableName: "my-stack-users" });
  * await store.putUser({ id: "bob", name: "Bob" }, "alice");
  * await store.getUser("bob"); // { id: "bob", name: "Bob", createdBy: "alice", ... }
@@ -101,11 +104,6 @@ export function createUserStore(options: UserStoreOptions): UserStore {
 
 /**
  * Checks an item from the users table and returns it typed, with only the documented attributes.
- *
- * @example
- * ```ts
- * parseStoredUser({ id: "bob", name: "Bob", createdAt: "...", createdBy: "alice", updatedAt: "...", updatedBy: "alice" });
- * ```
  */
 export function parseStoredUser(item: Record<string, unknown> | undefined): StoredUser {
   if (item === undefined) {

@@ -23,11 +23,6 @@ const REQUIRE_BANNER =
 
 /**
  * A function's bundle directory, relative to the repository root.
- *
- * @example
- * ```ts
- * buildDirOf("AuthorizerFunction"); // "dist/build/AuthorizerFunction"
- * ```
  */
 export function buildDirOf(logicalId: string, buildDir = BUILD_DIR): string {
   return `${buildDir}/${logicalId}`;

@@ -27,6 +27,8 @@ export interface FunctionSpec {
  *
  * @example
  * ```ts
+ * import { loadTemplate } from "../cloudformation/load-template.js";
+ *
  * listFunctions(loadTemplate(TEMPLATE_PATH));
  * // [{ logicalId: "AuthorizerFunction", entryPoint: "handlers/authorizer/index.ts", codeKeyParameter: "AuthorizerCodeKey" }, ...]
  * ```
@@ -61,11 +63,6 @@ export function listFunctions(template: CloudFormationTemplate): FunctionSpec[] 
 
 /**
  * A logical id in kebab case, the stem of the function's zip name.
- *
- * @example
- * ```ts
- * kebabCase("AuthorizerFunction"); // "authorizer-function"
- * ```
  */
 export function kebabCase(logicalId: string): string {
   return logicalId

@@ -74,11 +74,6 @@ export function readManifest(path: string = MANIFEST_PATH): Manifest {
 
 /**
  * Checks a parsed manifest document and returns it typed.
- *
- * @example
- * ```ts
- * parseManifest(JSON.parse(text));
- * ```
  */
 export function parseManifest(document: unknown, source = "manifest"): Manifest {
   const functions = (document as { functions?: unknown } | null)?.functions;
@@ -111,12 +106,6 @@ export function parseManifest(document: unknown, source = "manifest"): Manifest 
 
 /**
  * The template parameter values that point each function at its packaged zip.
- *
- * @example
- * ```ts
- * codeKeyParameterOverrides(readManifest());
- * // { AuthorizerCodeKey: "authorizer-function-0123456789abcdef.zip", UserCodeKey: "user-function-...zip" }
- * ```
  */
 export function codeKeyParameterOverrides(manifest: Manifest): Record<string, string> {
   return Object.fromEntries(Object.values(manifest.functions).map((fn) => [fn.codeKeyParameter, fn.key]));

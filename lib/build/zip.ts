@@ -24,11 +24,6 @@ export interface ZipEntry {
 
 /**
  * Builds a zip from `entries` in name order with fixed metadata.
- *
- * @example
- * ```ts
- * const zip = await createDeterministicZip([{ name: "index.mjs", data: await readFile("dist/build/X/index.mjs") }]);
- * ```
  */
 export function createDeterministicZip(entries: readonly ZipEntry[]): Promise<Buffer> {
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -53,11 +48,6 @@ export function createDeterministicZip(entries: readonly ZipEntry[]): Promise<Bu
 
 /**
  * Every file under `dir` (recursively) as zip entries named relative to `dir`.
- *
- * @example
- * ```ts
- * await readDirectoryEntries("dist/build/AuthorizerFunction"); // [{ name: "index.mjs", data: <Buffer> }]
- * ```
  */
 export async function readDirectoryEntries(dir: string): Promise<ZipEntry[]> {
   const names = await readdir(dir, { recursive: true });

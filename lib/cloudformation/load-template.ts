@@ -115,12 +115,6 @@ const CUSTOM_TAGS = [...FUNCTION_TAGS, ...Object.keys(LONG_FORM)].flatMap(tagsFo
 
 /**
  * Parses CloudFormation YAML (or JSON, which is YAML) text into a template object.
- *
- * @example
- * ```ts
- * const template = parseTemplate("Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Ref AWS::StackName\n");
- * template.Resources.T.Properties; // { TopicName: { Ref: "AWS::StackName" } }
- * ```
  */
 export function parseTemplate(text: string, source = "template"): CloudFormationTemplate {
   let document: unknown;

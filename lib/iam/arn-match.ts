@@ -57,12 +57,6 @@ function splitArn(value: string): string[] {
  * Whole-string glob match: `*` any run of characters (also empty), `?` exactly one character,
  * everything else literal. Linear-time two-pointer match with one backtrack point, so a hostile
  * pattern such as `*a*a*a*b` cannot blow up the way a backtracking regex would.
- *
- * @example
- * ```ts
- * globMatches("user/*", "user/42"); // true
- * globMatches("user/??", "user/4"); // false
- * ```
  */
 export function globMatches(pattern: string, text: string): boolean {
   let p = 0;

@@ -9,12 +9,6 @@ export type JwtClaims = Record<string, unknown>;
 
 /**
  * Signs `claims` with `key`. `header` overrides header fields (tests use it for a foreign `kid`).
- *
- * @example
- * ```ts
- * const now = Math.floor(Date.now() / 1000);
- * mintJwt(key, { iss: "https://issuer.example", sub: "alice", exp: now + 3600 }); // "eyJhbGciOiJSUzI1NiIs..."
- * ```
  */
 export function mintJwt(key: SigningKey, claims: JwtClaims, header: Record<string, unknown> = {}): string {
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");

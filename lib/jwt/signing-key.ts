@@ -28,11 +28,6 @@ export type PublicJwk = JsonWebKey & { kid: string; alg: string; use: "sig" };
 
 /**
  * Generates a new 2048-bit RSA signing key with a random key id.
- *
- * @example
- * ```ts
- * const key = generateSigningKey(); // { kid: "3f0c...", privateKey: KeyObject }
- * ```
  */
 export function generateSigningKey(): SigningKey {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -75,11 +70,6 @@ export function loadOrCreateSigningKey(path: string): SigningKey {
 
 /**
  * The JWKS document publishing the public halves of `keys`.
- *
- * @example
- * ```ts
- * jwksDocument([key]); // { keys: [{ kty: "RSA", n: "...", e: "AQAB", kid: key.kid, alg: "RS256", use: "sig" }] }
- * ```
  */
 export function jwksDocument(keys: readonly SigningKey[]): { keys: PublicJwk[] } {
   return {

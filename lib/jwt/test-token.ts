@@ -41,13 +41,6 @@ export const LOCAL_JWT_KEY_FILE = fileURLToPath(
 /**
  * The claims of a local test access token, shaped like a Cognito access token (`token_use`,
  * `client_id`, `scope`, `cognito:groups`) with `aud` added for the generic-issuer check.
- *
- * @example
- * ```ts
- * testTokenClaims({ subject: "alice", groups: ["admin"], nowSeconds: 1700000000 });
- * // { iss: LOCAL_JWT_ISSUER, aud: "local-test-client", client_id: "local-test-client", sub: "alice",
- * //   username: "alice", token_use: "access", iat: 1700000000, exp: 1700003600, "cognito:groups": ["admin"] }
- * ```
  */
 export function testTokenClaims(options: TestTokenOptions = {}): JwtClaims {
   const { subject = "local-user", groups, scopes, expiresInSeconds = 3600 } = options;
@@ -72,6 +65,8 @@ export function testTokenClaims(options: TestTokenOptions = {}): JwtClaims {
  *
  * @example
  * ```ts
+ * import { loadOrCreateSigningKey } from "./signing-key.js";
+ *
  * mintTestToken(loadOrCreateSigningKey(LOCAL_JWT_KEY_FILE), { subject: "alice" }); // "eyJ..."
  * ```
  */

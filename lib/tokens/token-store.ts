@@ -66,7 +66,14 @@ const MIN_PREFIX_LENGTH = 6;
  *
  * @example
  * ```ts
- * const { token, record } = await issueToken(documentClient, "local-auth-token", { principalId: "alice", scopes: ["PUT /user"] });
+ * import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+ *
+ * declare const documentClient: DynamoDBDocumentClient;
+ * const { token, record } = await issueToken(documentClient, "local-auth-token", {
+ *   principalId: "alice",
+ *   scopes: ["PUT /user"],
+ * });
+ * // token: shown once to whoever asked for it; record: what the table keeps (its digest, never the token)
  * ```
  */
 export async function issueToken(
@@ -120,6 +127,9 @@ export async function issueToken(
  *
  * @example
  * ```ts
+ * import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+ *
+ * declare const documentClient: DynamoDBDocumentClient;
  * await revokeToken(documentClient, "local-auth-token", "ba7816bf8f01");
  * ```
  */
@@ -168,7 +178,12 @@ export async function revokeToken(
  *
  * @example
  * ```ts
- * for (const token of await listTokens(documentClient, "local-auth-token")) console.log(token.digestPrefix, token.principalId);
+ * import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+ *
+ * declare const documentClient: DynamoDBDocumentClient;
+ * for (const token of await listTokens(documentClient, "local-auth-token")) {
+ *   console.log(token.digestPrefix, token.principalId, token.scopes);
+ * }
  * ```
  */
 export async function listTokens(

@@ -10,12 +10,6 @@ export type ConditionContext = Omit<IntrinsicContext, "condition" | "resource">;
 
 /**
  * Decides every condition of the template, following `Condition` references (a cycle is an error).
- *
- * @example
- * ```ts
- * evaluateConditions({ IsProd: { "Fn::Equals": [{ Ref: "Env" }, "prod"] } }, context);
- * // { IsProd: false }
- * ```
  */
 export function evaluateConditions(
   conditions: Record<string, unknown>,

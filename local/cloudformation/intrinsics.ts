@@ -41,12 +41,6 @@ const UNSUPPORTED: Record<string, string> = {
  * Resolves every intrinsic function in `value`. Returns {@link NO_VALUE} when the whole value is
  * `Ref: AWS::NoValue`; object entries and list items that resolve to it are dropped. `path` names
  * the value in errors (`Resources.Fn.Properties.Code.S3Key`).
- *
- * @example
- * ```ts
- * resolveValue({ "Fn::Sub": "${AWS::StackName}-users" }, context, "Resources.UserTable.Properties.TableName");
- * // "local-users"
- * ```
  */
 export function resolveValue(value: unknown, context: IntrinsicContext, path: string): unknown {
   if (Array.isArray(value)) {
@@ -71,11 +65,6 @@ export function resolveValue(value: unknown, context: IntrinsicContext, path: st
 /**
  * The logical ids a value refers to through `Ref`, `Fn::GetAtt` and `Fn::Sub` (names that are not
  * resources are included; the caller filters), so resources can be resolved in dependency order.
- *
- * @example
- * ```ts
- * referencedNames({ "Fn::GetAtt": ["UserFunction", "Arn"] }); // Set { "UserFunction" }
- * ```
  */
 export function referencedNames(value: unknown, names: Set<string> = new Set()): Set<string> {
   if (Array.isArray(value)) {

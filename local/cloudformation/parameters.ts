@@ -12,12 +12,6 @@ export type ParameterValue = string | string[];
  * The value of every parameter, overrides first, then defaults, each validated against its Type,
  * AllowedValues, AllowedPattern, Min/MaxLength and Min/MaxValue. Throws an ApigwTokenAuthError
  * naming the parameter for an unknown override, a missing value or a broken constraint.
- *
- * @example
- * ```ts
- * resolveParameters(template, { AuthorizerTtlSeconds: "0" });
- * // { StageName: "v1", AuthorizerTtlSeconds: "0", ... }
- * ```
  */
 export function resolveParameters(
   template: CloudFormationTemplate,
@@ -48,11 +42,6 @@ export function resolveParameters(
 
 /**
  * A parameter value as the `parameters` map of a resolved stack shows it (lists joined by commas).
- *
- * @example
- * ```ts
- * formatParameterValue(["a", "b"]); // "a,b"
- * ```
  */
 export function formatParameterValue(value: ParameterValue): string {
   return Array.isArray(value) ? value.join(",") : value;

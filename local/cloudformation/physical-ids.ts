@@ -28,11 +28,6 @@ type Namer = (context: NamingContext) => ResourceIdentity;
 /**
  * A short lowercase id from a hash of the stack, logical id and an optional salt, like the ids API
  * Gateway hands out (`a1b2c3d4e5`).
- *
- * @example
- * ```ts
- * deterministicId("local", "Api"); // 10 characters of [a-z0-9], the same on every run
- * ```
  */
 export function deterministicId(stackName: string, logicalId: string, length = 10, salt = ""): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -165,13 +160,6 @@ const NAMERS: Record<string, Namer> = {
 /**
  * The physical id and attributes of a resource. Types without a rule get a generated name and no
  * attributes, so a `Fn::GetAtt` on them fails with a message naming the resource and attribute.
- *
- * @example
- * ```ts
- * nameResource("AWS::Lambda::Function", { stackName: "local", logicalId: "UserFunction", region: "us-east-1",
- *   accountId: "000000000000", partition: "aws", urlSuffix: "amazonaws.com", properties: {} });
- * // { physicalId: "local-UserFunction-…", attributes: { Arn: "arn:aws:lambda:us-east-1:000000000000:function:local-UserFunction-…" } }
- * ```
  */
 export function nameResource(type: string, context: NamingContext): ResourceIdentity {
   const namer = NAMERS[type];

@@ -28,7 +28,11 @@ export interface ResolveStackOptions {
  *
  * @example
  * ```ts
- * const stack = resolveStack(loadTemplate("cloudformation/api.yaml"), { parameterOverrides: { AuthorizerTtlSeconds: "1" } });
+ * import { loadTemplate } from "../../lib/cloudformation/load-template.js";
+ *
+ * const stack = resolveStack(loadTemplate("cloudformation/api.yaml"), {
+ *   parameterOverrides: { AuthorizerTtlSeconds: "1" },
+ * });
  * stack.resources.TokenTable?.physicalId; // "local-auth-token"
  * ```
  */

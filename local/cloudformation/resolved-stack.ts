@@ -36,11 +36,6 @@ export interface ResolvedStack {
 
 /**
  * The resources of one type, as `[logicalId, resource]` pairs in template order.
- *
- * @example
- * ```ts
- * for (const [logicalId, fn] of resourcesOfType(stack, "AWS::Lambda::Function")) console.log(logicalId, fn.physicalId);
- * ```
  */
 export function resourcesOfType(stack: ResolvedStack, type: string): [string, ResolvedResource][] {
   return Object.entries(stack.resources).filter(([, resource]) => resource.type === type);

@@ -36,6 +36,8 @@ const LOCK_FILE = "local-api.pid";
  *
  * @example
  * ```ts
+ * import { localDynamoDBClient } from "../../lib/aws/local-dynamodb.js";
+ *
  * const dynamodb = await startEmbeddedDynamoDB({ port: 8000, dataDir: ".local/data" });
  * const client = localDynamoDBClient(dynamodb.endpoint);
  * ```

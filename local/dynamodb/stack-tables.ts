@@ -33,11 +33,6 @@ const CREATE_TABLE_PROPERTIES = [
  * `TimeToLiveSpecification` is not applied: dynalite has no UpdateTimeToLive, so expired items stay
  * until deleted. That is safe because DynamoDB's own TTL deletes items hours or days late, so the
  * code checks `expiresAt` itself; `log` receives one line saying so.
- *
- * @example
- * ```ts
- * const tables = await createStackTables(client, stack); // { TokenTable: "local-auth-token", UserTable: "local-users" }
- * ```
  */
 export async function createStackTables(
   client: DynamoDBClient,
@@ -79,12 +74,6 @@ export async function createStackTables(
 /**
  * Waits until a new table is ACTIVE. dynalite flips CREATING to ACTIVE on a timer even with
  * `createTableMs: 0`, and answers ResourceNotFoundException to item calls until then.
- *
- * @example
- * ```ts
- * await client.send(new CreateTableCommand(input));
- * await waitUntilActive(client, input.TableName);
- * ```
  */
 export async function waitUntilActive(
   client: DynamoDBClient,

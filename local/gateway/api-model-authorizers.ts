@@ -15,12 +15,6 @@ const LAMBDA_URI = /^arn:[^:]+:apigateway:[^:]+:lambda:path\/2015-03-31\/functio
 
 /**
  * The function ARN inside a Lambda integration / authorizer URI, or undefined for any other URI.
- *
- * @example
- * ```ts
- * functionArnOfUri("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:1:function:f/invocations");
- * // "arn:aws:lambda:eu-west-1:1:function:f"
- * ```
  */
 export function functionArnOfUri(uri: unknown): string | undefined {
   return typeof uri === "string" ? LAMBDA_URI.exec(uri)?.[1] : undefined;
@@ -28,12 +22,6 @@ export function functionArnOfUri(uri: unknown): string | undefined {
 
 /**
  * Authorizers by physical id; refuses Cognito and IAM authorizers and malformed identity sources.
- *
- * @example
- * ```ts
- * const authorizers = buildAuthorizers(resourcesOfType(stack, "AWS::ApiGateway::Authorizer"));
- * authorizers.get(methodProps.AuthorizerId)?.ttlSeconds; // 300
- * ```
  */
 export function buildAuthorizers(resources: [string, ResolvedResource][]): Map<string, AuthorizerModel> {
   const authorizers = new Map<string, AuthorizerModel>();

@@ -32,12 +32,6 @@ const MIN_TIMEOUT_MS = 50;
 /**
  * Builds a method; throws a `cannotEmulate` error for ids that point nowhere and for features
  * the local gateway does not emulate (IAM / Cognito auth, API keys, HTTP integrations, ...).
- *
- * @example
- * ```ts
- * const method = buildMethod("GetUser", resource.properties, references);
- * method.resourcePath; // "/user/{id}"
- * ```
  */
 export function buildMethod(
   logicalId: string,

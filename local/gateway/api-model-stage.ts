@@ -8,12 +8,6 @@ import type { ResolvedResource } from "./types.js";
 /**
  * The served stage: the API's one `AWS::ApiGateway::Stage` (name, variables), else a Deployment's
  * StageName. Refuses several stages and settings that change responses (method caching).
- *
- * @example
- * ```ts
- * buildStage("Api", ofApi("AWS::ApiGateway::Stage"), ofApi("AWS::ApiGateway::Deployment"));
- * // { name: "v1", variables: { env: "dev" } }
- * ```
  */
 export function buildStage(
   apiLogicalId: string,

@@ -60,13 +60,6 @@ const BUILT_IN_MODELS: Record<string, ModelSchema> = {
 /**
  * Builds the served API from a resolved stack; throws a `cannotEmulate` error for anything the
  * local gateway cannot emulate.
- *
- * @example
- * ```ts
- * const api = buildApiModel(stack);
- * api.stageName;                                   // "v1"
- * api.methods.map((m) => `${m.httpMethod} ${m.resourcePath}`); // ["GET /user/{id}", "PUT /user"]
- * ```
  */
 export function buildApiModel(stack: ResolvedStack, restApiLogicalId?: string): ApiModel {
   const [apiLogicalId, restApi] = pickRestApi(stack, restApiLogicalId);

@@ -60,11 +60,6 @@ export function cacheKeyDigest(key: string): string {
 
 /**
  * The cache key of a request: the authorizer id and every identity value, unambiguously joined.
- *
- * @example
- * ```ts
- * cacheKey("auth1", ["Bearer abc"]); // '["auth1","Bearer abc"]'
- * ```
  */
 export function cacheKey(authorizerId: string, identityValues: readonly string[]): string {
   return JSON.stringify([authorizerId, ...identityValues]);
@@ -73,13 +68,6 @@ export function cacheKey(authorizerId: string, identityValues: readonly string[]
 /**
  * Creates an empty cache. Expired entries are dropped when read, and swept whenever the cache grows
  * past `maxEntries`, so a long-running local gateway does not keep every token it ever saw.
- *
- * @example
- * ```ts
- * const cache = createAuthorizerCache();
- * cache.set(key, { principalId: "alice", policyDocument, context: {} }, 300, Date.now());
- * cache.get(key, Date.now())?.principalId; // "alice"
- * ```
  */
 export function createAuthorizerCache(maxEntries = 10_000): AuthorizerCache {
   const entries = new Map<string, { value: CachedAuthorization; expiresAt: number }>();

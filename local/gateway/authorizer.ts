@@ -65,13 +65,6 @@ const CONFIGURATION_ERROR: AuthorizationOutcome = {
 
 /**
  * Creates the authorizer runner of a gateway.
- *
- * @example
- * ```ts
- * const runner = createAuthorizerRunner({ api, lambda, cache: createAuthorizerCache(), now: Date.now, log });
- * const outcome = await runner.authorize({ authorizer, request, route, methodArn, context });
- * if (outcome.kind === "deny") answer(outcome.error);
- * ```
  */
 export function createAuthorizerRunner(deps: {
   api: ApiModel;

@@ -38,20 +38,10 @@ export function cannotEmulate(
 /**
  * A mapping template failed to render or produced something unusable. The gateway answers it the
  * way API Gateway answers a broken mapping (a gateway response chosen by the caller).
- *
- * @example
- * ```ts
- * throw new MappingError("request template is not valid JSON", { actual: "{oops" });
- * ```
  */
 export class MappingError extends ApigwTokenAuthError {}
 
 /**
  * The request body is not JSON although a template or model needs it as JSON (API Gateway: 400).
- *
- * @example
- * ```ts
- * throw new BodyParseError("Could not parse request body into json: Unexpected token o");
- * ```
  */
 export class BodyParseError extends ApigwTokenAuthError {}

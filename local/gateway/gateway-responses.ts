@@ -86,13 +86,6 @@ export const ACCESS_DENIED_IMPLICIT =
  * Renders a gateway error as API Gateway would: the configured response of its type, else the
  * configured DEFAULT_4XX / DEFAULT_5XX, else the built-in default; with `x-amzn-ErrorType`,
  * `x-amzn-RequestId` and `x-amz-apigw-id`.
- *
- * @example
- * ```ts
- * renderGatewayResponse(api, request, { type: "UNAUTHORIZED", message: "Unauthorized" }, context);
- * // { statusCode: 401, headers: { "Content-Type": "application/json", "x-amzn-ErrorType": "UnauthorizedException", ... },
- * //   body: '{"message":"Unauthorized"}' }
- * ```
  */
 export function renderGatewayResponse(
   api: ApiModel,
@@ -136,11 +129,6 @@ export function renderGatewayResponse(
 
 /**
  * An answer API Gateway gives outside the customisable pipeline (413, 414, unknown stage).
- *
- * @example
- * ```ts
- * fixedAnswer(request, 413, "Request Too Long"); // { statusCode: 413, body: '{"message":"Request Too Long"}', ... }
- * ```
  */
 export function fixedAnswer(
   request: GatewayRequest,
@@ -160,12 +148,6 @@ export function fixedAnswer(
 /**
  * The value of a `method.request.*` mapping expression or a `'static'` literal; undefined when the
  * request lacks the parameter.
- *
- * @example
- * ```ts
- * parameterValue("'*'", request, {});                           // "*"
- * parameterValue("method.request.header.Origin", request, {}); // the Origin header
- * ```
  */
 export function parameterValue(
   source: string,

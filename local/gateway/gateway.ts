@@ -38,8 +38,14 @@ const MAX_METHOD_ARN_BYTES = 1600;
  *
  * @example
  * ```ts
+ * import { createServer } from "node:http";
+ * import type { ResolvedStack } from "../cloudformation/resolved-stack.js";
+ * import type { LambdaRuntime } from "../lambda/lambda-runtime.js";
+ *
+ * declare const stack: ResolvedStack;
+ * declare const lambda: LambdaRuntime;
  * const gateway = createGateway({ stack, lambda });
- * http.createServer(gateway.handler).listen(3000, "127.0.0.1");
+ * createServer(gateway.handler).listen(3000, "127.0.0.1");
  * // http://127.0.0.1:3000/<gateway.stageName>/user
  * ```
  */

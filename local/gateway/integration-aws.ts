@@ -19,11 +19,6 @@ import type { LambdaInvoker } from "./types.js";
  * A function timeout or crash reaches the integration responses as the error Lambda itself reports
  * (`Task timed out after 3.00 seconds`, `Runtime exited ...`), so selection patterns apply to it as
  * on AWS; only the integration timeout answers 504 directly.
- *
- * @example
- * ```ts
- * const result = await runAwsIntegration(input, lambda);
- * ```
  */
 export async function runAwsIntegration(
   input: IntegrationInput,

@@ -12,11 +12,6 @@ import { mapIntegrationResponse } from "./integration-response.js";
 /**
  * Runs a MOCK integration. Without a template, or without a numeric `statusCode` in its output,
  * the status is 200 (see README).
- *
- * @example
- * ```ts
- * await runMockIntegration(input); // { kind: "answer", answer: { statusCode: 200, headers: {...}, body: "{}" } }
- * ```
  */
 export function runMockIntegration(input: IntegrationInput): IntegrationResult {
   const mapped = mapIntegrationRequest(input);

@@ -17,11 +17,6 @@ const BAD_GATEWAY: IntegrationResult = {
 
 /**
  * Runs a Lambda proxy integration.
- *
- * @example
- * ```ts
- * const result = await runProxyIntegration(input, lambda);
- * ```
  */
 export async function runProxyIntegration(
   input: IntegrationInput,
@@ -50,12 +45,6 @@ export async function runProxyIntegration(
 
 /**
  * The HTTP answer for a proxy function's result, or undefined when API Gateway would answer 502.
- *
- * @example
- * ```ts
- * proxyResponse({ statusCode: "201" });            // { statusCode: 201, headers: { "Content-Type": "application/json" }, body: "" }
- * proxyResponse({ statusCode: 200, wrong: true }); // undefined (502)
- * ```
  */
 export function proxyResponse(payload: unknown): HttpAnswer | undefined {
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return undefined;

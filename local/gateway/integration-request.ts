@@ -29,11 +29,6 @@ export type IntegrationResult =
 
 /**
  * A gateway error as an integration result.
- *
- * @example
- * ```ts
- * return gatewayError("INTEGRATION_TIMEOUT", "Endpoint request timed out");
- * ```
  */
 export const gatewayError = (type: GatewayError["type"], message: string | null): IntegrationResult => ({
   kind: "error",
@@ -42,11 +37,6 @@ export const gatewayError = (type: GatewayError["type"], message: string | null)
 
 /**
  * The template input for a request (`$input` over the request body and parameters).
- *
- * @example
- * ```ts
- * renderTemplate(template, templateInputOf(input, input.request.body));
- * ```
  */
 export function templateInputOf(input: IntegrationInput, body: string): TemplateInput {
   return {
@@ -61,12 +51,6 @@ export function templateInputOf(input: IntegrationInput, body: string): Template
  * The integration request body: the matching template rendered, or the body passed through, or a
  * gateway error (415 when the passthrough behaviour forbids passing it; 400 when a template reads a
  * body that is not JSON; 500 for a broken template).
- *
- * @example
- * ```ts
- * const mapped = mapIntegrationRequest(input);
- * if (typeof mapped !== "string") return mapped; // an IntegrationResult with the error
- * ```
  */
 export function mapIntegrationRequest(input: IntegrationInput): string | IntegrationResult {
   const { requestTemplates, passthroughBehavior } = input.method.integration;
@@ -85,11 +69,6 @@ export function mapIntegrationRequest(input: IntegrationInput): string | Integra
 
 /**
  * Renders a template, turning its failures into the gateway errors API Gateway answers with.
- *
- * @example
- * ```ts
- * const text = renderOrError("$input.json('$')", templateInput);
- * ```
  */
 export function renderOrError(template: string, templateInput: TemplateInput): string | IntegrationResult {
   try {

@@ -20,11 +20,6 @@ import { headerValue } from "./request-context.js";
  * The integration response for `selector` (a Lambda errorMessage, a MOCK status code, or undefined
  * for a successful Lambda call): the first whose pattern matches the whole selector, else the
  * default one (no pattern). Declaration order breaks ties (see README).
- *
- * @example
- * ```ts
- * selectIntegrationResponse(responses, "NotFound: user 7 does not exist")?.statusCode; // "404"
- * ```
  */
 export function selectIntegrationResponse(
   responses: readonly IntegrationResponseModel[],
@@ -45,12 +40,6 @@ export function selectIntegrationResponse(
  * Maps an integration's output to the method response: selects the integration response, renders
  * its template (chosen by the first `Accept` media type, default `application/json`), applies
  * response parameters, and sends no body with a 204. No matching response → 500.
- *
- * @example
- * ```ts
- * mapIntegrationResponse(input, '{"errorMessage":"NotFound: x"}', "NotFound: x");
- * // { kind: "answer", answer: { statusCode: 404, ... } }
- * ```
  */
 export function mapIntegrationResponse(
   input: IntegrationInput,

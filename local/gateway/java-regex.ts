@@ -13,13 +13,6 @@ const JAVA_ONLY = /\(\?[imsux-]+[):]|\\[AZzGQE]|[*+?}]\+/;
 /**
  * Compiles a Java pattern for whole-string matching (`Pattern.matches`); returns an error message
  * instead when the pattern uses Java-only syntax or is not a valid regex.
- *
- * @example
- * ```ts
- * const re = compileWholeMatch("^[a-z]{3}$");
- * re instanceof RegExp && re.test("abc"); // true
- * compileWholeMatch("a++");               // "uses Java-only syntax ..."
- * ```
  */
 export function compileWholeMatch(pattern: string): RegExp | string {
   const compiled = compileJava(pattern, "");
@@ -29,11 +22,6 @@ export function compileWholeMatch(pattern: string): RegExp | string {
 /**
  * Compiles a Java pattern as a JavaScript RegExp with `flags` (e.g. `g` for `replaceAll`), or returns
  * an error message.
- *
- * @example
- * ```ts
- * compileJava("\\s+", "g"); // /\s+/g
- * ```
  */
 export function compileJava(pattern: string, flags: string): RegExp | string {
   if (JAVA_ONLY.test(pattern)) {
@@ -48,11 +36,6 @@ export function compileJava(pattern: string, flags: string): RegExp | string {
 
 /**
  * Turns a Java replacement string (`$1`, `\$` for a literal dollar) into a JavaScript one.
- *
- * @example
- * ```ts
- * javaReplacement("\\$$1"); // "$$$1"
- * ```
  */
 export function javaReplacement(replacement: string): string {
   return replacement.replace(/\\(.)|\$\$/g, (whole, escaped: string | undefined) =>

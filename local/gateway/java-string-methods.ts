@@ -65,12 +65,6 @@ const COLLECTION_METHODS: Record<string, (c: object, args: unknown[]) => unknown
 
 /**
  * velocityjs handlers for the Java methods above; pass as `customMethodHandlers`.
- *
- * @example
- * ```ts
- * new Compile(parse('$s.replaceAll("a+", "b").length()'), { customMethodHandlers: javaMethodHandlers }).render({ s: "caab" });
- * // "3"
- * ```
  */
 export const javaMethodHandlers: MethodHandler[] = [
   {

@@ -10,12 +10,6 @@ export type CallOutcome = LambdaOutcome | { kind: "integration-timeout" };
 /**
  * Invokes `functionArn`, giving up after `timeoutMs`. A rejected invoke (an invoker bug) counts as
  * a crash, so the gateway keeps serving.
- *
- * @example
- * ```ts
- * const outcome = await callLambda(lambda, arn, event, 29_000);
- * if (outcome.kind === "integration-timeout") answer504();
- * ```
  */
 export async function callLambda(
   lambda: LambdaInvoker,

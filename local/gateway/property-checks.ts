@@ -7,12 +7,6 @@ import { cannotEmulate } from "./errors.js";
 /**
  * Refuses any property of `properties` not in `allowed` (a list of names the emulation honours or
  * that cannot change a response, such as `Description`).
- *
- * @example
- * ```ts
- * allowOnly("Api", "", { Name: "x", Policy: {} }, ["Name"]);
- * // throws "cannot emulate Api: Policy (expected one of Name, got a value)"
- * ```
  */
 export function allowOnly(
   logicalId: string,
@@ -31,11 +25,6 @@ export function allowOnly(
 
 /**
  * Reads a required string property.
- *
- * @example
- * ```ts
- * const type = requireString("Auth", "Type", props.Type); // "TOKEN"
- * ```
  */
 export function requireString(logicalId: string, property: string, value: unknown): string {
   if (typeof value !== "string" || value === "") {
@@ -49,11 +38,6 @@ export function requireString(logicalId: string, property: string, value: unknow
 
 /**
  * Reads an optional map of strings (`RequestTemplates`, `ResponseParameters`, ...); absent → `{}`.
- *
- * @example
- * ```ts
- * stringMap("M", "Integration.RequestTemplates", { "application/json": "{}" }); // same object
- * ```
  */
 export function stringMap(logicalId: string, property: string, value: unknown): Record<string, string> {
   if (value === undefined || value === null) return {};
@@ -74,11 +58,6 @@ export function stringMap(logicalId: string, property: string, value: unknown): 
 /**
  * Reads an optional map of booleans (`Method.RequestParameters`); absent → `{}`. CloudFormation
  * also accepts the strings "true"/"false", which arrive as strings after resolution.
- *
- * @example
- * ```ts
- * booleanMap("M", "RequestParameters", { "method.request.path.id": true }); // { "method.request.path.id": true }
- * ```
  */
 export function booleanMap(logicalId: string, property: string, value: unknown): Record<string, boolean> {
   if (value === undefined || value === null) return {};
@@ -94,11 +73,6 @@ export function booleanMap(logicalId: string, property: string, value: unknown):
 
 /**
  * Whether a CloudFormation boolean (a boolean or the strings "true"/"false") is true.
- *
- * @example
- * ```ts
- * isTrue("true"); // true
- * ```
  */
 export function isTrue(value: unknown): boolean {
   return value === true || value === "true";

@@ -10,11 +10,6 @@ import type { Route } from "./router.js";
 /**
  * The shared fields. For a proxy event, absent maps are `null` (AWS sample events); the REQUEST
  * authorizer event shows `{}` for them.
- *
- * @example
- * ```ts
- * proxyRequestFields(api, request, route, context, "proxy").pathParameters; // { id: "42" }
- * ```
  */
 export function proxyRequestFields(
   api: ApiModel,
@@ -43,12 +38,6 @@ export function proxyRequestFields(
  * The AWS_PROXY event (reference §11.1): the shared fields plus `body`, `isBase64Encoded` and, when
  * a Lambda authorizer ran, `requestContext.authorizer` = stringified context + principalId +
  * integrationLatency (a number).
- *
- * @example
- * ```ts
- * const event = proxyEvent(api, request, route, context, auth);
- * event.requestContext.authorizer; // { tier: "gold", principalId: "alice", integrationLatency: 3 }
- * ```
  */
 export function proxyEvent(
   api: ApiModel,

@@ -9,12 +9,6 @@ export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /**
  * The body as UTF-8 text, or `too-large` once it passes `limit` (the rest is drained unread so the
  * client can still read the 413).
- *
- * @example
- * ```ts
- * const body = await readBody(req);
- * if (body === "too-large") answer413();
- * ```
  */
 export function readBody(req: IncomingMessage, limit = MAX_PAYLOAD_BYTES): Promise<string | "too-large"> {
   return new Promise((resolve, reject) => {

@@ -38,12 +38,6 @@ export interface AuthorizerResult {
 
 /**
  * Parses the parts of a request the gateway needs (the body is read separately, with its limit).
- *
- * @example
- * ```ts
- * const request = parseRequest(req, "/user/42", "{}", Date.now());
- * request.headers["Content-Type"]; // as the client spelled it
- * ```
  */
 export function parseRequest(req: IncomingMessage, path: string, body: string, now: number): GatewayRequest {
   const multiValueHeaders: Record<string, string[]> = {};
@@ -77,11 +71,6 @@ export function parseRequest(req: IncomingMessage, path: string, body: string, n
 
 /**
  * A header's value, looked up case-insensitively (HTTP/2 clients send lower-case names).
- *
- * @example
- * ```ts
- * headerValue(request, "authorization"); // the Authorization header, however it was spelled
- * ```
  */
 export function headerValue(request: GatewayRequest, name: string): string | undefined {
   const wanted = name.toLowerCase();
@@ -92,11 +81,6 @@ export function headerValue(request: GatewayRequest, name: string): string | und
 /**
  * The media type of the request's Content-Type without parameters, lower-cased; a request without
  * one counts as `application/json` (API Gateway's rule for templates and models).
- *
- * @example
- * ```ts
- * requestMediaType(request); // "application/json" for "application/JSON; charset=utf-8"
- * ```
  */
 export function requestMediaType(request: GatewayRequest): string {
   const value = headerValue(request, "content-type");
@@ -107,12 +91,6 @@ export function requestMediaType(request: GatewayRequest): string {
 /**
  * The `$context` variables of a request (mapping templates, gateway responses, REQUEST authorizer
  * `context.*` identity sources) — the same values `requestContext` of a proxy event carries.
- *
- * @example
- * ```ts
- * const context = contextVariables(api, request, route.method, auth);
- * context.authorizer.principalId; // "alice"
- * ```
  */
 export function contextVariables(
   api: ApiModel,
@@ -144,11 +122,6 @@ export function contextVariables(
 /**
  * `requestContext.identity` / `$context.identity`: only the source IP and user agent exist locally;
  * the IAM and Cognito fields are null as for a call without IAM auth.
- *
- * @example
- * ```ts
- * identityOf(request).sourceIp; // "127.0.0.1"
- * ```
  */
 export function identityOf(request: GatewayRequest): Record<string, string | null> {
   return {
@@ -173,11 +146,6 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 
 /**
  * `$context.requestTime` in API Gateway's CLF format.
- *
- * @example
- * ```ts
- * formatRequestTime(Date.UTC(2015, 3, 9, 12, 34, 56)); // "09/Apr/2015:12:34:56 +0000"
- * ```
  */
 export function formatRequestTime(epochMs: number): string {
   const d = new Date(epochMs);

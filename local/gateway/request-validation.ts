@@ -26,12 +26,6 @@ type Validate = ((data: unknown) => boolean) & {
 /**
  * Compiles every model of the API (draft-04, models may `$ref` each other by their API Gateway
  * URL) and returns the validator; a schema that does not compile is refused at start-up.
- *
- * @example
- * ```ts
- * const validator = createRequestValidator(api);
- * validator.validate(method, request, { id: "42" }); // { type: "BAD_REQUEST_BODY", message: "Invalid request body", ... }
- * ```
  */
 export function createRequestValidator(api: ApiModel): RequestValidator {
   // ajv-draft-04 is CommonJS: under NodeNext its class is the `default` of the default import.

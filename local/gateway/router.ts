@@ -38,13 +38,6 @@ export interface Router {
 
 /**
  * Builds a router from the API's methods.
- *
- * @example
- * ```ts
- * const router = createRouter(api.methods);
- * router.route("GET", "/user/42"); // { method: <GET /user/{id}>, pathParameters: { id: "42" } }
- * router.route("DELETE", "/user/42"); // undefined → 403 Missing Authentication Token
- * ```
  */
 export function createRouter(methods: readonly MethodModel[]): Router {
   const root = newNode();

@@ -116,12 +116,6 @@ const JS_ESCAPES: Record<string, string> = {
 
 /**
  * `$util`, as documented for API Gateway mapping templates.
- *
- * @example
- * ```ts
- * util.escapeJavaScript('say "hi"'); // 'say \\"hi\\"'
- * util.urlEncode("a b&c");           // "a+b%26c"
- * ```
  */
 export const util = {
   /** Apache Commons `escapeJavaScript`: quotes (also `'`), backslash, `/`, control and non-ASCII characters. */

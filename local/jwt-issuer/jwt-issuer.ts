@@ -80,12 +80,6 @@ export async function startLocalJwtIssuer(
  * it: the template declares no `JwtIssuer` parameter, or the caller's overrides already name an
  * identity provider (`JwtUserPoolId` or `JwtIssuer`). A persistent run (`persistKey`) keeps the key
  * in {@link LOCAL_JWT_KEY_FILE} so the CLI mints tokens it accepts; otherwise the key lives in memory.
- *
- * @example
- * ```ts
- * const issuer = await startLocalJwtIssuerFor(template, options.parameterOverrides, { host, persistKey: false });
- * const overrides = { ...issuer?.parameterOverrides, ...options.parameterOverrides };
- * ```
  */
 export async function startLocalJwtIssuerFor(
   template: { Parameters?: Record<string, unknown> },

@@ -50,12 +50,6 @@ const DEFAULT_MEMORY_MB = 128;
  * code through the package manifest (`Code.S3Key` → the entry with that `key` → its `buildDir`),
  * inline `Code.ZipFile` written to `inlineDir/<LogicalId>/index.js` (CommonJS, as Lambda does).
  * Throws an ApigwTokenAuthError naming the function and the fix.
- *
- * @example
- * ```ts
- * const config = readFunctionConfig(stack, "UserFunction", { manifest, rootDir: process.cwd(), inlineDir });
- * config.modulePath; // "/repo/dist/build/UserFunction/index.mjs"
- * ```
  */
 export function readFunctionConfig(
   stack: ResolvedStack,

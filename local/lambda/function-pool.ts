@@ -38,13 +38,6 @@ interface Waiting {
 
 /**
  * The warm workers of one function.
- *
- * @example
- * ```ts
- * const pool = new FunctionPool({ config, env, maxWorkers: 4, log: console.log });
- * const outcome = await pool.invoke({ type: "TOKEN", authorizationToken: "abc", methodArn });
- * await pool.close();
- * ```
  */
 export class FunctionPool {
   /** How many invocations were started, for tests and benchmarks. */

@@ -41,8 +41,13 @@ export interface LambdaRuntime extends LambdaInvoker {
  *
  * @example
  * ```ts
+ * import { readManifest } from "../../lib/build/manifest.js";
+ * import type { ResolvedStack } from "../cloudformation/resolved-stack.js";
+ *
+ * declare const stack: ResolvedStack;
  * const lambda = createLambdaRuntime({ stack, manifest: readManifest(), dynamodbEndpoint: "http://127.0.0.1:8000" });
- * const outcome = await lambda.invoke(stack.resources.AuthorizerFunction.attributes.Arn, event);
+ * const arn = String(stack.resources.AuthorizerFunction?.attributes.Arn);
+ * const outcome = await lambda.invoke(arn, { type: "TOKEN", authorizationToken: "abc", methodArn: "arn:..." });
  * await lambda.close();
  * ```
  */

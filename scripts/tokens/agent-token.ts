@@ -18,11 +18,6 @@ export interface AgentTokenDefaults {
 /**
  * The issue options of a token for `agentId`; throws an ApigwTokenAuthError for an id that is not 1 to
  * 128 printable ASCII characters without spaces (the authorizer refuses such `X-AgentID` values).
- *
- * @example
- * ```ts
- * agentTokenDefaults("agent-7"); // { principalId: "agent-7", agentId: "agent-7", scopes: ["GET /agent/*"] }
- * ```
  */
 export function agentTokenDefaults(agentId: string): AgentTokenDefaults {
   if (!PRINCIPAL_ID_PATTERN.test(agentId)) {

@@ -7,12 +7,6 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 }
 
 /**
  * Seconds in a duration such as `30d`; throws an ApigwTokenAuthError for anything else.
- *
- * @example
- * ```ts
- * parseDuration("30d"); // 2592000
- * parseDuration("90");  // 90
- * ```
  */
 export function parseDuration(text: string): number {
   const match = /^(\d{1,9})([smhd]?)$/.exec(text.trim());

@@ -25,12 +25,6 @@ export const JWT_USAGE = `  jwt [--sub <id>] [--group <name>]... [--oauth-scope 
 
 /**
  * Parses the arguments after `jwt`.
- *
- * @example
- * ```ts
- * parseJwtCommand(["--sub", "alice", "--group", "admin"]);
- * // { command: "jwt", token: { subject: "alice", groups: ["admin"] } }
- * ```
  */
 export function parseJwtCommand(argv: readonly string[]): JwtCommand {
   let values: {
@@ -78,11 +72,6 @@ export function parseJwtCommand(argv: readonly string[]): JwtCommand {
 
 /**
  * Mints the JWT a parsed command asks for, with the local issuer's key from `keyFile`.
- *
- * @example
- * ```ts
- * const jwt = runJwtCommand(parseJwtCommand(["--sub", "alice"])); // "eyJ..."
- * ```
  */
 export function runJwtCommand(command: JwtCommand, keyFile: string = LOCAL_JWT_KEY_FILE): string {
   return mintTestToken(loadOrCreateSigningKey(keyFile), command.token);

@@ -33,6 +33,9 @@ export interface RotationResult {
  *
  * @example
  * ```ts
+ * import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+ *
+ * declare const client: DynamoDBDocumentClient;
  * const { token, revoked } = await rotateToken(client, "demo-auth-token", { principalId: "alice" });
  * ```
  */

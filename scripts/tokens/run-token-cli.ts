@@ -137,13 +137,6 @@ async function run(
 
 /**
  * Tokens as an aligned text table (digest prefix, principal, scopes, expiry, description).
- *
- * @example
- * ```ts
- * formatTokenTable(await listTokens(client, table));
- * // DIGEST        PRINCIPAL  SCOPES     EXPIRES  DESCRIPTION
- * // ba7816bf8f01  alice      PUT /user  never
- * ```
  */
 export function formatTokenTable(tokens: readonly TokenSummary[]): string {
   if (tokens.length === 0) return "no tokens\n";

@@ -24,11 +24,6 @@ export interface StackClients {
 
 /**
  * Clients for the region in AWS_REGION (or the profile's), with adaptive retries.
- *
- * @example
- * ```ts
- * const clients = createStackClients({ region: process.env.AWS_REGION });
- * ```
  */
 export function createStackClients(settings: { region: string | undefined }): StackClients {
   const config = commonClientConfig(settings);
@@ -44,11 +39,6 @@ export function createStackClients(settings: { region: string | undefined }): St
 
 /**
  * The token table of stack `stackName`: its `TokenTableName` output, checked to exist.
- *
- * @example
- * ```ts
- * const tableName = await resolveTokenTable(clients, "apigw-token-auth"); // "apigw-token-auth-auth-token"
- * ```
  */
 export async function resolveTokenTable(
   clients: Pick<StackClients, "cloudformation" | "dynamodb">,
@@ -83,13 +73,6 @@ export async function resolveTokenTable(
 /**
  * The token CLI's target for `--stack NAME`: the stack's token table, in AWS_REGION (or the
  * profile's region), with the standard credential chain.
- *
- * @example
- * ```ts
- * const target = await resolveStackTokenTarget("apigw-token-auth");
- * await listTokens(target.client, target.tableName);
- * target.close();
- * ```
  */
 export async function resolveStackTokenTarget(
   stackName: string,

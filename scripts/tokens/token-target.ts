@@ -33,13 +33,6 @@ export const TARGET_OPTIONS = {
  * The token table the flags name. Throws an ApigwTokenAuthError when no target flag is given, and
  * an error saying how to start it for `--local` without a running local API.
  * `--stack` asks AWS (DescribeStacks, DescribeTable), so its target comes as a promise.
- *
- * @example
- * ```ts
- * const target = resolveTokenTarget({ local: true });
- * await listTokens(target.client, target.tableName);
- * target.close();
- * ```
  */
 export function resolveTokenTarget(
   flags: TargetFlags & { stack?: undefined },

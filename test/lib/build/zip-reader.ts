@@ -18,11 +18,6 @@ export interface ReadEntry {
 
 /**
  * Reads every entry of a zip file (no zip64, no encryption: what yazl writes for small files).
- *
- * @example
- * ```ts
- * readZip(await readFile("dist/x.zip")).map((entry) => entry.name);
- * ```
  */
 export function readZip(zip: Buffer): ReadEntry[] {
   const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));

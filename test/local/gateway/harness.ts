@@ -117,11 +117,6 @@ export interface TestResponse {
 
 /**
  * Sends one HTTP request (node:http, so header names and GET bodies go out exactly as given).
- *
- * @example
- * ```ts
- * const res = await send(`${api.url}/user/1`, { headers: { Authorization: "abc123" } });
- * ```
  */
 export function send(
   url: string,

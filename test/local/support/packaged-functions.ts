@@ -16,11 +16,6 @@ let packaging: Promise<void> | undefined;
 
 /**
  * Makes sure dist/ holds a package of every function in the template (once per test process).
- *
- * @example
- * ```ts
- * before(() => ensurePackagedFunctions());
- * ```
  */
 export function ensurePackagedFunctions(): Promise<void> {
   packaging ??= (async () => {

@@ -28,6 +28,8 @@ export interface TokenTables {
  *
  * @example
  * ```ts
+ * import { issueToken } from "../../../../lib/tokens/token-store.js";
+ *
  * describe("lib/tokens/token-store", () => {
  *   const tokens = useTokenTables("tokens");
  *   it("issues", async () => { await issueToken(tokens.client, tokens.table, { principalId: "a" }); });
