@@ -55,7 +55,7 @@ lint: $(INSTALL_STAMP) ## tsc, biome, import boundaries (dependency-cruiser), do
 	npx tsc --noEmit -p .
 	npx biome check .
 	npx depcruise --config .dependency-cruiser.cjs handlers lib local scripts bench test
-	npx tsx scripts/check-doc-examples.ts '!scripts/deploy/' '!lib/aws/'
+	npx tsx scripts/check-doc-examples.ts
 	npx tsx scripts/cfn-lint.ts
 
 format: $(INSTALL_STAMP) ## Format and apply safe lint fixes (biome) to every source file

@@ -77,11 +77,6 @@ export interface LocalAdminClient {
  * A client of the running local API's admin server. Throws ApigwTokenAuthError saying what to do
  * when `make start` is not running (from `readLocalState`), its admin server is off or unreachable,
  * or a call is refused.
- *
- * @example
- * ```ts
- * const flushed = await localAdminClient().flushAuthorizerCache(); // after a revoke
- * ```
  */
 export function localAdminClient(state: Pick<LocalState, "admin"> = readLocalState()): LocalAdminClient {
   const admin = state.admin;

@@ -23,11 +23,6 @@ export const MAX_ATTEMPTS = 8;
 
 /**
  * The client options every AWS client in the project uses (also the token CLI's DynamoDB client).
- *
- * @example
- * ```ts
- * const dynamodb = new DynamoDBClient(commonClientConfig({ region: "eu-west-1" }));
- * ```
  */
 export function commonClientConfig(settings: { region?: string | undefined }) {
   return {

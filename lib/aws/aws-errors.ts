@@ -83,13 +83,6 @@ const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "ECONNRESET", "E
 /**
  * The error (saying what to do) for a recognised SDK failure, or `undefined` when `error` is something
  * else (a validation error, a missing stack) that the caller explains itself.
- *
- * @example
- * ```ts
- * try { await cloudformation.send(command); } catch (error) {
- *   throw classifyAwsError(error, "DescribeStacks") ?? error;
- * }
- * ```
  */
 export function classifyAwsError(error: unknown, operation: string): ApigwTokenAuthError | undefined {
   if (!(error instanceof Error)) return undefined;
@@ -119,7 +112,13 @@ function failureKind(error: Error, code: string | undefined): AwsFailureKind | u
  *
  * @example
  * ```ts
- * const result = await callAws("DescribeStacks", () => cloudformation.send(new DescribeStacksCommand({ StackName })));
+ * import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
+ *
+ * const cloudformation = new CloudFormationClient({});
+ * const { Stacks } = await callAws("cloudformation:DescribeStacks", () =>
+ *   cloudformation.send(new DescribeStacksCommand({ StackName: "demo" })),
+ * );
+ * // no credentials, throttling, access denied...: an error saying what to do, with what AWS said
  * ```
  */
 export async function callAws<T>(operation: string, send: () => Promise<T>): Promise<T> {

@@ -6,11 +6,6 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 
 /**
  * A DynamoDB client for the embedded DynamoDB (fake credentials: dynalite accepts any).
- *
- * @example
- * ```ts
- * const documentClient = DynamoDBDocumentClient.from(localDynamoDBClient("http://127.0.0.1:8000"));
- * ```
  */
 export function localDynamoDBClient(endpoint: string, region = "us-east-1"): DynamoDBClient {
   return new DynamoDBClient({

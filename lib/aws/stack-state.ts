@@ -28,11 +28,6 @@ export type DeployAction =
 /**
  * The stack called `stackName` (or with that id), or `undefined` when there is none: DescribeStacks
  * answers a missing stack with a ValidationError "... does not exist", not a 404.
- *
- * @example
- * ```ts
- * const stack = await findStack(cloudformation, "demo"); // Stack | undefined
- * ```
  */
 export async function findStack(
   cloudformation: CloudFormationClient,
@@ -62,11 +57,6 @@ export function stackOutputs(stack: Stack): Record<string, string> {
 
 /**
  * One output's value; throws an ApigwTokenAuthError naming the stack when it is missing.
- *
- * @example
- * ```ts
- * requireOutput(stack, "TokenTableName"); // "demo-auth-token"
- * ```
  */
 export function requireOutput(stack: Stack, key: string): string {
   const outputs = stackOutputs(stack);

@@ -20,12 +20,6 @@ import {
 /**
  * The decision for `execute-api:Invoke` on `methodArn`, with the statement that made it. Throws
  * ApigwTokenAuthError for a document that is not an authorizer policy.
- *
- * @example
- * ```ts
- * evaluateAuthorizerPolicy(policy, "arn:aws:execute-api:eu-west-1:123456789012:abc/v1/GET/user/7");
- * // { decision: "Allow", statement: { label: 'policy "policyDocument", Statement[0]', ... } }
- * ```
  */
 export function evaluateAuthorizerPolicy(policy: unknown, methodArn: string): AccessDecision {
   const parsed = parsePolicy(policy, "policyDocument", { conditions: "refuse" });
@@ -37,6 +31,9 @@ export function evaluateAuthorizerPolicy(policy: unknown, methodArn: string): Ac
  *
  * @example
  * ```ts
+ * import { buildAllowPolicy } from "../../handlers/shared/policy.js";
+ *
+ * const arn = "arn:aws:execute-api:eu-west-1:123456789012:abc/v1/GET/user/7"; // the request's methodArn
  * const policy = buildAllowPolicy(arn, ["GET /user/*"]);
  * evaluatePolicy(policy, "arn:aws:execute-api:eu-west-1:123456789012:abc/v1/GET/user/7"); // "Allow"
  * evaluatePolicy(policy, "arn:aws:execute-api:eu-west-1:123456789012:abc/v1/PUT/user");   // "ImplicitDeny"
@@ -55,12 +52,6 @@ export interface StatementMatch {
 /**
  * {@link evaluateAuthorizerPolicy} with every statement and whether it applied, for the local
  * gateway's decision trace and `token explain`. The decision is the evaluator's own.
- *
- * @example
- * ```ts
- * explainAuthorizerPolicy(policy, "arn:aws:execute-api:eu-west-1:123456789012:abc/v1/PUT/user");
- * // { decision: "ImplicitDeny", statements: [{ statement: {...}, matched: false }] }
- * ```
  */
 export function explainAuthorizerPolicy(
   policy: unknown,

@@ -79,12 +79,6 @@ const AWS_MANAGED_POLICIES: Readonly<Record<string, PolicyDocument>> = {
 /**
  * The document of an AWS-managed policy ARN (any partition), or undefined when it is not an
  * AWS-managed ARN or not one this table knows.
- *
- * @example
- * ```ts
- * awsManagedPolicy("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"); // { Statement: [...] }
- * awsManagedPolicy("arn:aws:iam::123456789012:policy/Mine");                            // undefined
- * ```
  */
 export function awsManagedPolicy(arn: string): PolicyDocument | undefined {
   const match = /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/.exec(arn);

@@ -116,11 +116,6 @@ export interface ConditionTest {
 
 /**
  * Reads a statement's Condition block into tests; `where` prefixes error messages.
- *
- * @example
- * ```ts
- * parseCondition({ "ForAllValues:StringEquals": { "dynamodb:Attributes": ["id", "name"] } }, "Statement[0].Condition");
- * ```
  */
 export function parseCondition(block: unknown, where: string): ConditionTest[] {
   if (!isRecord(block)) {
@@ -186,11 +181,6 @@ function conditionValues(value: unknown, where: string): string[] {
 
 /**
  * A request context prepared for {@link conditionHolds}: keys lower-cased, every value a list of strings.
- *
- * @example
- * ```ts
- * contextLookup({ "dynamodb:Attributes": ["id", "name"], "aws:SecureTransport": true });
- * ```
  */
 export function contextLookup(context: RequestContext = {}): ContextLookup {
   const lookup = new Map<string, string[]>();
@@ -203,13 +193,6 @@ export function contextLookup(context: RequestContext = {}): ContextLookup {
 
 /**
  * Whether one condition test holds for the request.
- *
- * @example
- * ```ts
- * const [test] = parseCondition({ StringEqualsIfExists: { "dynamodb:ReturnValues": "NONE" } }, "Condition");
- * conditionHolds(test, contextLookup({}));                                  // true (absent key)
- * conditionHolds(test, contextLookup({ "dynamodb:ReturnValues": "ALL_OLD" })); // false
- * ```
  */
 export function conditionHolds(test: ConditionTest, context: ContextLookup): boolean {
   const actual = context.get(test.key);

@@ -40,12 +40,6 @@ export interface ParsePolicyOptions {
 
 /**
  * Reads a policy document (an object; parse the JSON text IAM APIs return first).
- *
- * @example
- * ```ts
- * const policy = parsePolicy({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "dynamodb:GetItem",
- *   Resource: "arn:aws:dynamodb:*:*:table/users" }] }, "UserTableRead");
- * ```
  */
 export function parsePolicy(document: unknown, name: string, options: ParsePolicyOptions = {}): ParsedPolicy {
   if (typeof document !== "object" || document === null || Array.isArray(document)) {

@@ -40,6 +40,13 @@ export interface AccessDecision {
  *
  * @example
  * ```ts
+ * import { parsePolicy } from "./policy-document.js";
+ *
+ * const tableArn = "arn:aws:dynamodb:eu-west-1:123456789012:table/demo-users";
+ * const document = {
+ *   Version: "2012-10-17",
+ *   Statement: [{ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: tableArn }],
+ * };
  * const role = [parsePolicy(document, "UserTableAccess")];
  * const result = evaluatePolicies(role, { action: "dynamodb:DeleteItem", resource: tableArn });
  * if (result.decision !== "Allow") console.log(result.decision, result.statement?.label);
@@ -79,11 +86,6 @@ export function statementApplies(
 
 /**
  * One line naming a decision and its statement, for logs and `token explain`.
- *
- * @example
- * ```ts
- * describeDecision(result); // 'ExplicitDeny by policy "Guard", Statement[0] (Sid "NoDeletes")'
- * ```
  */
 export function describeDecision(result: AccessDecision): string {
   if (result.statement === undefined) return `${result.decision}: no statement allows it`;

@@ -61,12 +61,6 @@ const SECURITY_HEADERS = {
 /**
  * Starts the admin server on 127.0.0.1:`port` (0 = ephemeral); a taken port fails with
  * PortInUseError naming INSPECTOR_PORT.
- *
- * @example
- * ```ts
- * const admin = await startAdminServer({ port: 3001, sources });
- * log(`Inspector ${admin.pageUrl}`);
- * ```
  */
 export async function startAdminServer(options: {
   port: number;

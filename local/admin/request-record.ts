@@ -7,11 +7,6 @@ import type { RequestTrace } from "../gateway/trace.js";
 
 /**
  * The inspector's record of a traced request.
- *
- * @example
- * ```ts
- * ring.push(requestRecord(trace));
- * ```
  */
 export function requestRecord(trace: RequestTrace): RequestRecord {
   const record: RequestRecord = {

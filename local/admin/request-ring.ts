@@ -13,13 +13,6 @@ export interface RequestRing {
 
 /**
  * Creates an empty ring keeping the last `capacity` records.
- *
- * @example
- * ```ts
- * const ring = createRequestRing(500);
- * ring.push(record);
- * ring.list()[0] === record; // true
- * ```
  */
 export function createRequestRing(capacity = 500): RequestRing {
   const slots: RequestRecord[] = [];

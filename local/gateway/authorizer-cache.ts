@@ -48,11 +48,6 @@ export interface CacheEntryView {
 
 /**
  * The digest prefix of a cache key, safe to print: it tells entries apart without the token.
- *
- * @example
- * ```ts
- * cacheKeyDigest(cacheKey("auth1", ["abc"])); // 12 hex characters
- * ```
  */
 export function cacheKeyDigest(key: string): string {
   return digestPrefix(createHash("sha256").update(key, "utf8").digest("hex"));

@@ -8,11 +8,6 @@ import type { LambdaInvoker, LambdaOutcome } from "./types.js";
 
 /**
  * The trace of one invocation's outcome.
- *
- * @example
- * ```ts
- * invocationTrace(arn, 12, { kind: "error", errorType: "Error", errorMessage: "boom" });
- * ```
  */
 export function invocationTrace(
   functionArn: string,
@@ -31,11 +26,6 @@ export function invocationTrace(
 
 /**
  * An invoker that records each invocation (function, duration, outcome) into `into.invocation`.
- *
- * @example
- * ```ts
- * const lambda = tracingInvoker(runtime, integrationTrace);
- * ```
  */
 export function tracingInvoker(lambda: LambdaInvoker, into: { invocation?: InvocationTrace }): LambdaInvoker {
   return {

@@ -1,23 +1,12 @@
 /**
  * The reason of a non-2xx answer in words a person reads once, from the request's decision trace:
  * what `make start` prints on the request's line and the inspector shows in its list.
- *
- * @example
- * ```text
- * GET /v1/user/x 403 ImplicitDeny — cached policy (hit, 212 s left) has no statement for arn:…/v1/GET/user/x; it allows PUT /user
- * GET /v1/user/x 401 — Authorization fails IdentityValidationExpression ^[a-zA-Z0-9]{3,32}$ (authorizer not called)
- * ```
  */
 import { parseMethodArn } from "../../handlers/shared/method-arn.js";
 import type { AuthorizerTrace, IntegrationTrace, InvocationTrace, RequestTrace } from "./trace.js";
 
 /**
  * The reason of a non-2xx, or undefined for a 2xx/3xx.
- *
- * @example
- * ```ts
- * requestReason(trace); // "ImplicitDeny — cached policy (hit, 212 s left) has no statement for …"
- * ```
  */
 export function requestReason(trace: RequestTrace): string | undefined {
   if (trace.status < 400) return undefined;

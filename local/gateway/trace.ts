@@ -107,11 +107,6 @@ export interface IntegrationTrace {
 
 /**
  * The function name of a Lambda ARN (`arn:aws:lambda:r:a:function:name` → `name`).
- *
- * @example
- * ```ts
- * functionName("arn:aws:lambda:us-east-1:123456789012:function:local-user"); // "local-user"
- * ```
  */
 export function functionName(functionArn: string): string {
   const at = functionArn.indexOf(":function:");
@@ -120,11 +115,6 @@ export function functionName(functionArn: string): string {
 
 /**
  * The trace of an authorizer step before it runs.
- *
- * @example
- * ```ts
- * trace.authorizer = newAuthorizerTrace(method.authorizer, methodArn);
- * ```
  */
 export function newAuthorizerTrace(authorizer: AuthorizerModel, methodArn: string): AuthorizerTrace {
   return {

@@ -33,12 +33,6 @@ export interface RolePolicies {
 
 /**
  * The policies of the stack's role whose ARN (`Fn::GetAtt Role.Arn`) or name is `role`.
- *
- * @example
- * ```ts
- * const role = rolePolicies(stack, stack.resources.UserFunction?.properties.Role as string);
- * evaluateRole(role, { action: "dynamodb:GetItem", resource: tableArn }).decision; // "Allow"
- * ```
  */
 export function rolePolicies(stack: ResolvedStack, role: string): RolePolicies {
   const roles = resourcesOfType(stack, "AWS::IAM::Role");

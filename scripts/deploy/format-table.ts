@@ -8,12 +8,6 @@ import { stackOutputs } from "../../lib/aws/stack-state.js";
 /**
  * Lays out rows under headers, each column as wide as its widest cell, two spaces apart; the last
  * column is not padded, so no line ends in spaces.
- *
- * @example
- * ```ts
- * formatTable(["Action", "Resource"], [["Add", "TokenTable"]]);
- * // ["Action  Resource", "------  ----------", "Add     TokenTable"]
- * ```
  */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = headers.map((header, column) =>

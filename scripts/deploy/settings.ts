@@ -128,6 +128,8 @@ export function createConfirm(
  *
  * @example
  * ```ts
+ * import { runDestroy } from "./destroy-stack.js";
+ *
  * await runCommand(async () => ((await runDestroy()) === "declined" ? 1 : 0));
  * ```
  */

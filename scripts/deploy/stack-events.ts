@@ -59,13 +59,6 @@ export async function newestEventId(cloudformation: CloudFormationClient, stackI
  * Waits for the `operation` on `stackId` to settle (the SDK waiter) while printing each new event
  * after `afterEventId`; returns the final status and the events. A failing event read (access
  * denied) ends the wait at once instead of leaving the waiter to retry until its time is up.
- *
- * @example
- * ```ts
- * const marker = await newestEventId(cloudformation, stackId);
- * await cloudformation.send(new DeleteStackCommand({ StackName: stackId }));
- * const { status } = await followStack(cloudformation, stackId, "delete", marker, console.log, AWS_TIMING);
- * ```
  */
 export async function followStack(
   cloudformation: CloudFormationClient,

@@ -20,6 +20,8 @@ type StubOf<T> = T extends { prototype: infer C extends MockTarget }
  *
  * @example
  * ```ts
+ * import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+ *
  * describe("upload", () => {
  *   const aws = useAwsMocks({ s3: S3Client });
  *   it("skips a present key", async () => {
