@@ -79,11 +79,6 @@ export function buildAuthorizers(resources: [string, ResolvedResource][]): Map<s
 /**
  * The role ARN API Gateway assumes to invoke a function; refuses the caller's-credentials form
  * (`arn:aws:iam::*:user/*`), which needs IAM-signed requests the local gateway does not take.
- *
- * @example
- * ```ts
- * credentialsOf("Auth", "AuthorizerCredentials", "arn:aws:iam::1:role/invoke"); // "arn:aws:iam::1:role/invoke"
- * ```
  */
 export function credentialsOf(logicalId: string, property: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;

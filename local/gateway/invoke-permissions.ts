@@ -30,12 +30,6 @@ const API_GATEWAY = "apigateway.amazonaws.com";
 
 /**
  * Decides whether API Gateway may invoke `functionArn` for `caller`.
- *
- * @example
- * ```ts
- * invokePermission(stack, fnArn, { sourceArn, credentials: undefined });
- * // { allowed: true, by: "AWS::Lambda::Permission UserFunctionGetPermission (SourceArn …/GET/user/*)" }
- * ```
  */
 export function invokePermission(
   stack: ResolvedStack,
