@@ -2,7 +2,7 @@
  * Builds the authorizer part of the API model from `AWS::ApiGateway::Authorizer` resources.
  */
 import type { AuthorizerModel, IdentitySource } from "./api-model-types.js";
-import { cannotEmulate } from "./errors.js";
+import { cannotEmulate, invalidTemplate } from "./errors.js";
 import { compileWholeMatch } from "./java-regex.js";
 import { allowOnly, requireString } from "./property-checks.js";
 import type { ResolvedResource } from "./types.js";
@@ -44,7 +44,7 @@ export function buildAuthorizers(resources: [string, ResolvedResource][]): Map<s
     }
     const functionArn = functionArnOfUri(p.AuthorizerUri);
     if (functionArn === undefined) {
-      throw cannotEmulate(logicalId, "AuthorizerUri", {
+      throw invalidTemplate(logicalId, "AuthorizerUri", {
         expected: "arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function arn>/invocations",
         actual: JSON.stringify(p.AuthorizerUri),
       });
@@ -54,7 +54,7 @@ export function buildAuthorizers(resources: [string, ResolvedResource][]): Map<s
         ? DEFAULT_TTL_SECONDS
         : Number(p.AuthorizerResultTtlInSeconds);
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < 0 || ttlSeconds > MAX_TTL_SECONDS) {
-      throw cannotEmulate(logicalId, "AuthorizerResultTtlInSeconds", {
+      throw invalidTemplate(logicalId, "AuthorizerResultTtlInSeconds", {
         expected: `an integer from 0 to ${MAX_TTL_SECONDS}`,
         actual: String(p.AuthorizerResultTtlInSeconds),
       });
@@ -122,7 +122,7 @@ function parseIdentitySources(
   if (text === "") {
     // TOKEN needs its header; REQUEST needs sources only when caching (API reference).
     if (type === "TOKEN" || ttl > 0) {
-      throw cannotEmulate(logicalId, "IdentitySource", {
+      throw invalidTemplate(logicalId, "IdentitySource", {
         expected:
           type === "TOKEN" ? "method.request.header.<Name>" : "identity sources when the TTL is above 0",
         actual: "none",
@@ -134,7 +134,7 @@ function parseIdentitySources(
     const expression = part.trim();
     const m = SOURCE.exec(expression);
     if (!m) {
-      throw cannotEmulate(logicalId, "IdentitySource", {
+      throw invalidTemplate(logicalId, "IdentitySource", {
         expected: "method.request.header.X, method.request.querystring.X, stageVariables.X or context.X",
         actual: expression,
       });
@@ -145,7 +145,7 @@ function parseIdentitySources(
   });
   const [first] = sources;
   if (type === "TOKEN" && (sources.length !== 1 || first?.kind !== "header")) {
-    throw cannotEmulate(logicalId, "IdentitySource", {
+    throw invalidTemplate(logicalId, "IdentitySource", {
       expected: "exactly one method.request.header.<Name> for a TOKEN authorizer",
       actual: text,
     });

@@ -11,7 +11,7 @@ import type {
   ModelSchema,
   PassthroughBehavior,
 } from "./api-model-types.js";
-import { cannotEmulate } from "./errors.js";
+import { cannotEmulate, invalidTemplate } from "./errors.js";
 import { compileWholeMatch } from "./java-regex.js";
 import { allowOnly, booleanMap, isTrue, requireString, stringMap } from "./property-checks.js";
 import type { ResolvedResource } from "./types.js";
@@ -61,20 +61,20 @@ export function buildMethod(
   const resourceId = requireString(logicalId, "ResourceId", p.ResourceId);
   const resourcePath = refs.resourcePaths.get(resourceId);
   if (resourcePath === undefined) {
-    throw cannotEmulate(logicalId, "ResourceId", {
+    throw invalidTemplate(logicalId, "ResourceId", {
       expected: "a resource of this API",
       actual: resourceId,
     });
   }
   const httpMethod = requireString(logicalId, "HttpMethod", p.HttpMethod).toUpperCase();
   if (!VERBS.includes(httpMethod)) {
-    throw cannotEmulate(logicalId, "HttpMethod", { expected: VERBS.join(", "), actual: httpMethod });
+    throw invalidTemplate(logicalId, "HttpMethod", { expected: VERBS.join(", "), actual: httpMethod });
   }
   const validator = optionalRef(logicalId, "RequestValidatorId", p.RequestValidatorId, refs.validators);
   const requestModels = stringMap(logicalId, "RequestModels", p.RequestModels);
   for (const [contentType, name] of Object.entries(requestModels)) {
     if (!refs.models.has(name)) {
-      throw cannotEmulate(logicalId, `RequestModels.${contentType}`, {
+      throw invalidTemplate(logicalId, `RequestModels.${contentType}`, {
         expected: "a model of this API",
         actual: name,
       });
@@ -111,7 +111,7 @@ function buildAuth(
   }
   const authorizer = optionalRef(logicalId, "AuthorizerId", p.AuthorizerId, refs.authorizers);
   if (!authorizer) {
-    throw cannotEmulate(logicalId, "AuthorizerId", {
+    throw invalidTemplate(logicalId, "AuthorizerId", {
       expected: "an authorizer for CUSTOM",
       actual: "none",
     });
@@ -128,7 +128,7 @@ function optionalRef<T>(
   if (id === undefined) return undefined;
   const found = map.get(String(id));
   if (found === undefined) {
-    throw cannotEmulate(logicalId, property, { expected: "an id of this API", actual: String(id) });
+    throw invalidTemplate(logicalId, property, { expected: "an id of this API", actual: String(id) });
   }
   return found;
 }
@@ -190,7 +190,7 @@ function buildIntegration(
       });
     }
     if (String(p.IntegrationHttpMethod ?? "").toUpperCase() !== "POST") {
-      throw cannotEmulate(logicalId, "Integration.IntegrationHttpMethod", {
+      throw invalidTemplate(logicalId, "Integration.IntegrationHttpMethod", {
         expected: "POST (Lambda is invoked with POST)",
         actual: String(p.IntegrationHttpMethod),
       });
@@ -198,14 +198,14 @@ function buildIntegration(
   }
   const passthroughBehavior = String(p.PassthroughBehavior ?? "WHEN_NO_MATCH").toUpperCase();
   if (!["WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"].includes(passthroughBehavior)) {
-    throw cannotEmulate(logicalId, "Integration.PassthroughBehavior", {
+    throw invalidTemplate(logicalId, "Integration.PassthroughBehavior", {
       expected: "WHEN_NO_MATCH, WHEN_NO_TEMPLATES or NEVER",
       actual: passthroughBehavior,
     });
   }
   const timeoutMs = p.TimeoutInMillis === undefined ? DEFAULT_TIMEOUT_MS : Number(p.TimeoutInMillis);
   if (!Number.isInteger(timeoutMs) || timeoutMs < MIN_TIMEOUT_MS) {
-    throw cannotEmulate(logicalId, "Integration.TimeoutInMillis", {
+    throw invalidTemplate(logicalId, "Integration.TimeoutInMillis", {
       expected: `an integer of at least ${MIN_TIMEOUT_MS}`,
       actual: String(p.TimeoutInMillis),
     });
@@ -243,7 +243,7 @@ function buildIntegrationResponses(
     const declared = methodResponses.get(statusCode);
     if (declared === undefined) {
       // API Gateway refuses to deploy an integration response without its method response.
-      throw cannotEmulate(logicalId, `${where}.StatusCode`, {
+      throw invalidTemplate(logicalId, `${where}.StatusCode`, {
         expected: `a status declared in MethodResponses (${[...methodResponses.keys()].join(", ") || "none"})`,
         actual: statusCode,
       });
@@ -251,7 +251,7 @@ function buildIntegrationResponses(
     const responseParameters = stringMap(logicalId, `${where}.ResponseParameters`, item?.ResponseParameters);
     for (const name of Object.keys(responseParameters)) {
       if (!declared.has(name)) {
-        throw cannotEmulate(logicalId, `${where}.ResponseParameters.${name}`, {
+        throw invalidTemplate(logicalId, `${where}.ResponseParameters.${name}`, {
           expected: `declared in the ${statusCode} MethodResponse's ResponseParameters`,
           actual: "not declared",
         });

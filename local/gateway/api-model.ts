@@ -10,7 +10,7 @@ import { buildAuthorizers } from "./api-model-authorizers.js";
 import { buildMethod } from "./api-model-methods.js";
 import { buildStage } from "./api-model-stage.js";
 import type { ApiModel, GatewayResponseModel, ModelSchema } from "./api-model-types.js";
-import { cannotEmulate } from "./errors.js";
+import { cannotEmulate, invalidTemplate } from "./errors.js";
 import { invokePermission } from "./invoke-permissions.js";
 import { allowOnly, requireString, stringMap } from "./property-checks.js";
 import type { ResolvedResource, ResolvedStack } from "./types.js";
@@ -104,7 +104,7 @@ export function buildApiModel(stack: ResolvedStack, restApiLogicalId?: string): 
   for (const method of methods) {
     const key = `${method.httpMethod} ${method.resourceId}`;
     if (seen.has(key)) {
-      throw cannotEmulate(method.logicalId, "HttpMethod", {
+      throw invalidTemplate(method.logicalId, "HttpMethod", {
         expected: "one method per verb and resource",
         actual: `a second ${method.httpMethod} on ${method.resourcePath}`,
       });
@@ -197,7 +197,7 @@ function buildResourcePaths(
     if (known !== undefined) return known;
     const entry = byId.get(id);
     if (!entry || depth > resources.length) {
-      throw cannotEmulate(apiLogicalId, `resource ${id}`, {
+      throw invalidTemplate(apiLogicalId, `resource ${id}`, {
         expected: "a resource of this API (or its root)",
         actual: entry ? "a cycle of ParentId" : "an unknown id",
       });
@@ -225,14 +225,14 @@ function buildModels(resources: [string, ResolvedResource][]): Map<string, Model
       try {
         schema = JSON.parse(raw);
       } catch {
-        throw cannotEmulate(logicalId, "Schema", {
+        throw invalidTemplate(logicalId, "Schema", {
           expected: "a JSON schema",
           actual: "invalid JSON",
         });
       }
     }
     if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
-      throw cannotEmulate(logicalId, "Schema", {
+      throw invalidTemplate(logicalId, "Schema", {
         expected: "a JSON schema object",
         actual: typeof schema,
       });

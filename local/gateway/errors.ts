@@ -3,14 +3,16 @@
  * answer like API Gateway, and the start-up refusal of a template it cannot emulate.
  *
  * A template the gateway cannot emulate is refused at start-up ({@link cannotEmulate}), naming the
- * resource and property, instead of serving something that behaves unlike AWS.
+ * resource and property, instead of serving something that behaves unlike AWS; a template that is
+ * wrong (a dangling id, a missing or malformed property, a bad regex) is refused as an
+ * {@link invalidTemplate}, so a mistake reads as a mistake and not as a limit of the local run.
  */
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 
 /**
- * The error for a template the local gateway cannot emulate faithfully, or that is not a valid REST
- * API (dangling ids, missing required properties). Thrown by `createGateway`, never per request;
- * the message names the resource and property.
+ * The error for a valid template using something the local gateway does not emulate (an HTTP
+ * integration, API keys, a Cognito authorizer). Thrown by `createGateway`, never per request; the
+ * message names the resource and property.
  *
  * @example
  * ```ts
@@ -28,11 +30,38 @@ export function cannotEmulate(
   property: string,
   details: { expected?: string; actual?: string } = {},
 ): ApigwTokenAuthError {
-  const detail =
-    details.expected !== undefined || details.actual !== undefined
-      ? ` (expected ${details.expected ?? "something else"}, got ${details.actual ?? "nothing"})`
-      : "";
-  return new ApigwTokenAuthError(`cannot emulate ${logicalId}: ${property}${detail}`, details);
+  return new ApigwTokenAuthError(
+    `cannot emulate ${logicalId}: ${property}${describeDetails(details)}`,
+    details,
+  );
+}
+
+/**
+ * The error for a template that is wrong — API Gateway would refuse it or misbehave the same way
+ * deployed: a dangling id, a missing or malformed property, an invalid regex. Thrown by
+ * `createGateway`; the message names the resource and property.
+ *
+ * @example
+ * ```ts
+ * invalidTemplate("Authorizer", "AuthorizerResultTtlInSeconds", { expected: "an integer from 0 to 3600", actual: "7200" }).message;
+ * // "invalid template: Authorizer: AuthorizerResultTtlInSeconds (expected an integer from 0 to 3600, got 7200)"
+ * ```
+ */
+export function invalidTemplate(
+  logicalId: string,
+  property: string,
+  details: { expected?: string; actual?: string } = {},
+): ApigwTokenAuthError {
+  return new ApigwTokenAuthError(
+    `invalid template: ${logicalId}: ${property}${describeDetails(details)}`,
+    details,
+  );
+}
+
+function describeDetails(details: { expected?: string; actual?: string }): string {
+  return details.expected !== undefined || details.actual !== undefined
+    ? ` (expected ${details.expected ?? "something else"}, got ${details.actual ?? "nothing"})`
+    : "";
 }
 
 /**

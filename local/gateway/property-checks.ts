@@ -2,7 +2,7 @@
  * Property allow-lists: which CloudFormation properties the local gateway understands, so that a
  * property that would change behaviour is refused by name instead of silently ignored.
  */
-import { cannotEmulate } from "./errors.js";
+import { cannotEmulate, invalidTemplate } from "./errors.js";
 
 /**
  * Refuses any property of `properties` not in `allowed` (a list of names the emulation honours or
@@ -28,7 +28,7 @@ export function allowOnly(
  */
 export function requireString(logicalId: string, property: string, value: unknown): string {
   if (typeof value !== "string" || value === "") {
-    throw cannotEmulate(logicalId, property, {
+    throw invalidTemplate(logicalId, property, {
       expected: "a non-empty string",
       actual: value === undefined ? "nothing" : JSON.stringify(value),
     });
@@ -42,11 +42,11 @@ export function requireString(logicalId: string, property: string, value: unknow
 export function stringMap(logicalId: string, property: string, value: unknown): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
-    throw cannotEmulate(logicalId, property, { expected: "a map", actual: typeof value });
+    throw invalidTemplate(logicalId, property, { expected: "a map", actual: typeof value });
   }
   for (const [key, item] of Object.entries(value)) {
     if (typeof item !== "string") {
-      throw cannotEmulate(logicalId, `${property}.${key}`, {
+      throw invalidTemplate(logicalId, `${property}.${key}`, {
         expected: "a string",
         actual: JSON.stringify(item),
       });
@@ -62,7 +62,7 @@ export function stringMap(logicalId: string, property: string, value: unknown): 
 export function booleanMap(logicalId: string, property: string, value: unknown): Record<string, boolean> {
   if (value === undefined || value === null) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
-    throw cannotEmulate(logicalId, property, { expected: "a map", actual: typeof value });
+    throw invalidTemplate(logicalId, property, { expected: "a map", actual: typeof value });
   }
   const result: Record<string, boolean> = {};
   for (const [key, item] of Object.entries(value)) {

@@ -5,7 +5,7 @@
  */
 import AjvDraft04 from "ajv-draft-04";
 import type { ApiModel, MethodModel } from "./api-model-types.js";
-import { cannotEmulate } from "./errors.js";
+import { invalidTemplate } from "./errors.js";
 import type { GatewayError } from "./gateway-responses.js";
 import { type GatewayRequest, headerValue, requestMediaType } from "./request-context.js";
 
@@ -40,7 +40,7 @@ export function createRequestValidator(api: ApiModel): RequestValidator {
     try {
       validators.set(name, ajv.getSchema(modelUrl(name)) as Validate);
     } catch (error) {
-      throw cannotEmulate(name, "Schema", {
+      throw invalidTemplate(name, "Schema", {
         expected: "a draft-04 JSON schema",
         actual: (error as Error).message,
       });

@@ -18,8 +18,14 @@ export function invocationTrace(
   if (outcome.kind === "error") {
     trace.errorType = outcome.errorType;
     trace.errorMessage = outcome.errorMessage;
+    if (outcome.initFailed) trace.initFailed = true;
   } else if (outcome.kind === "crash") {
     trace.errorMessage = outcome.message;
+  }
+  if (outcome.logs) {
+    trace.logs = outcome.logs;
+    const refusal = refusalIn(outcome.logs);
+    if (refusal) trace.refusal = refusal;
   }
   return trace;
 }
@@ -36,4 +42,22 @@ export function tracingInvoker(lambda: LambdaInvoker, into: { invocation?: Invoc
       return outcome;
     },
   };
+}
+
+/**
+ * The reason an authorizer gave for refusing, from its structured `refused` log line (the project's
+ * authorizers log `{"message":"refused","reason":"unknown token",...}`), or undefined.
+ */
+function refusalIn(logs: readonly string[]): string | undefined {
+  for (const line of logs) {
+    const start = line.indexOf("{");
+    if (start < 0 || !line.includes('"refused"')) continue;
+    try {
+      const entry = JSON.parse(line.slice(start)) as { message?: unknown; reason?: unknown };
+      if (entry.message === "refused" && typeof entry.reason === "string") return entry.reason;
+    } catch {
+      // Not a JSON log line.
+    }
+  }
+  return undefined;
 }

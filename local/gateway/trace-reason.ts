@@ -100,7 +100,7 @@ function invocationFailure(invocation: InvocationTrace): string {
     case "integration-timeout":
       return "no answer within the integration timeout";
     default:
-      return `${invocation.errorType}: ${invocation.errorMessage}`;
+      return `${invocation.initFailed ? "init failed, " : ""}${invocation.errorType}: ${invocation.errorMessage}`;
   }
 }
 

@@ -87,6 +87,8 @@ export interface InvocationTrace {
   outcome: "result" | "error" | "timeout" | "crash" | "integration-timeout";
   errorType?: string;
   errorMessage?: string;
+  /** The function's init (module load) failed: e.g. `Cannot find module`. */
+  initFailed?: boolean;
   /** Why an authorizer refused, from its own `refused` log line (`unknown token`, `expired token`). */
   refusal?: string;
   /** What the function wrote to stdout/stderr during this invocation (its last lines). */

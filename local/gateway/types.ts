@@ -13,16 +13,21 @@ import type { RequestTrace } from "./trace.js";
 
 export type { ResolvedResource, ResolvedStack } from "../cloudformation/resolved-stack.js";
 
-/** What happened when a Lambda function was invoked. */
+/**
+ * What happened when a Lambda function was invoked. `logs`: the last lines the function wrote during
+ * this invocation, when the invoker captures them (for the decision trace).
+ */
 export type LambdaOutcome =
   /** The handler returned (or called back with) `payload`, already JSON-parsed. */
-  | { kind: "result"; payload: unknown }
-  /** The handler threw or rejected: the fields of Lambda's error response. */
-  | { kind: "error"; errorType: string; errorMessage: string; trace?: string[] }
-  /** The function ran past its configured Timeout. */
-  | { kind: "timeout" }
-  /** The runtime died (worker exit, unserialisable result, missing handler, …). */
-  | { kind: "crash"; message: string };
+  (
+    | { kind: "result"; payload: unknown }
+    /** The handler threw or rejected: the fields of Lambda's error response. */
+    | { kind: "error"; errorType: string; errorMessage: string; trace?: string[] }
+    /** The function ran past its configured Timeout. */
+    | { kind: "timeout" }
+    /** The runtime died (worker exit, unserialisable result, missing handler, …). */
+    | { kind: "crash"; message: string }
+  ) & { logs?: string[]; initFailed?: boolean };
 
 /** Runs Lambda functions; implemented by `local/lambda/` (worker threads), faked in tests. */
 export interface LambdaInvoker {

@@ -144,20 +144,26 @@ export class FunctionPool {
 
   private onReply(environment: Environment, reply: InvocationReply): void {
     if (environment.pending?.id !== reply.id) return;
+    const logs = reply.logs ? { logs: reply.logs } : {};
     switch (reply.kind) {
       case "result":
-        this.finish(environment, { kind: "result", payload: JSON.parse(reply.json) }, false);
+        this.finish(environment, { kind: "result", payload: JSON.parse(reply.json), ...logs }, false);
         return;
       case "error": {
         const { errorType, errorMessage, trace } = reply;
-        const outcome: LambdaOutcome = trace
-          ? { kind: "error", errorType, errorMessage, trace }
-          : { kind: "error", errorType, errorMessage };
+        const outcome: LambdaOutcome = {
+          kind: "error",
+          errorType,
+          errorMessage,
+          ...(trace ? { trace } : {}),
+          ...(reply.initFailed ? { initFailed: true } : {}),
+          ...logs,
+        };
         this.finish(environment, outcome, reply.initFailed === true);
         return;
       }
       case "crash":
-        this.finish(environment, { kind: "crash", message: reply.message }, true);
+        this.finish(environment, { kind: "crash", message: reply.message, ...logs }, true);
         return;
     }
   }

@@ -15,6 +15,33 @@ const setup = workerData;
 const port = parentPort;
 if (!port) throw new Error("worker-bootstrap.mjs runs only as a worker thread");
 
+/**
+ * What the function writes during the current invocation, sent back with its reply so that the
+ * local gateway's decision trace can show it (as TestInvokeAuthorizer shows a log). The lines still
+ * go to stdout/stderr as before; only the last few, shortened, are kept.
+ */
+const MAX_LOG_LINES = 20;
+const MAX_LOG_LINE = 1000;
+let captured = [];
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write.bind(stream);
+  stream.write = (chunk, ...rest) => {
+    for (const line of String(chunk).split("\n")) {
+      if (line === "") continue;
+      captured.push(line.length > MAX_LOG_LINE ? `${line.slice(0, MAX_LOG_LINE)}…` : line);
+      if (captured.length > MAX_LOG_LINES) captured.shift();
+    }
+    return write(chunk, ...rest);
+  };
+}
+
+/** Posts a reply with the lines written since the invocation began. */
+function reply(message) {
+  const logs = captured;
+  captured = [];
+  port.postMessage(logs.length > 0 ? { ...message, logs } : message);
+}
+
 const handlerReady = loadHandler();
 // An init failure is answered per invocation; keep it from counting as an unhandled rejection.
 handlerReady.catch(() => undefined);
@@ -79,30 +106,31 @@ function errorReply(id, error) {
 }
 
 port.on("message", async (message) => {
+  captured = [];
   let handler;
   try {
     handler = await handlerReady;
   } catch (error) {
-    port.postMessage({ ...errorReply(message.id, error), initFailed: true });
+    reply({ ...errorReply(message.id, error), initFailed: true });
     return;
   }
   let result;
   try {
     result = await run(handler, message);
   } catch (error) {
-    port.postMessage(errorReply(message.id, error));
+    reply(errorReply(message.id, error));
     return;
   }
   let json;
   try {
     json = JSON.stringify(result === undefined ? null : result);
   } catch (error) {
-    port.postMessage({
+    reply({
       id: message.id,
       kind: "crash",
       message: `result is not JSON-serialisable: ${error.message}`,
     });
     return;
   }
-  port.postMessage({ id: message.id, kind: "result", json });
+  reply({ id: message.id, kind: "result", json });
 });

@@ -24,8 +24,8 @@ export interface InvokeMessage {
   awsRequestId: string;
 }
 
-/** worker → main: how one invocation ended. */
-export type InvocationReply =
+/** worker → main: how one invocation ended, with the last lines it wrote (`logs`, when any). */
+export type InvocationReply = (
   | { id: number; kind: "result"; json: string }
   | {
       id: number;
@@ -36,4 +36,5 @@ export type InvocationReply =
       /** The init phase failed: Lambda starts a fresh environment for the next invocation. */
       initFailed?: boolean;
     }
-  | { id: number; kind: "crash"; message: string };
+  | { id: number; kind: "crash"; message: string }
+) & { logs?: string[] };

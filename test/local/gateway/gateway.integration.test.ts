@@ -107,6 +107,49 @@ describe("local gateway: createGateway", () => {
     });
   });
 
+  describe("refuses a template mistake as an invalid template, naming resource and property", () => {
+    const cases: [string, Record<string, unknown>, Record<string, unknown> | undefined, string, string][] = [
+      [
+        "an integration response without its method response",
+        {},
+        { Integration: { Type: "MOCK", IntegrationResponses: [{ StatusCode: "201" }] } },
+        "GetPing",
+        "Integration.IntegrationResponses[0].StatusCode",
+      ],
+      ["a method on an unknown resource", {}, { ResourceId: "nope" }, "GetPing", "ResourceId"],
+      ["a verb that is not one", {}, { HttpMethod: "FETCH" }, "GetPing", "HttpMethod"],
+      ["CUSTOM without an authorizer", {}, { AuthorizationType: "CUSTOM" }, "GetPing", "AuthorizerId"],
+      [
+        "an authorizer TTL above 3600",
+        {
+          Auth: {
+            Type: "AWS::ApiGateway::Authorizer",
+            Properties: {
+              RestApiId: { Ref: "Api" },
+              Type: "TOKEN",
+              AuthorizerUri: {
+                "Fn::Sub":
+                  "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations",
+              },
+              IdentitySource: "method.request.header.Authorization",
+              AuthorizerResultTtlInSeconds: 7200,
+            },
+          },
+        },
+        undefined,
+        "Auth",
+        "AuthorizerResultTtlInSeconds",
+      ],
+    ];
+    for (const [name, extra, patch, logicalId, property] of cases) {
+      it(`refuses ${name}`, () => {
+        const error = refusal(extra, patch);
+        expect(error.message).to.contain(`invalid template: ${logicalId}: ${property}`);
+        expect(error.message).to.not.contain("cannot emulate");
+      });
+    }
+  });
+
   describe("refuses what it cannot emulate, naming resource and property", () => {
     const cases: [string, Record<string, unknown>, Record<string, unknown> | undefined, string, string][] = [
       ["IAM authorization", {}, { AuthorizationType: "AWS_IAM" }, "GetPing", "AuthorizationType"],
@@ -124,13 +167,6 @@ describe("local gateway: createGateway", () => {
         { Integration: { Type: "MOCK", ContentHandling: "CONVERT_TO_TEXT" } },
         "GetPing",
         "Integration.ContentHandling",
-      ],
-      [
-        "an integration response without its method response",
-        {},
-        { Integration: { Type: "MOCK", IntegrationResponses: [{ StatusCode: "201" }] } },
-        "GetPing",
-        "Integration.IntegrationResponses[0].StatusCode",
       ],
       [
         "a Java-only SelectionPattern",
