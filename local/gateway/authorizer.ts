@@ -82,7 +82,8 @@ export function createAuthorizerRunner(deps: {
       const expression = authorizer.validationExpression;
       if (authorizer.type === "TOKEN" && expression !== undefined) {
         const matched = expression.test(token ?? "");
-        if (trace) trace.validationExpression = { pattern: expression.source, matched };
+        // The model compiles the expression as a whole match, `^(?:<as written>)$`: show it as written.
+        if (trace) trace.validationExpression = { pattern: wholeMatchSource(expression), matched };
         if (!matched) return UNAUTHORIZED;
       }
       const caching = authorizer.ttlSeconds > 0 && values.length > 0;
@@ -111,20 +112,27 @@ export function createAuthorizerRunner(deps: {
       const outcome = await lambda.invoke(authorizer.functionArn, event);
       const latency = Math.round(performance.now() - started);
       if (trace) trace.invocation = invocationTrace(authorizer.functionArn, latency, outcome);
+      // Without a trace these lines are the only explanation; with one, the request's line says it.
       if (outcome.kind === "error" && outcome.errorMessage === "Unauthorized") {
-        log(`authorizer ${authorizer.logicalId}: Unauthorized`);
+        if (!trace) log(`authorizer ${authorizer.logicalId}: Unauthorized`);
         return UNAUTHORIZED;
       }
       if (outcome.kind !== "result") {
-        log(`authorizer ${authorizer.logicalId} failed (${outcome.kind}): AuthorizerConfigurationException`);
+        if (!trace) {
+          log(
+            `authorizer ${authorizer.logicalId} failed (${outcome.kind}): AuthorizerConfigurationException`,
+          );
+        }
         return CONFIGURATION_ERROR;
       }
       const output = validateOutput(outcome.payload, methodArn);
       if (typeof output === "string") {
-        log(
-          `authorizer ${authorizer.logicalId} returned an invalid result (${output}): AuthorizerConfigurationException`,
-        );
         if (trace) trace.invalidResult = output;
+        else {
+          log(
+            `authorizer ${authorizer.logicalId} returned an invalid result (${output}): AuthorizerConfigurationException`,
+          );
+        }
         return CONFIGURATION_ERROR;
       }
       if (caching) cache.set(key, output, authorizer.ttlSeconds, now());
@@ -153,6 +161,10 @@ function decide(
   if (decision === "Allow") return { kind: "allow", result };
   const message = decision === "ExplicitDeny" ? ACCESS_DENIED_EXPLICIT : ACCESS_DENIED_IMPLICIT;
   return { kind: "deny", error: { type: "ACCESS_DENIED", message }, result };
+}
+
+function wholeMatchSource(expression: RegExp): string {
+  return /^\^\(\?:([\s\S]*)\)\$$/.exec(expression.source)?.[1] ?? expression.source;
 }
 
 function statementTrace({ statement, matched }: StatementMatch): StatementTrace {

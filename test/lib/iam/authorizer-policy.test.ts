@@ -2,7 +2,11 @@ import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { buildAllowPolicy, INVOKE_ACTION } from "../../../handlers/shared/policy.js";
-import { evaluateAuthorizerPolicy, evaluatePolicy } from "../../../lib/iam/authorizer-policy.js";
+import {
+  evaluateAuthorizerPolicy,
+  evaluatePolicy,
+  explainAuthorizerPolicy,
+} from "../../../lib/iam/authorizer-policy.js";
 
 const api = "arn:aws:execute-api:eu-west-1:123456789012:abc/v1";
 const getUser = `${api}/GET/user/42`;
@@ -137,6 +141,36 @@ describe("lib/iam/authorizer-policy", () => {
 
     it("allows what buildAllowPolicy grants", () => {
       expect(evaluatePolicy(buildAllowPolicy(getUser, ["GET /user/*"]), getUser)).to.equal("Allow");
+    });
+  });
+
+  describe("explainAuthorizerPolicy", () => {
+    const policy = {
+      Statement: [
+        { Sid: "Reads", Effect: "Allow", Action: INVOKE_ACTION, Resource: `${api}/GET/*` },
+        { Effect: "Deny", Action: INVOKE_ACTION, NotResource: `${api}/GET/*` },
+      ],
+    };
+
+    it("gives every statement with whether it applied, and the evaluator's decision", () => {
+      const allowed = explainAuthorizerPolicy(policy, getUser);
+      expect(allowed.decision).to.equal("Allow");
+      expect(allowed.statements.map((s) => [s.statement.sid, s.matched])).to.deep.equal([
+        ["Reads", true],
+        [undefined, false],
+      ]);
+      const denied = explainAuthorizerPolicy(policy, putUser);
+      expect(denied.decision).to.equal("ExplicitDeny");
+      expect(denied.statement?.index).to.equal(1);
+      expect(denied.statements.map((s) => s.matched)).to.deep.equal([false, true]);
+    });
+
+    it("agrees with evaluatePolicy, and refuses what it refuses", () => {
+      for (const arn of [getUser, putUser, `${api}/DELETE/user/1`]) {
+        expect(explainAuthorizerPolicy(policy, arn).decision).to.equal(evaluatePolicy(policy, arn));
+      }
+      expect(explainAuthorizerPolicy({ Statement: [] }, getUser).decision).to.equal("ImplicitDeny");
+      expect(() => explainAuthorizerPolicy("nope", getUser)).to.throw(ApigwTokenAuthError);
     });
   });
 });

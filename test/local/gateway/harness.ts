@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { loadTemplate } from "../../../lib/cloudformation/load-template.js";
 import { resolveStack } from "../../../local/cloudformation/resolve-stack.js";
 import { createGateway } from "../../../local/gateway/gateway.js";
+import type { RequestTrace } from "../../../local/gateway/trace.js";
 import type { Gateway, LambdaOutcome, ResolvedStack } from "../../../local/gateway/types.js";
 
 /** A fake function: gets the event, returns what the function "did". */
@@ -25,6 +26,8 @@ export interface TestGateway {
   /** Test clock in ms (drives the authorizer cache TTL). */
   clock: { now: number };
   logs: string[];
+  /** Each request's decision trace, in order. */
+  traces: RequestTrace[];
   stop(): Promise<void>;
 }
 
@@ -77,10 +80,12 @@ export async function startTestGateway(
   const calls: Record<string, Record<string, unknown>[]> = {};
   const clock = { now: Date.UTC(2026, 0, 1) };
   const logs: string[] = [];
+  const traces: RequestTrace[] = [];
   const gateway = createGateway({
     stack,
     now: () => clock.now,
     log: (line) => logs.push(line),
+    onTrace: (trace) => traces.push(trace),
     lambda: {
       async invoke(arn, event) {
         const logicalId = byArn.get(arn);
@@ -103,6 +108,7 @@ export async function startTestGateway(
     calls,
     clock,
     logs,
+    traces,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
