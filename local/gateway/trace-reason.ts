@@ -38,6 +38,9 @@ function authorizerReason(a: AuthorizerTrace): string | undefined {
   if (a.invokePermissionMissing) {
     return `Invalid permissions on Lambda function: ${a.invokePermissionMissing} (authorizer ${a.name} not called, AuthorizerConfigurationException)`;
   }
+  if (a.invokePermissionMissing) {
+    return `Invalid permissions on Lambda function: ${a.invokePermissionMissing} (authorizer ${a.name} not called, AuthorizerConfigurationException)`;
+  }
   if (a.invalidResult) {
     return `authorizer ${a.name} returned an invalid result: ${a.invalidResult} (AuthorizerConfigurationException)`;
   }
