@@ -6,58 +6,24 @@ import {
   AGENT_TOKEN_SCOPES,
 } from "../../handlers/agent-authorizer/agent-authorizer.js";
 import { buildAllowPolicy } from "../../handlers/shared/policy.js";
-import { loadTemplate } from "../../lib/cloudformation/load-template.js";
 import { evaluatePolicy } from "../../lib/iam/authorizer-policy.js";
-import { resolveStack } from "../../local/cloudformation/resolve-stack.js";
-import type { ResolvedStack } from "../../local/cloudformation/resolved-stack.js";
-
-const TEMPLATE = "cloudformation/api.yaml";
-const CODE_KEYS = {
-  ArtifactBucket: "artifacts",
-  AuthorizerCodeKey: "a.zip",
-  UserCodeKey: "u.zip",
-  AgentAuthorizerCodeKey: "aa.zip",
-  AgentCodeKey: "ag.zip",
-  JwtAuthorizerCodeKey: "j.zip",
-  MeCodeKey: "m.zip",
-};
-
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-}
-
-function statementsOf(role: Record<string, unknown>): Statement[] {
-  const policies = (role.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
-  return policies.flatMap((policy) => policy.PolicyDocument.Statement);
-}
-
-/** The path of a resolved AWS::ApiGateway::Resource, from the API root. */
-function resourcePath(stack: ResolvedStack, resourceId: string): string {
-  const byPhysicalId = Object.values(stack.resources).find(
-    (resource) => resource.type === "AWS::ApiGateway::Resource" && resource.physicalId === resourceId,
-  );
-  if (!byPhysicalId) return "";
-  const { ParentId, PathPart } = byPhysicalId.properties as { ParentId: string; PathPart: string };
-  return `${resourcePath(stack, ParentId)}/${PathPart}`;
-}
+import {
+  apiTemplate,
+  getAtt,
+  methodsGuardedBy,
+  permissionsOf,
+  props,
+  resolvedApiStack,
+  routeOf,
+} from "../support/template.js";
 
 describe("cloudformation/api.yaml: agent API (issue 6)", () => {
-  const template = loadTemplate(TEMPLATE);
-  const resources = template.Resources as Record<
-    string,
-    { Type: string; Properties: Record<string, unknown> }
-  >;
-  const stack = resolveStack(template, { parameterOverrides: CODE_KEYS });
-  const agentAuthorizerId = stack.resources.AgentAuthorizer?.physicalId;
-  const agentMethods = Object.values(stack.resources).filter(
-    (resource) =>
-      resource.type === "AWS::ApiGateway::Method" && resource.properties.AuthorizerId === agentAuthorizerId,
-  );
+  const template = apiTemplate;
+  const stack = resolvedApiStack();
+  const agentMethods = methodsGuardedBy(stack, "AgentAuthorizer");
 
   it("has a REQUEST authorizer whose identity sources are the two headers the function reads", () => {
-    const properties = resources.AgentAuthorizer?.Properties ?? {};
+    const properties = props("AgentAuthorizer");
     expect(properties.Type).to.equal("REQUEST");
     expect(String(properties.IdentitySource).split(/,\s*/)).to.deep.equal([
       `method.request.header.${AGENT_ID_HEADER}`,
@@ -68,11 +34,8 @@ describe("cloudformation/api.yaml: agent API (issue 6)", () => {
     expect(properties).to.not.have.property("IdentityValidationExpression");
   });
 
-  it("guards exactly GET /agent/tasks and GET /agent/metadata, both on the agent function by proxy", () => {
-    const routes = agentMethods.map(
-      (method) =>
-        `${method.properties.HttpMethod} ${resourcePath(stack, method.properties.ResourceId as string)}`,
-    );
+  it("pins the agent routes: exactly GET /agent/tasks and GET /agent/metadata, on the agent function by proxy", () => {
+    const routes = agentMethods.map((method) => routeOf(stack, method));
     expect(routes.sort()).to.deep.equal(["GET /agent/metadata", "GET /agent/tasks"]);
     const agentFunctionArn = stack.resources.AgentFunction?.attributes.Arn as string;
     for (const method of agentMethods) {
@@ -88,10 +51,10 @@ describe("cloudformation/api.yaml: agent API (issue 6)", () => {
     const apiId = stack.resources.Api?.physicalId;
     const arn = (route: string) => `arn:aws:execute-api:${region}:${accountId}:${apiId}/v1/${route}`;
     for (const first of agentMethods) {
-      const firstRoute = `GET${resourcePath(stack, first.properties.ResourceId as string)}`;
+      const firstRoute = routeOf(stack, first).replace(" ", "");
       const policy = buildAllowPolicy(arn(firstRoute), AGENT_TOKEN_SCOPES);
       for (const method of agentMethods) {
-        const route = `${method.properties.HttpMethod}${resourcePath(stack, method.properties.ResourceId as string)}`;
+        const route = routeOf(stack, method).replace(" ", "");
         expect(evaluatePolicy(policy, arn(route)), route).to.equal("Allow");
       }
     }
@@ -115,26 +78,23 @@ describe("cloudformation/api.yaml: agent API (issue 6)", () => {
         S3Key: { Ref: codeKey },
       });
     }
-    expect(resources.AgentAuthorizerFunction?.Properties.Environment).to.deep.equal({
+    expect(props("AgentAuthorizerFunction").Environment).to.deep.equal({
       Variables: { TOKEN_TABLE_NAME: { Ref: "TokenTable" }, LOG_LEVEL: "INFO" },
     });
   });
 
-  it("lets the authorizer only GetItem on the token table, and the backend touch no table", () => {
-    const authorizerActions = statementsOf(resources.AgentAuthorizerFunctionRole?.Properties ?? {})
-      .filter((statement) => !String(statement.Action).startsWith("logs:"))
+  it("pins the agent roles: the authorizer only GetItems the token table, the backend touches no table", () => {
+    const authorizerActions = permissionsOf("AgentAuthorizerFunctionRole")
+      .filter((statement) => !statement.Action.every((action) => action.startsWith("logs:")))
       .map((statement) => [statement.Action, statement.Resource]);
-    expect(authorizerActions).to.deep.equal([["dynamodb:GetItem", { "Fn::GetAtt": ["TokenTable", "Arn"] }]]);
-    const backendActions = statementsOf(resources.AgentFunctionRole?.Properties ?? {}).flatMap(
-      (s) => s.Action,
-    );
+    expect(authorizerActions).to.deep.equal([[["dynamodb:GetItem"], getAtt("TokenTable", "Arn")]]);
+    const backendActions = permissionsOf("AgentFunctionRole").flatMap((s) => s.Action);
     expect(backendActions.every((action) => action.startsWith("logs:"))).to.equal(true);
-    const invoke = statementsOf(resources.AgentAuthorizerInvokeRole?.Properties ?? {});
-    expect(invoke).to.deep.equal([
+    expect(permissionsOf("AgentAuthorizerInvokeRole")).to.deep.equal([
       {
         Effect: "Allow",
-        Action: "lambda:InvokeFunction",
-        Resource: { "Fn::GetAtt": ["AgentAuthorizerFunction", "Arn"] },
+        Action: ["lambda:InvokeFunction"],
+        Resource: getAtt("AgentAuthorizerFunction", "Arn"),
       },
     ]);
   });

@@ -26,85 +26,23 @@ import {
   USER_NAME_PATTERN,
 } from "../../handlers/user/user-input.js";
 import { USER_KEY_ATTRIBUTE } from "../../handlers/user/user-store.js";
-import { loadTemplate, type TemplateResource } from "../../lib/cloudformation/load-template.js";
 import { compileWholeMatch } from "../../local/gateway/java-regex.js";
 import { renderTemplate, type TemplateInput } from "../../local/gateway/vtl.js";
+import {
+  apiTemplate,
+  getAtt,
+  methodProps,
+  ofType,
+  type Props,
+  permissionsOf,
+  props,
+  ref,
+  resource,
+  trustedServices,
+} from "../support/template.js";
 
-const template = loadTemplate("cloudformation/api.yaml");
+const template = apiTemplate;
 const resources = template.Resources;
-
-type Props = Record<string, unknown>;
-
-function resource(logicalId: string): TemplateResource & { Properties: Props } {
-  const found = resources[logicalId];
-  expect(found, `resource ${logicalId}`).to.not.equal(undefined);
-  return found as TemplateResource & { Properties: Props };
-}
-
-function props(logicalId: string): Props {
-  return resource(logicalId).Properties;
-}
-
-function ofType(type: string): [string, TemplateResource & { Properties: Props }][] {
-  return Object.entries(resources).filter(([, r]) => r.Type === type) as [
-    string,
-    TemplateResource & { Properties: Props },
-  ][];
-}
-
-const ref = (name: string) => ({ Ref: name });
-const getAtt = (name: string, attribute: string) => ({ "Fn::GetAtt": [name, attribute] });
-
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Principal?: unknown;
-}
-
-/** A role's inline statements with actions as sorted lists, so order and string/list form don't matter. */
-function permissionsOf(roleId: string): { Effect: string; Action: string[]; Resource: unknown }[] {
-  const role = props(roleId);
-  expect(role.ManagedPolicyArns, `${roleId} has no managed policies`).to.equal(undefined);
-  const policies = role.Policies as { PolicyDocument: { Statement: Statement[] } }[];
-  return policies
-    .flatMap((policy) => policy.PolicyDocument.Statement)
-    .map(({ Effect, Action, Resource, ...rest }) => {
-      expect(rest, `${roleId}: no Condition/NotAction/NotResource`).to.deep.equal({});
-      return { Effect, Action: [Action].flat().sort(), Resource };
-    });
-}
-
-function trustedServices(roleId: string): unknown[] {
-  const statements = (props(roleId).AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
-  return statements.map((s) => {
-    expect(s).to.include({ Effect: "Allow", Action: "sts:AssumeRole" });
-    return s.Principal;
-  });
-}
-
-function methodProps(logicalId: string) {
-  return props(logicalId) as Props & {
-    HttpMethod: string;
-    AuthorizationType: string;
-    AuthorizerId?: unknown;
-    ResourceId: unknown;
-    Integration: {
-      Type: string;
-      IntegrationHttpMethod?: string;
-      Uri?: unknown;
-      PassthroughBehavior?: string;
-      RequestTemplates?: Record<string, string>;
-      IntegrationResponses: {
-        StatusCode: string;
-        SelectionPattern?: string;
-        ResponseParameters?: Record<string, unknown>;
-        ResponseTemplates?: Record<string, string>;
-      }[];
-    };
-    MethodResponses: { StatusCode: string; ResponseParameters?: Record<string, boolean> }[];
-  };
-}
 
 const corsOrigin = { "Fn::Sub": "'${CorsAllowOrigin}'" };
 
@@ -270,7 +208,7 @@ describe("cloudformation/api.yaml: the deployable core (issue 2)", () => {
       Resource: getAtt(logGroup, "Arn"),
     });
 
-    it("the authorizer function may only GetItem on the token table and write its own logs", () => {
+    it("pins the authorizer function's role: GetItem on the token table and its own logs, nothing else", () => {
       expect(trustedServices("AuthorizerFunctionRole")).to.deep.equal([{ Service: "lambda.amazonaws.com" }]);
       expect(permissionsOf("AuthorizerFunctionRole")).to.deep.equal([
         { Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: getAtt("TokenTable", "Arn") },
@@ -279,7 +217,7 @@ describe("cloudformation/api.yaml: the deployable core (issue 2)", () => {
       expect(props("AuthorizerFunction").Role).to.deep.equal(getAtt("AuthorizerFunctionRole", "Arn"));
     });
 
-    it("the user function may only GetItem and UpdateItem on the users table and write its own logs", () => {
+    it("pins the user function's role: GetItem and UpdateItem on the users table and its own logs, nothing else", () => {
       expect(trustedServices("UserFunctionRole")).to.deep.equal([{ Service: "lambda.amazonaws.com" }]);
       expect(permissionsOf("UserFunctionRole")).to.deep.equal([
         {
@@ -292,7 +230,7 @@ describe("cloudformation/api.yaml: the deployable core (issue 2)", () => {
       expect(props("UserFunction").Role).to.deep.equal(getAtt("UserFunctionRole", "Arn"));
     });
 
-    it("the authorizer credentials role may only invoke the authorizer function, and only API Gateway assumes it", () => {
+    it("pins the authorizer credentials role: invoke the authorizer function only, assumed by API Gateway only", () => {
       expect(trustedServices("AuthorizerInvokeRole")).to.deep.equal([
         { Service: "apigateway.amazonaws.com" },
       ]);
@@ -301,7 +239,7 @@ describe("cloudformation/api.yaml: the deployable core (issue 2)", () => {
       ]);
     });
 
-    it("lets API Gateway invoke the user function only for PUT /user and GET /user/* on this API's stage", () => {
+    it("pins the user function's invoke permissions: PUT /user and GET /user/* on this API's stage, no other route", () => {
       const sourceArns = ofType("AWS::Lambda::Permission")
         .filter(
           ([, p]) =>

@@ -3,20 +3,16 @@ import { expect } from "chai";
 import { TOKEN_USES } from "../../handlers/jwt-authorizer/jwt-config.js";
 import { parseMethodRules } from "../../handlers/jwt-authorizer/method-rules.js";
 import { formatScope, parseScope } from "../../handlers/shared/scope.js";
-import { loadTemplate } from "../../lib/cloudformation/load-template.js";
-import { resolveStack } from "../../local/cloudformation/resolve-stack.js";
 import type { ResolvedStack } from "../../local/cloudformation/resolved-stack.js";
+import {
+  apiTemplate,
+  methodsGuardedBy,
+  permissionsOf,
+  type ResourceWithProps,
+  resolvedApiStack,
+  routeOf,
+} from "../support/template.js";
 
-const TEMPLATE = "cloudformation/api.yaml";
-const CODE_KEYS = {
-  ArtifactBucket: "artifacts",
-  AuthorizerCodeKey: "a.zip",
-  UserCodeKey: "u.zip",
-  AgentAuthorizerCodeKey: "aa.zip",
-  AgentCodeKey: "ag.zip",
-  JwtAuthorizerCodeKey: "j.zip",
-  MeCodeKey: "m.zip",
-};
 const JWT_RESOURCES = [
   "JwtAuthorizerLogGroup",
   "JwtAuthorizerFunctionRole",
@@ -31,15 +27,6 @@ const JWT_RESOURCES = [
   "MeGetMethod",
 ];
 
-function resourcePath(stack: ResolvedStack, resourceId: string): string {
-  const resource = Object.values(stack.resources).find(
-    (r) => r.type === "AWS::ApiGateway::Resource" && r.physicalId === resourceId,
-  );
-  if (!resource) return "";
-  const { ParentId, PathPart } = resource.properties as { ParentId: string; PathPart: string };
-  return `${resourcePath(stack, ParentId)}/${PathPart}`;
-}
-
 /** The JWT authorizer function's environment variables in a resolved stack. */
 function jwtVariables(stack: ResolvedStack): Record<string, string> {
   const environment = stack.resources.JwtAuthorizerFunction?.properties.Environment as
@@ -49,11 +36,8 @@ function jwtVariables(stack: ResolvedStack): Record<string, string> {
 }
 
 describe("cloudformation/api.yaml: JWT authorizer and GET /me (issue 6)", () => {
-  const template = loadTemplate(TEMPLATE);
-  const resources = template.Resources as Record<
-    string,
-    { Type: string; Condition?: string; Properties: Record<string, unknown> }
-  >;
+  const template = apiTemplate;
+  const resources = template.Resources as Record<string, ResourceWithProps>;
 
   it("puts every JWT resource behind the HasJwtAuthorizer condition", () => {
     for (const logicalId of JWT_RESOURCES) {
@@ -62,7 +46,7 @@ describe("cloudformation/api.yaml: JWT authorizer and GET /me (issue 6)", () => 
   });
 
   it("deploys without them by default: no user pool or issuer needed", () => {
-    const stack = resolveStack(template, { parameterOverrides: CODE_KEYS });
+    const stack = resolvedApiStack();
     for (const logicalId of JWT_RESOURCES) expect(stack.resources, logicalId).to.not.have.property(logicalId);
     expect(stack.resources).to.have.property("AgentAuthorizer");
   });
@@ -72,7 +56,7 @@ describe("cloudformation/api.yaml: JWT authorizer and GET /me (issue 6)", () => 
     ["a generic issuer", { JwtIssuer: "https://idp.example.com", JwtAudience: "api" }],
   ] as const) {
     it(`creates them with ${name}, passing every setting to the function`, () => {
-      const stack = resolveStack(template, { parameterOverrides: { ...CODE_KEYS, ...overrides } });
+      const stack = resolvedApiStack(overrides);
       for (const logicalId of JWT_RESOURCES) expect(stack.resources, logicalId).to.have.property(logicalId);
       const variables = jwtVariables(stack);
       expect(variables).to.include({
@@ -87,17 +71,10 @@ describe("cloudformation/api.yaml: JWT authorizer and GET /me (issue 6)", () => 
   }
 
   it("lists in JWT_METHOD_RULES exactly the methods that use the JWT authorizer", () => {
-    const stack = resolveStack(template, {
-      parameterOverrides: { ...CODE_KEYS, JwtIssuer: "https://idp.test" },
-    });
-    const authorizerId = stack.resources.JwtAuthorizer?.physicalId;
-    const guarded = Object.values(stack.resources)
-      .filter((r) => r.type === "AWS::ApiGateway::Method" && r.properties.AuthorizerId === authorizerId)
-      .map((m) =>
-        formatScope(
-          parseScope(`${m.properties.HttpMethod} ${resourcePath(stack, m.properties.ResourceId as string)}`),
-        ),
-      );
+    const stack = resolvedApiStack({ JwtIssuer: "https://idp.test" });
+    const guarded = methodsGuardedBy(stack, "JwtAuthorizer").map((m) =>
+      formatScope(parseScope(routeOf(stack, m))),
+    );
     const variables = jwtVariables(stack);
     const rules = parseMethodRules(variables.JWT_METHOD_RULES as string).map((rule) => rule.method);
     expect(rules.sort()).to.deep.equal(guarded.sort());
@@ -128,12 +105,9 @@ describe("cloudformation/api.yaml: JWT authorizer and GET /me (issue 6)", () => 
     expect(template.Parameters?.JwtTokenUse?.AllowedValues).to.have.members([...TOKEN_USES, ""]);
   });
 
-  it("gives the JWT functions no AWS permissions beyond their own logs", () => {
+  it("pins the JWT functions' roles: their own logs, no other AWS permission", () => {
     for (const role of ["JwtAuthorizerFunctionRole", "MeFunctionRole"]) {
-      const policies = resources[role]?.Properties.Policies as {
-        PolicyDocument: { Statement: { Action: string[] }[] };
-      }[];
-      const actions = policies.flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => s.Action));
+      const actions = permissionsOf(role).flatMap((statement) => statement.Action);
       expect(actions, role).to.have.members(["logs:CreateLogStream", "logs:PutLogEvents"]);
     }
   });

@@ -165,7 +165,7 @@ export function badInputCorpus(tokens: {
     idCase("encoded quote and brace", "%22%7D%2C%22admin%22%3Atrue"),
     // Routes that do not exist (403 Missing Authentication Token, before any authorizer).
     noRoute("extra path segment", "GET", "/user/a/b"),
-    noRoute("DELETE on a user", "DELETE", "/user/a"),
+    noRoute("a route no one would add", "PATCH", "/nonexistent-route"),
     noRoute("PUT on a user id", "PUT", "/user/a"),
     noRoute("POST /user", "POST", "/user"),
     noRoute("GET /user", "GET", "/user"),

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
-import { loadTemplate } from "../../../lib/cloudformation/load-template.js";
 import { DEFAULT_STACK_NAME } from "../../../scripts/deploy/settings.js";
+import { apiTemplate } from "../../support/template.js";
 
 interface Statement {
   Sid: string;
@@ -37,7 +37,7 @@ describe("cloudformation/iam/deployer-policy.json", () => {
 
   it("grants an action of every service whose resources the template creates", () => {
     const services = new Set(
-      Object.values(loadTemplate("cloudformation/api.yaml").Resources)
+      Object.values(apiTemplate.Resources)
         .map((resource) => resource.Type.split("::")[1] as string)
         .filter((service) => service !== "CloudFormation"),
     );
