@@ -69,6 +69,8 @@ export interface StartLocalApiOptions {
   trace?: boolean;
   /** Log every request's whole trace (`LOG_LEVEL=debug`). Default false. */
   debug?: boolean;
+  /** Warn about a cache-unsafe authorizer (an extra authorizer call after a cached deny). Default false. */
+  checkCacheSafety?: boolean;
 }
 
 /** A running local API. */
@@ -163,6 +165,7 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
       ...(options.onTrace ? { onTrace: options.onTrace } : {}),
       ...(options.trace !== undefined ? { trace: options.trace } : {}),
       ...(options.debug !== undefined ? { debug: options.debug } : {}),
+      ...(options.checkCacheSafety !== undefined ? { checkCacheSafety: options.checkCacheSafety } : {}),
     });
     const authorizerNames = new Map(gateway.describe().authorizers.map((a) => [a.id, a.logicalId]));
     const now = options.now ?? Date.now;

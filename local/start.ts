@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     log,
     authorizerCache,
     debug,
+    checkCacheSafety: true,
     onTrace: (trace) => requests.push(requestRecord(trace)),
   });
   let admin: AdminServer | undefined;

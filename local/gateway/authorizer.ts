@@ -23,6 +23,7 @@ import {
   cacheKey,
   cacheKeyDigest,
 } from "./authorizer-cache.js";
+import type { CacheSafetyCheck } from "./cache-safety.js";
 import { ACCESS_DENIED_EXPLICIT, ACCESS_DENIED_IMPLICIT, type GatewayError } from "./gateway-responses.js";
 import { proxyRequestFields } from "./proxy-event.js";
 import { type AuthorizerResult, type GatewayRequest, headerValue } from "./request-context.js";
@@ -72,10 +73,22 @@ export function createAuthorizerRunner(deps: {
   cache: AuthorizerCache;
   now: () => number;
   log: (line: string) => void;
+  /** Checks cached denials for a cache-unsafe authorizer. Default: no check (no extra invocations). */
+  cacheSafety?: CacheSafetyCheck;
 }): AuthorizerRunner {
   const { api, lambda, cache, now, log } = deps;
+  const safety = deps.cacheSafety;
+  const eventFor = (input: AuthorizationRequest, token: string | undefined) =>
+    input.authorizer.type === "TOKEN"
+      ? { type: "TOKEN", authorizationToken: token, methodArn: input.methodArn }
+      : {
+          type: "REQUEST",
+          methodArn: input.methodArn,
+          ...proxyRequestFields(api, input.request, input.route, input.context, "authorizer"),
+        };
   return {
-    async authorize({ authorizer, request, route, methodArn, context, trace }) {
+    async authorize(input) {
+      const { authorizer, request, methodArn, context, trace } = input;
       const values = identityValues(authorizer.identitySources, request, api, context, trace);
       if (values === undefined) return UNAUTHORIZED;
       const [token] = values;
@@ -95,7 +108,11 @@ export function createAuthorizerRunner(deps: {
         const expiresAt = cached && cache.expiresAt(key);
         if (expiresAt) trace.ttlSecondsLeft = Math.ceil((expiresAt - now()) / 1000);
       }
-      if (cached) return decide(cached, methodArn, 0, trace);
+      if (cached) {
+        const outcome = decide(cached, methodArn, 0, trace);
+        if (outcome.kind === "deny") safety?.afterCachedDeny(authorizer, eventFor(input, token), methodArn);
+        return outcome;
+      }
 
       if (!authorizer.invoke.allowed) {
         if (trace) trace.invokePermissionMissing = authorizer.invoke.missing;
@@ -104,10 +121,7 @@ export function createAuthorizerRunner(deps: {
         );
         return CONFIGURATION_ERROR;
       }
-      const event =
-        authorizer.type === "TOKEN"
-          ? { type: "TOKEN", authorizationToken: token, methodArn }
-          : { type: "REQUEST", methodArn, ...proxyRequestFields(api, request, route, context, "authorizer") };
+      const event = eventFor(input, token);
       const started = performance.now();
       const outcome = await lambda.invoke(authorizer.functionArn, event);
       const latency = Math.round(performance.now() - started);

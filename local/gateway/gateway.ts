@@ -10,6 +10,7 @@ import { buildApiModel } from "./api-model.js";
 import type { ApiModel } from "./api-model-types.js";
 import { type AuthorizerRunner, createAuthorizerRunner } from "./authorizer.js";
 import { createAuthorizerCache } from "./authorizer-cache.js";
+import { createCacheSafetyCheck } from "./cache-safety.js";
 import {
   fixedAnswer,
   type GatewayError,
@@ -70,6 +71,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       cache,
       now,
       log,
+      ...(options.checkCacheSafety
+        ? { cacheSafety: createCacheSafetyCheck({ lambda: options.lambda, log }) }
+        : {}),
     }),
   };
   return {

@@ -65,6 +65,12 @@ export interface GatewayOptions {
   trace?: boolean;
   /** Log each request's whole trace after its line (`LOG_LEVEL=debug`). Default false. */
   debug?: boolean;
+  /**
+   * Warn about a cache-unsafe authorizer (cache-safety.ts): after a cached policy denies, call the
+   * authorizer afresh, off the request path, to see whether it would allow. Default false: the
+   * extra invocations would skew invocation counts (tests, benchmarks); `make start` turns it on.
+   */
+  checkCacheSafety?: boolean;
 }
 
 /** What the gateway serves, for start-up lines and tests. */

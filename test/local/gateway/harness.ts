@@ -70,6 +70,7 @@ export async function startTestGateway(
   name: string,
   functions: Record<string, FakeFunction>,
   parameterOverrides: Record<string, string> = {},
+  options: { checkCacheSafety?: boolean } = {},
 ): Promise<TestGateway> {
   const path = fileURLToPath(new URL(`./templates/${name}.yaml`, import.meta.url));
   const stack = resolveStack(loadTemplate(path), { parameterOverrides });
@@ -86,6 +87,7 @@ export async function startTestGateway(
     now: () => clock.now,
     log: (line) => logs.push(line),
     onTrace: (trace) => traces.push(trace),
+    ...options,
     lambda: {
       async invoke(arn, event) {
         const logicalId = byArn.get(arn);
