@@ -74,7 +74,7 @@ export interface LocalAdminClient {
 }
 
 /**
- * A client of the running local API's admin server. Throws ApigwTokenAuthError saying what to do
+ * A client of the running local API's admin server. Throws an ApigwTokenAuthError saying what to do
  * when `make start` is not running (from `readLocalState`), its admin server is off or unreachable,
  * or a call is refused.
  */

@@ -99,7 +99,7 @@ export interface LocalApi {
 }
 
 /**
- * Starts the local API. Throws a `ApigwTokenAuthError` subclass whose message says what to fix for a
+ * Starts the local API. Throws an ApigwTokenAuthError whose message says what to fix for a
  * template it cannot run, a missing build (`make package`) or a port in use.
  *
  * @example

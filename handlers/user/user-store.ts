@@ -50,8 +50,8 @@ export interface UserStore {
 const FIELDS = ["id", "name", "createdAt", "createdBy", "updatedAt", "updatedBy"] as const;
 
 /**
- * Creates a store bound to a table and client. DynamoDB failures become an ApigwTokenAuthError
- * (the gateway answers 500); an item of the wrong shape becomes an ApigwTokenAuthError.
+ * Creates a store bound to a table and client. A DynamoDB failure or an item of the wrong shape
+ * becomes an ApigwTokenAuthError whose message selects neither 400 nor 404 (the gateway answers 500).
  *
  * @example
  * ```ts

@@ -2,7 +2,7 @@
  * IAM policy documents read once into a checked form the evaluator can apply many times.
  *
  * Reading refuses what the project cannot evaluate faithfully (a malformed statement, an unknown
- * condition operator, a `Principal` in an identity policy) with a {@link ApigwTokenAuthError} naming
+ * condition operator, a `Principal` in an identity policy) with an {@link ApigwTokenAuthError} naming
  * the policy, the statement and the element, instead of silently evaluating something else.
  */
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";

@@ -62,7 +62,7 @@ const MIN_PREFIX_LENGTH = 6;
 
 /**
  * Generates a token, stores its record (digest only) and returns the token, once.
- * Throws a `ApigwTokenAuthError` subclass for a bad scope, context, principal or lifetime, before writing.
+ * Throws an ApigwTokenAuthError for a bad scope, context, principal or lifetime, before writing.
  *
  * @example
  * ```ts

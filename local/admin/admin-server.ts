@@ -60,7 +60,7 @@ const SECURITY_HEADERS = {
 
 /**
  * Starts the admin server on 127.0.0.1:`port` (0 = ephemeral); a taken port fails with
- * PortInUseError naming INSPECTOR_PORT.
+ * an error naming INSPECTOR_PORT.
  */
 export async function startAdminServer(options: {
   port: number;

@@ -32,7 +32,7 @@ const LOCK_FILE = "local-api.pid";
 
 /**
  * Starts dynalite. Tables are ACTIVE as soon as they are created (`createTableMs: 0`).
- * A taken port rejects with a `PortInUseError` that names `DYNAMODB_PORT`.
+ * A taken port rejects with an error that names `DYNAMODB_PORT`.
  *
  * @example
  * ```ts

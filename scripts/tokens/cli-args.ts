@@ -74,8 +74,8 @@ const ISSUE = {
 } as const;
 
 /**
- * Parses the arguments after `token --`; throws an ApigwTokenAuthError (or the shared parsers'
- * errors for a bad scope, context key or duration) naming the flag.
+ * Parses the arguments after `token --`; throws an ApigwTokenAuthError naming the flag (or, from
+ * the shared parsers, the bad scope, context key or duration). The CLI exits 2 for any of them.
  *
  * @example
  * ```ts

@@ -117,7 +117,7 @@ describe("lib/iam/authorizer-policy", () => {
       ],
     ];
     for (const [what, policy, message] of malformed) {
-      it(`throws ApigwTokenAuthError for ${what}`, () => {
+      it(`refuses ${what}, saying what is wrong`, () => {
         expect(() => evaluatePolicy(policy, putUser)).to.throw(ApigwTokenAuthError, message);
       });
     }

@@ -20,7 +20,7 @@ function resolutionError(run: () => unknown): ApigwTokenAuthError {
     expect(error).to.be.instanceOf(ApigwTokenAuthError);
     return error as ApigwTokenAuthError;
   }
-  expect.fail("expected a StackResolutionError");
+  expect.fail("expected resolveStack to refuse the template");
 }
 
 describe("local/cloudformation/resolve-stack", () => {

@@ -186,7 +186,7 @@ describe("local/lambda/lambda-runtime", function () {
         expect(error).to.be.instanceOf(ApigwTokenAuthError);
         return (error as Error).message;
       }
-      return expect.fail("expected a LambdaConfigurationError");
+      return expect.fail("expected the runtime to refuse the function configuration");
     };
 
     it("refuses a runtime other than nodejs*.x, naming the function", () => {
