@@ -25,6 +25,10 @@ const REST_API_PROPERTIES = [
   "DisableExecuteApiEndpoint",
   "FailOnWarnings",
   "Tags",
+  // TLS settings of the AWS endpoint: the local gateway serves plain HTTP on 127.0.0.1, so they
+  // change no response it gives.
+  "SecurityPolicy",
+  "EndpointAccessMode",
 ];
 /** API Gateway types that cannot change a response of the served API (or that we check elsewhere). */
 const HARMLESS_TYPES = new Set([
