@@ -12,7 +12,7 @@ MAKEFLAGS += --no-builtin-rules
 # counts as fresh too; the stamp then just records it.
 INSTALL_STAMP := node_modules/.install-stamp
 
-.PHONY: help install build package start lint format test test-unit test-integration test-e2e coverage clean deploy destroy smoke bench
+.PHONY: help install build package start lint format test test-unit test-integration test-e2e test-browser browser coverage clean deploy destroy smoke bench
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-17s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -70,13 +70,30 @@ UNIT_TESTS := 'test/**/*.test.ts' --ignore 'test/**/*.integration.test.ts' --ign
 test-unit: $(INSTALL_STAMP) ## Unit and template tests only (no servers; the edit loop, ~10 s)
 	npx mocha $(UNIT_TESTS)
 
-test-integration: $(INSTALL_STAMP) ## Tests that start the local run, DynamoDB or HTTP servers
+test-integration: $(INSTALL_STAMP) browser ## Tests that start the local run, DynamoDB or HTTP servers
 	npx mocha 'test/**/*.integration.test.ts'
+
+# The inspector's page is tested in Debian's headless Chromium driven by playwright-core (never a
+# browser download). Installed here when missing and we are root; otherwise that test skips, saying so.
+CHROMIUM := /usr/bin/chromium
+
+browser: ## Install Debian's chromium for the inspector's browser test when missing (needs root)
+	@if [ -x $(CHROMIUM) ]; then \
+	  true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the inspector's browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+	  echo "note: $(CHROMIUM) is missing and this is not root: the inspector's browser test will be skipped (sudo apt-get install chromium)"; \
+	fi
+
+test-browser: $(INSTALL_STAMP) browser ## The inspector page end to end in headless Chromium (screenshot in test-output/)
+	npx mocha test/local/admin/inspector.integration.test.ts
 
 test-e2e: $(INSTALL_STAMP) ## make deploy end to end against moto (pip install "moto[server]")
 	npx mocha 'test/**/*.e2e.test.ts'
 
-test: lint ## Lint, then every test (unit, integration, reliability, e2e) with the coverage gate
+test: lint browser ## Lint, then every test (unit, integration, reliability, e2e) with the coverage gate
 	npx c8 --reporter=json-summary --reporter=text-summary mocha 'test/**/*.test.ts'
 	npx tsx scripts/check-coverage.ts coverage/coverage-summary.json
 
@@ -94,5 +111,5 @@ $(PEER_STAMP): bench/peer/package-lock.json
 bench: package $(PEER_STAMP) ## Benchmarks vs serverless-offline and a bare server (~6 min): bench/results/
 	npx tsx bench/run.ts
 
-clean: ## Remove build output and coverage reports
-	rm -rf dist coverage
+clean: ## Remove build output, coverage reports and test screenshots
+	rm -rf dist coverage test-output
