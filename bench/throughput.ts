@@ -75,11 +75,14 @@ export async function measureThroughput(options: {
   const cells: ThroughputCell[] = [];
   let peerError: string | undefined;
   try {
-    const { token } = await issueToken(documentClient, api.tables.TokenTable as string, {
-      principalId: "bench",
-      scopes: ["PUT /user", "GET /user/{id}"],
-      description: "make bench",
-    });
+    const { token } = await issueToken(
+      { client: documentClient, tableName: api.tables.TokenTable as string },
+      {
+        principalId: "bench",
+        scopes: ["PUT /user", "GET /user/{id}"],
+        description: "make bench",
+      },
+    );
     const specs = (base: string): Record<Route, RequestSpec> => ({
       "GET /user/{id} (cached authorizer)": {
         method: "GET",

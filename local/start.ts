@@ -4,7 +4,7 @@
  * Environment: PORT (default 3000), DYNAMODB_PORT (8000), DATA_DIR (.local/data), INSPECTOR_PORT
  * (3001; 0 = no inspector), LOG_LEVEL (debug prints every request's whole decision trace). Prints one
  * ready line with the base URL and the inspector's link and, on the first start (empty token table),
- * a demo token that may call every method. Each request's line gives the reason of a non-2xx. Any
+ * a demo token that may call every method for 24 hours (later starts say how to issue one). Each request's line gives the reason of a non-2xx. Any
  * failure to start is one line saying what to fix, and a non-zero exit.
  *
  * The inspector (admin server), its ring of recent requests and the authorizer cache belong to this
@@ -15,7 +15,8 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ApigwTokenAuthError } from "../handlers/shared/errors.js";
 import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
 import { removeLocalState, writeLocalState } from "../lib/local-state.js";
-import { issueToken, listTokens } from "../lib/tokens/token-store.js";
+import { localActor } from "../lib/tokens/token-audit.js";
+import { hasTokens, issueToken } from "../lib/tokens/token-store.js";
 import { type AdminServer, startAdminServer } from "./admin/admin-server.js";
 import { requestRecord } from "./admin/request-record.js";
 import { createRequestRing } from "./admin/request-ring.js";
@@ -37,21 +38,45 @@ function portFromEnv(name: string, fallback: number, zeroMeans?: string): number
   return port;
 }
 
-/** The demo token, issued only when the token table is empty (the first start on a data directory). */
+/** How long the demo token works: a day, enough to try the API, too short to forget about. */
+const DEMO_TOKEN_LIFETIME_SECONDS = 86_400;
+
+/**
+ * The demo token, issued (with its audit record) only when the token table is empty: the first
+ * start on a data directory. Undefined when the table already has tokens.
+ */
 async function issueDemoToken(api: LocalApi): Promise<string | undefined> {
   const tableName = api.outputs.TokenTableName;
-  if (!tableName) return undefined;
+  const auditTableName = api.outputs.TokenAuditTableName;
+  if (!tableName || !auditTableName) return undefined;
   const client = DynamoDBDocumentClient.from(localDynamoDBClient(api.dynamodbEndpoint, api.region));
   try {
-    if ((await listTokens(client, tableName)).length > 0) return undefined;
-    const { token } = await issueToken(client, tableName, {
+    const store = {
+      client,
+      tableName,
+      audit: { tableName: auditTableName, actor: localActor(), reason: "make start: demo token" },
+      // dynalite has no TransactWriteItems: the audit record goes first, then the token.
+      supportsTransactions: false,
+    };
+    if (await hasTokens(store)) return undefined;
+    const { token } = await issueToken(store, {
       principalId: "demo",
+      scopes: ["*"],
+      expiresInSeconds: DEMO_TOKEN_LIFETIME_SECONDS,
       description: "demo token issued by make start on the first start",
     });
     return token;
   } finally {
     client.destroy();
   }
+}
+
+/** Commands that work on the first try with `token` (a PUT, then a GET of what it wrote). */
+function exampleCommands(url: string, token: string): string {
+  return [
+    `  curl -i -X PUT -H "Authorization: ${token}" -H 'Content-Type: application/json' -d '{"id":"u1","name":"Ada"}' ${url}/user`,
+    `  curl -s -H "Authorization: ${token}" ${url}/user/u1`,
+  ].join("\n");
 }
 
 async function main(): Promise<void> {
@@ -135,8 +160,13 @@ async function main(): Promise<void> {
   );
   if (demoToken) {
     // The one time this token is shown: the table keeps only its digest.
+    log(`Demo token (every method, expires in 24 h; shown once, not stored): ${demoToken}`);
+    log(`Try it:\n${exampleCommands(api.url, demoToken)}`);
+  } else {
     log(
-      `Demo token (every method; shown once, not stored): ${demoToken}  e.g. curl -H "Authorization: ${demoToken}" ${api.url}/user/demo`,
+      "No new demo token: the token table already has tokens (the demo token is issued on the first start only). Issue one:\n" +
+        `  TOKEN=$(npm run --silent token -- issue --local --principal me --scope "PUT /user" --scope "GET /user/{id}" --expires-in 1d)\n` +
+        exampleCommands(api.url, "$TOKEN"),
     );
   }
 }

@@ -55,7 +55,7 @@ export async function startLocalStack(
     documentClient,
     logs,
     issue: async (principalId, scopes) =>
-      (await issueToken(documentClient, tokenTable, { principalId, scopes })).token,
+      (await issueToken({ client: documentClient, tableName: tokenTable }, { principalId, scopes })).token,
     async stop() {
       await api.stop();
       client.destroy();

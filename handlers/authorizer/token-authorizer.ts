@@ -4,11 +4,14 @@
  *
  * Outcomes, as API Gateway turns them into responses:
  * - malformed, unknown or expired token → `Error("Unauthorized")` → 401;
+ * - an agent token (record with `agentId`) → 401: agent tokens work only through the agents'
+ *   REQUEST authorizer, together with their `X-AgentID`, never as plain bearer tokens;
  * - known token → Allow for all its scopes (cached by API Gateway for the authorizer TTL and
  *   re-evaluated for every later method, so the policy must cover them all);
  * - anything else (table unreachable, throttled, corrupt record) → another error → 500. Never Allow.
  */
 import type { AuthorizerContext } from "../shared/authorizer-context.js";
+import { UnauthorizedError } from "../shared/errors.js";
 import { buildAllowPolicy, type PolicyDocument } from "../shared/policy.js";
 import { createTokenLookup, type TokenLookupOptions } from "../shared/token-lookup.js";
 
@@ -53,6 +56,14 @@ export function createTokenAuthorizer(options: TokenAuthorizerOptions) {
 
   return async function authorize(event: TokenAuthorizerEvent): Promise<AuthorizerResult> {
     const { record, tokenRef } = await findToken(event?.authorizationToken);
+    if (record.agentId !== undefined) {
+      logger.info("refused", {
+        reason: "agent token without X-AgentID",
+        token: tokenRef,
+        agentId: record.agentId,
+      });
+      throw new UnauthorizedError("agent token without X-AgentID");
+    }
     try {
       const result: AuthorizerResult = {
         principalId: record.principalId,

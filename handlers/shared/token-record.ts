@@ -12,6 +12,10 @@
  * | `createdAt`   | S                    | ISO-8601 time of issue                                         |
  * | `description` | S, optional          | free text for operators                                        |
  * | `agentId`     | S, optional          | set on agent tokens: the one agent id the token is bound to    |
+ * | `lastUsedAt`  | N, optional          | epoch seconds of the last authorization on a cache miss (≤ 1/h) |
+ *
+ * The global secondary index {@link TOKEN_PRINCIPAL_INDEX} (key `principalId`, all attributes) finds
+ * a principal's tokens without a scan.
  *
  * DynamoDB's TTL deletes expired items hours or days late, so expiry is always checked in code.
  */
@@ -26,6 +30,12 @@ export const TOKEN_KEY_ATTRIBUTE = "tokenDigest";
 /** The token table's TTL attribute (epoch seconds). */
 export const TOKEN_EXPIRY_ATTRIBUTE = "expiresAt";
 
+/** The token table's global secondary index on `principalId` (list by principal, rotate). */
+export const TOKEN_PRINCIPAL_INDEX = "byPrincipal";
+
+/** The one attribute the authorizers write: when a token was last used (epoch seconds). */
+export const TOKEN_LAST_USED_ATTRIBUTE = "lastUsedAt";
+
 /** A token record as stored in the token table. */
 export interface TokenRecord {
   tokenDigest: string;
@@ -37,6 +47,8 @@ export interface TokenRecord {
   description?: string;
   /** Only on agent tokens: the REQUEST authorizer refuses the token with any other `X-AgentID`. */
   agentId?: string;
+  /** Epoch seconds of the last authorization the authorizer recorded (at most one write per hour). */
+  lastUsedAt?: number;
 }
 
 const DIGEST = /^[0-9a-f]{64}$/;
@@ -62,7 +74,17 @@ export const PRINCIPAL_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
  * ```
  */
 export function parseTokenRecord(item: Record<string, unknown>): TokenRecord {
-  const { tokenDigest, principalId, scopes, expiresAt, context, createdAt, description, agentId } = item;
+  const {
+    tokenDigest,
+    principalId,
+    scopes,
+    expiresAt,
+    context,
+    createdAt,
+    description,
+    agentId,
+    lastUsedAt,
+  } = item;
   check(
     typeof tokenDigest === "string" && DIGEST.test(tokenDigest),
     "tokenDigest",
@@ -90,6 +112,12 @@ export function parseTokenRecord(item: Record<string, unknown>): TokenRecord {
     "1 to 128 printable ASCII characters without spaces",
     agentId,
   );
+  check(
+    lastUsedAt === undefined || (typeof lastUsedAt === "number" && Number.isFinite(lastUsedAt)),
+    "lastUsedAt",
+    "epoch seconds",
+    lastUsedAt,
+  );
   const record: TokenRecord = {
     tokenDigest: tokenDigest as string,
     principalId: principalId as string,
@@ -100,6 +128,7 @@ export function parseTokenRecord(item: Record<string, unknown>): TokenRecord {
   if (context !== undefined) record.context = rethrowAsRecordError(() => parseAuthorizerContext(context));
   if (description !== undefined) record.description = description as string;
   if (agentId !== undefined) record.agentId = agentId as string;
+  if (lastUsedAt !== undefined) record.lastUsedAt = lastUsedAt as number;
   return record;
 }
 

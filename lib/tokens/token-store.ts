@@ -4,37 +4,52 @@
  *
  * The table never sees a token: only its digest (`digestToken`). `issueToken` is the one place a
  * token exists outside the caller's hands, and it returns it once. Listings show digest prefixes.
+ * Every change goes through `writeTokenChange` with its audit record (lib/tokens/token-writes.ts).
+ * A principal's tokens are found through the `principalId` index; only a digest-prefix revoke and a
+ * listing of every token scan the table.
  */
-
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, paginateScan } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, paginateQuery, paginateScan } from "@aws-sdk/lib-dynamodb";
 import { type AuthorizerContext, parseAuthorizerContext } from "../../handlers/shared/authorizer-context.js";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
-import { ALL_METHODS_SCOPE, formatScope, parseScope } from "../../handlers/shared/scope.js";
+import { formatScope, parseScope } from "../../handlers/shared/scope.js";
 import { digestPrefix, digestToken, generateToken } from "../../handlers/shared/token.js";
 import {
   isExpired,
   parseTokenRecord,
   TOKEN_KEY_ATTRIBUTE,
+  TOKEN_PRINCIPAL_INDEX,
   type TokenRecord,
 } from "../../handlers/shared/token-record.js";
+import { auditRecordFor } from "./token-audit.js";
+import { type TokenWriteTarget, writeTokenChange } from "./token-writes.js";
 
-/** A token table and a client that can reach it. */
-export interface TokenTarget {
-  client: DynamoDBDocumentClient;
-  tableName: string;
+/** A token table, a client that can reach it, and (for changes) who is acting. */
+export type TokenStore = TokenWriteTarget;
+
+/** A token table as the token CLI targets it. */
+export interface TokenTarget extends TokenStore {
   /** For messages: `the local API (http://127.0.0.1:3000/v1)`. */
   description: string;
-  /** Releases the client. */
+  /** The caller's identity for audit records: its AWS ARN on a stack, `local:<user>` locally. */
+  actor(): Promise<string>;
+  /** The token-audit table. */
+  auditTableName: string;
+  /** Flushes the API stage's authorizer cache and says what it flushed. */
+  flushAuthorizerCache(): Promise<string>;
+  /** Releases the clients. */
   close(): void;
 }
+
+/** Tokens expire after this many seconds unless their issuer says otherwise: 90 days. */
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 90 * 86_400;
 
 /** What a new token may do and for how long. */
 export interface IssueTokenOptions {
   principalId: string;
-  /** Default: every method (`*`). */
-  scopes?: readonly string[];
-  /** Default: never expires. */
-  expiresInSeconds?: number;
+  /** At least one; `*` grants every method. */
+  scopes: readonly string[];
+  /** Default {@link DEFAULT_TOKEN_LIFETIME_SECONDS}; `null` makes a token that never expires. */
+  expiresInSeconds?: number | null;
   context?: AuthorizerContext;
   description?: string;
   /** Binds the token to this agent id: the agents' REQUEST authorizer accepts it with that X-AgentID only. */
@@ -53,6 +68,9 @@ export interface TokenSummary {
   createdAt: string;
   description?: string;
   context?: AuthorizerContext;
+  agentId?: string;
+  /** Epoch seconds of the last use the authorizer recorded (at most hourly); absent if never used. */
+  lastUsedAt?: number;
   /** Why the record is not one the authorizer accepts (it answers 500 for it); absent when valid. */
   problem?: string;
 }
@@ -61,32 +79,21 @@ export interface TokenSummary {
 const MIN_PREFIX_LENGTH = 6;
 
 /**
- * Generates a token, stores its record (digest only) and returns the token, once.
- * Throws an ApigwTokenAuthError for a bad scope, context, principal or lifetime, before writing.
- *
- * @example
- * ```ts
- * import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
- *
- * declare const documentClient: DynamoDBDocumentClient;
- * const { token, record } = await issueToken(documentClient, "local-auth-token", {
- *   principalId: "alice",
- *   scopes: ["PUT /user"],
- * });
- * // token: shown once to whoever asked for it; record: what the table keeps (its digest, never the token)
- * ```
+ * The record a new token would get (not yet stored) and the token. Throws an ApigwTokenAuthError
+ * for a bad scope, context, principal or lifetime.
  */
-export async function issueToken(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  options: IssueTokenOptions,
-): Promise<{ token: string; record: TokenRecord }> {
+export function newTokenRecord(options: IssueTokenOptions): { token: string; record: TokenRecord } {
   const { now = Date.now } = options;
-  const scopes = [
-    ...new Set((options.scopes ?? [ALL_METHODS_SCOPE]).map((scope) => formatScope(parseScope(scope)))),
-  ];
-  const lifetime = options.expiresInSeconds;
-  if (lifetime !== undefined && (!Number.isInteger(lifetime) || lifetime <= 0)) {
+  if (options.scopes.length === 0) {
+    throw new ApigwTokenAuthError("a token needs at least one scope", {
+      expected: 'one or more scopes ("*" grants every method)',
+      actual: "none",
+    });
+  }
+  const scopes = [...new Set(options.scopes.map((scope) => formatScope(parseScope(scope))))];
+  const lifetime =
+    options.expiresInSeconds === undefined ? DEFAULT_TOKEN_LIFETIME_SECONDS : options.expiresInSeconds;
+  if (lifetime !== null && (!Number.isInteger(lifetime) || lifetime <= 0)) {
     throw new ApigwTokenAuthError("a token's lifetime must be a positive whole number of seconds", {
       expected: "a positive integer",
       actual: String(lifetime),
@@ -99,102 +106,156 @@ export async function issueToken(
     scopes,
     createdAt: new Date(now()).toISOString(),
   };
-  if (lifetime !== undefined) item.expiresAt = Math.floor(now() / 1000) + lifetime;
+  if (lifetime !== null) item.expiresAt = Math.floor(now() / 1000) + lifetime;
   if (options.context !== undefined && Object.keys(options.context).length > 0) {
     item.context = parseAuthorizerContext(options.context);
   }
   if (options.description !== undefined) item.description = options.description;
   if (options.agentId !== undefined) item.agentId = options.agentId;
   // The authorizer's own reader checks the record, so nothing is stored that it would refuse.
-  const record = parseTokenRecord(item);
-  await send(tableName, () =>
-    client.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: item,
-        // A digest collision is astronomically unlikely; never overwrite another token's record anyway.
-        ConditionExpression: "attribute_not_exists(#key)",
-        ExpressionAttributeNames: { "#key": TOKEN_KEY_ATTRIBUTE },
-      }),
-    ),
-  );
+  return { token, record: parseTokenRecord(item) };
+}
+
+/**
+ * The Put of a new record: a digest collision is astronomically unlikely; never overwrite anyway.
+ */
+export function putNewRecord(tableName: string, record: TokenRecord) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...record },
+      ConditionExpression: "attribute_not_exists(#key)",
+      ExpressionAttributeNames: { "#key": TOKEN_KEY_ATTRIBUTE },
+    },
+  };
+}
+
+/**
+ * Generates a token, stores its record (digest only) with its audit record, and returns the token,
+ * once. Throws an ApigwTokenAuthError for bad options, before writing.
+ *
+ * @example
+ * ```ts
+ * declare const store: TokenStore; // client, tableName and (for the audit) audit table and actor
+ * const { token, record } = await issueToken(store, { principalId: "alice", scopes: ["PUT /user"] });
+ * // token: shown once to whoever asked for it; record: what the table keeps (its digest, never the token)
+ * ```
+ */
+export async function issueToken(
+  store: TokenStore,
+  options: IssueTokenOptions,
+): Promise<{ token: string; record: TokenRecord }> {
+  const { now = Date.now } = options;
+  const { token, record } = newTokenRecord(options);
+  const audits = store.audit ? [auditRecordFor("issue", record, store.audit, now())] : [];
+  await writeTokenChange(store, [putNewRecord(store.tableName, record)], audits);
   return { token, record };
 }
 
+/** What a revoke names: the token's whole digest (from the token itself) or a digest prefix. */
+export type RevokeSelector = { digest: string } | { prefix: string };
+
 /**
- * Deletes the one token whose digest starts with `prefix` (as `listTokens` shows it) and returns
- * its summary. Throws when no token or more than one matches.
+ * Deletes one token, with its audit record, and returns its summary. A whole digest (or the token,
+ * digested) is one GetItem and one delete; only a prefix scans the table to find the digest. Throws
+ * an error when no token (or more than one) matches.
  *
  * @example
  * ```ts
- * import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+ * import { digestToken } from "../../handlers/shared/token.js";
  *
- * declare const documentClient: DynamoDBDocumentClient;
- * await revokeToken(documentClient, "local-auth-token", "ba7816bf8f01");
+ * declare const store: TokenStore;
+ * declare const leakedToken: string;
+ * await revokeToken(store, { digest: digestToken(leakedToken) });
+ * await revokeToken(store, { prefix: "ba7816bf8f01" }); // as token list shows it
  * ```
  */
 export async function revokeToken(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  prefix: string,
+  store: TokenStore,
+  selector: RevokeSelector,
+  now: () => number = Date.now,
 ): Promise<TokenSummary> {
-  if (!new RegExp(`^[0-9a-f]{${MIN_PREFIX_LENGTH},64}$`).test(prefix)) {
-    throw new ApigwTokenAuthError("invalid digest prefix", {
-      expected: `${MIN_PREFIX_LENGTH} to 64 lowercase hex characters, as token list shows them`,
-      actual: JSON.stringify(prefix.slice(0, 70)),
+  const digest = "digest" in selector ? selector.digest : await digestByPrefix(store, selector.prefix);
+  const item = await getItem(store, digest);
+  if (item === undefined) {
+    throw new ApigwTokenAuthError(`no token has the digest ${digestPrefix(digest)}…`, {
+      expected: "a token that exists (see token list)",
+      actual: "no such token (already revoked or expired and deleted?)",
     });
   }
-  const matches = (await scanItems(client, tableName)).filter((item) =>
-    String(item[TOKEN_KEY_ATTRIBUTE]).startsWith(prefix),
-  );
-  if (matches.length !== 1) {
-    throw new ApigwTokenAuthError(
-      matches.length === 0
-        ? `no token has a digest starting with ${prefix}`
-        : `${matches.length} tokens match ${prefix}`,
-      {
-        expected: "a digest prefix of exactly one token (see token list)",
-        actual: `${matches.length} matches`,
-      },
-    );
-  }
-  const item = matches[0] as Record<string, unknown>;
-  await send(tableName, () =>
-    client.send(
-      new DeleteCommand({
-        TableName: tableName,
-        Key: { [TOKEN_KEY_ATTRIBUTE]: item[TOKEN_KEY_ATTRIBUTE] },
-        ConditionExpression: "attribute_exists(#key)",
-        ExpressionAttributeNames: { "#key": TOKEN_KEY_ATTRIBUTE },
-      }),
-    ),
-  );
-  return summarizeItem(item, Date.now() / 1000);
+  const summary = summarizeItem(item, now() / 1000);
+  const audits = store.audit ? [auditRecordFor("revoke", recordOrSummary(item), store.audit, now())] : [];
+  await writeTokenChange(store, [deleteExisting(store.tableName, digest)], audits);
+  return summary;
 }
 
 /**
- * Every token of the table as {@link TokenSummary}, oldest first. Never returns tokens (the table
- * has none) nor whole digests.
+ * The Delete of an existing record (a condition: a token revoked meanwhile fails the whole change).
+ */
+export function deleteExisting(tableName: string, digest: string) {
+  return {
+    Delete: {
+      TableName: tableName,
+      Key: { [TOKEN_KEY_ATTRIBUTE]: digest },
+      ConditionExpression: "attribute_exists(#key)",
+      ExpressionAttributeNames: { "#key": TOKEN_KEY_ATTRIBUTE },
+    },
+  };
+}
+
+/**
+ * Tokens as {@link TokenSummary}, oldest first: a principal's through the `principalId` index, or
+ * every token (a scan). Never returns tokens (the table has none) nor whole digests.
  *
  * @example
  * ```ts
- * import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
- *
- * declare const documentClient: DynamoDBDocumentClient;
- * for (const token of await listTokens(documentClient, "local-auth-token")) {
- *   console.log(token.digestPrefix, token.principalId, token.scopes);
+ * declare const store: TokenStore;
+ * for (const token of await listTokens(store, { principalId: "alice" })) {
+ *   console.log(token.digestPrefix, token.scopes, token.lastUsedAt);
  * }
  * ```
  */
 export async function listTokens(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  now: () => number = Date.now,
+  store: Pick<TokenStore, "client" | "tableName">,
+  options: { principalId?: string; now?: () => number } = {},
 ): Promise<TokenSummary[]> {
-  const items = await scanItems(client, tableName);
+  const { now = Date.now } = options;
+  const items =
+    options.principalId === undefined
+      ? await scanItems(store)
+      : await principalItems(store, options.principalId);
   return items
     .map((item) => summarizeItem(item, now() / 1000))
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.digestPrefix.localeCompare(b.digestPrefix));
+}
+
+/**
+ * A principal's token records through the `principalId` index, oldest first (eventually
+ * consistent: a token issued a moment ago may be missing). Throws `TokenRecordError` for a corrupt
+ * record.
+ */
+export async function principalTokens(
+  store: Pick<TokenStore, "client" | "tableName">,
+  principalId: string,
+): Promise<TokenRecord[]> {
+  return (await principalItems(store, principalId))
+    .map(parseTokenRecord)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.tokenDigest.localeCompare(b.tokenDigest));
+}
+
+/**
+ * Whether the table holds any token (one item read, not a scan of all).
+ */
+export async function hasTokens(store: Pick<TokenStore, "client" | "tableName">): Promise<boolean> {
+  return send(store.tableName, async () => {
+    for await (const page of paginateScan(
+      { client: store.client, pageSize: 1 },
+      { TableName: store.tableName, Limit: 1 },
+    )) {
+      if ((page.Items ?? []).length > 0) return true;
+    }
+    return false;
+  });
 }
 
 /** A corrupt record is still listed (and can be revoked), with what is wrong with it. */
@@ -214,6 +275,20 @@ function summarizeItem(item: Record<string, unknown>, nowSeconds: number): Token
   }
 }
 
+/** The record for an audit entry; a corrupt one is audited with what could be read of it. */
+function recordOrSummary(item: Record<string, unknown>): TokenRecord {
+  try {
+    return parseTokenRecord(item);
+  } catch {
+    return {
+      tokenDigest: String(item[TOKEN_KEY_ATTRIBUTE]),
+      principalId: String(item.principalId ?? "(invalid record)"),
+      scopes: Array.isArray(item.scopes) ? item.scopes.map(String) : [],
+      createdAt: String(item.createdAt ?? ""),
+    };
+  }
+}
+
 function summarize(record: TokenRecord, nowSeconds: number): TokenSummary {
   const summary: TokenSummary = {
     digestPrefix: digestPrefix(record.tokenDigest),
@@ -225,23 +300,86 @@ function summarize(record: TokenRecord, nowSeconds: number): TokenSummary {
   if (record.expiresAt !== undefined) summary.expiresAt = record.expiresAt;
   if (record.description !== undefined) summary.description = record.description;
   if (record.context !== undefined) summary.context = record.context;
+  if (record.agentId !== undefined) summary.agentId = record.agentId;
+  if (record.lastUsedAt !== undefined) summary.lastUsedAt = record.lastUsedAt;
   return summary;
 }
 
+async function digestByPrefix(store: TokenStore, prefix: string): Promise<string> {
+  if (!new RegExp(`^[0-9a-f]{${MIN_PREFIX_LENGTH},64}$`).test(prefix)) {
+    throw new ApigwTokenAuthError("invalid digest prefix", {
+      expected: `${MIN_PREFIX_LENGTH} to 64 lowercase hex characters, as token list shows them`,
+      actual: JSON.stringify(prefix.slice(0, 70)),
+    });
+  }
+  if (prefix.length === 64) return prefix;
+  const matches = (await scanItems(store)).filter((item) =>
+    String(item[TOKEN_KEY_ATTRIBUTE]).startsWith(prefix),
+  );
+  if (matches.length !== 1) {
+    throw new ApigwTokenAuthError(
+      matches.length === 0
+        ? `no token has a digest starting with ${prefix}`
+        : `${matches.length} tokens match ${prefix}`,
+      {
+        expected: "a digest prefix of exactly one token (see token list)",
+        actual: `${matches.length} matches`,
+      },
+    );
+  }
+  return String((matches[0] as Record<string, unknown>)[TOKEN_KEY_ATTRIBUTE]);
+}
+
+async function getItem(store: TokenStore, digest: string): Promise<Record<string, unknown> | undefined> {
+  return send(store.tableName, async () => {
+    const response = await store.client.send(
+      new GetCommand({
+        TableName: store.tableName,
+        Key: { [TOKEN_KEY_ATTRIBUTE]: digest },
+        ConsistentRead: true,
+      }),
+    );
+    return response.Item;
+  });
+}
+
 async function scanItems(
-  client: DynamoDBDocumentClient,
-  tableName: string,
+  store: Pick<TokenStore, "client" | "tableName">,
 ): Promise<Record<string, unknown>[]> {
-  return send(tableName, async () => {
+  return send(store.tableName, async () => {
     const items: Record<string, unknown>[] = [];
-    for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true })) {
+    for await (const page of paginateScan(
+      { client: store.client },
+      { TableName: store.tableName, ConsistentRead: true },
+    )) {
       items.push(...(page.Items ?? []));
     }
     return items;
   });
 }
 
-/** Runs a DynamoDB call, turning its failure into an error that names the table. */
+async function principalItems(
+  store: Pick<TokenStore, "client" | "tableName">,
+  principalId: string,
+): Promise<Record<string, unknown>[]> {
+  return send(store.tableName, async () => {
+    const items: Record<string, unknown>[] = [];
+    for await (const page of paginateQuery(
+      { client: store.client },
+      {
+        TableName: store.tableName,
+        IndexName: TOKEN_PRINCIPAL_INDEX,
+        KeyConditionExpression: "principalId = :principal",
+        ExpressionAttributeValues: { ":principal": principalId },
+      },
+    )) {
+      items.push(...(page.Items ?? []));
+    }
+    return items;
+  });
+}
+
+/** Runs a DynamoDB read, turning its failure into an error that names the table. */
 async function send<T>(tableName: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
@@ -249,7 +387,7 @@ async function send<T>(tableName: string, call: () => Promise<T>): Promise<T> {
     const name = (cause as Error).name;
     throw new ApigwTokenAuthError(
       name === "ResourceNotFoundException"
-        ? `token table ${tableName} does not exist`
+        ? `token table ${tableName} (or its ${TOKEN_PRINCIPAL_INDEX} index) does not exist`
         : `token table ${tableName}: ${(cause as Error).message}`,
       { expected: "a reachable token table", actual: name, cause },
     );

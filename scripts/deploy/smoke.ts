@@ -6,10 +6,12 @@
  * end, whatever happened.
  */
 import { setTimeout as delay } from "node:timers/promises";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { digestPrefix, generateToken } from "../../handlers/shared/token.js";
+import { callAws } from "../../lib/aws/aws-errors.js";
 import { findStack, requireOutput } from "../../lib/aws/stack-state.js";
-import { issueToken, revokeToken } from "../../lib/tokens/token-store.js";
+import { issueToken, revokeToken, type TokenStore } from "../../lib/tokens/token-store.js";
 import { createStackClients, resolveTokenTable } from "../tokens/stack-target.js";
 import { readDeploySettings } from "./settings.js";
 
@@ -73,11 +75,24 @@ export async function runSmoke(
   }
   const apiUrl = requireOutput(stack, "ApiUrl");
   const tableName = await resolveTokenTable(clients, settings.stackName);
+  // Smoke tokens are token changes like any other: audited, with the caller's identity as actor.
+  const identity = await callAws("sts:GetCallerIdentity", () =>
+    clients.sts.send(new GetCallerIdentityCommand({})),
+  );
+  const store: TokenStore = {
+    client: clients.documentClient,
+    tableName,
+    audit: {
+      tableName: requireOutput(stack, "TokenAuditTableName"),
+      actor: identity.Arn ?? `account:${identity.Account}`,
+      reason: "make smoke",
+    },
+  };
   const issued: string[] = [];
   log(`Smoke test of ${apiUrl} (tokens in ${tableName}, principal ${SMOKE_PRINCIPAL})`);
   const tokens: SmokeTokens = {
     issue: async (scopes) => {
-      const { token, record } = await issueToken(clients.documentClient, tableName, {
+      const { token, record } = await issueToken(store, {
         principalId: SMOKE_PRINCIPAL,
         scopes,
         // Expires by itself should the revocation below never run (a killed process).
@@ -89,7 +104,7 @@ export async function runSmoke(
       return token;
     },
     revokeAll: async () => {
-      for (const digest of issued.splice(0)) await revokeToken(clients.documentClient, tableName, digest);
+      for (const digest of issued.splice(0)) await revokeToken(store, { digest });
     },
   };
   return runSmokeChecks(apiUrl, tokens, {

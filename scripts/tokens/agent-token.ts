@@ -4,7 +4,11 @@
  */
 import { AGENT_TOKEN_SCOPES } from "../../handlers/agent-authorizer/agent-authorizer.js";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
+import { parseScope } from "../../handlers/shared/scope.js";
 import { PRINCIPAL_ID_PATTERN } from "../../handlers/shared/token-record.js";
+
+/** The first path segment of every agent route. */
+const AGENT_ROUTE_ROOT = "agent";
 
 /** What an agent token is issued with, unless the command line says otherwise. */
 export interface AgentTokenDefaults {
@@ -16,7 +20,7 @@ export interface AgentTokenDefaults {
 }
 
 /**
- * The issue options of a token for `agentId`; throws an ApigwTokenAuthError for an id that is not 1 to
+ * The issue options of a token for `agentId`; throws for an id that is not 1 to
  * 128 printable ASCII characters without spaces (the authorizer refuses such `X-AgentID` values).
  */
 export function agentTokenDefaults(agentId: string): AgentTokenDefaults {
@@ -27,4 +31,27 @@ export function agentTokenDefaults(agentId: string): AgentTokenDefaults {
     });
   }
   return { principalId: agentId, agentId, scopes: [...AGENT_TOKEN_SCOPES] };
+}
+
+/**
+ * Throws unless every scope stays inside the agent routes (`/agent` and below):
+ * an agent token is only ever presented to the agents' REQUEST authorizer.
+ *
+ * @example
+ * ```ts
+ * assertAgentScopes(["GET /agent/tasks"]); // passes
+ * assertAgentScopes(["GET /user/*"]);      // throws
+ * ```
+ */
+export function assertAgentScopes(scopes: readonly string[]): void {
+  const outside = scopes.filter((text) => {
+    const { resourcePath } = parseScope(text);
+    return resourcePath !== AGENT_ROUTE_ROOT && !resourcePath.startsWith(`${AGENT_ROUTE_ROOT}/`);
+  });
+  if (outside.length > 0) {
+    throw new ApigwTokenAuthError("an agent token's scopes must stay inside the agent routes", {
+      expected: `scopes under /${AGENT_ROUTE_ROOT} (default ${AGENT_TOKEN_SCOPES.join(", ")})`,
+      actual: outside.join(", "),
+    });
+  }
 }

@@ -1,59 +1,77 @@
 /**
  * The token CLI's command line, parsed and checked into a typed command before anything touches a
- * table: every bad flag or value is one error naming it.
+ * table: every bad flag or value is one error naming it (exit 2).
  */
 import { parseArgs } from "node:util";
 import { type AuthorizerContext, parseAuthorizerContext } from "../../handlers/shared/authorizer-context.js";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { formatScope, parseScope } from "../../handlers/shared/scope.js";
-import { agentTokenDefaults } from "./agent-token.js";
+import { agentTokenDefaults, assertAgentScopes } from "./agent-token.js";
 import { parseDuration } from "./duration.js";
 import { JWT_USAGE, type JwtCommand, parseJwtCommand } from "./jwt-command.js";
 import { TARGET_OPTIONS, type TargetFlags } from "./token-target.js";
 
+/** What issue and rotate may set on a token. */
+export interface TokenAttributeFlags {
+  scopes?: string[];
+  /** `null`: `--expires-in never`. */
+  expiresInSeconds?: number | null;
+  context?: AuthorizerContext;
+  description?: string;
+  agentId?: string;
+}
+
+interface Common {
+  target: TargetFlags;
+  json: boolean;
+}
+
 /** A parsed command. */
 export type TokenCommand =
-  | {
-      command: "issue";
-      target: TargetFlags;
-      json: boolean;
-      principalId: string;
-      scopes?: string[];
-      expiresInSeconds?: number;
-      context?: AuthorizerContext;
-      description?: string;
-      agentId?: string;
-    }
+  | (Common &
+      TokenAttributeFlags & { command: "issue"; principalId: string; scopes: string[]; reason?: string })
   | JwtCommand
-  | {
-      command: "rotate";
-      target: TargetFlags;
-      json: boolean;
-      principalId: string;
-      scopes?: string[];
-      expiresInSeconds?: number;
-      context?: AuthorizerContext;
-      description?: string;
-    }
-  | { command: "revoke"; target: TargetFlags; json: boolean; digestPrefix: string }
-  | { command: "list"; target: TargetFlags; json: boolean }
+  | (Common &
+      TokenAttributeFlags & {
+        command: "rotate";
+        principalId: string;
+        graceSeconds?: number;
+        flush: boolean;
+        reason?: string;
+      })
+  | (Common & {
+      command: "revoke";
+      digestPrefix?: string;
+      tokenStdin: boolean;
+      flush: boolean;
+      reason?: string;
+    })
+  | (Common & { command: "list"; principalId?: string })
+  | (Common & { command: "audit"; principalId?: string; sinceSeconds?: number })
+  | { command: "flush"; target: TargetFlags }
   | { command: "help" };
 
 /** Usage text, printed by `help` and after usage errors. */
 export const USAGE = `Usage: npm run --silent token -- <command> <target> [options]
 
 Commands:
-  issue --principal <id> [--scope "<VERB> /<path>"]... [--expires-in 30d] [--context key=value]...
-        [--description <text>] [--json]
-        Prints the new token (only once: the table stores its SHA-256 digest).
-        Without --scope the token may call every method.
-  issue --agent-id <id> [...]         An agent token: bound to that X-AgentID, principal <id>,
-                                      scope GET /agent/* unless --principal/--scope say otherwise.
-  rotate --principal <id> [issue's options]
-        Issues a new token for the principal (with its old tokens' scopes unless --scope is given),
-        prints it, then revokes the principal's old tokens.
-  revoke <digest-prefix> [--json]     Deletes the token whose digest starts with the prefix (see list).
-  list [--json]                       Lists tokens: digest prefix, principal, scopes, expiry. Never tokens.
+  issue --principal <id> --scope "<VERB> /<path>"... [--expires-in 30d|never] [--context key=value]...
+        [--description <text>] [--reason <text>] [--json]
+        Prints the new token (only once: the table stores its SHA-256 digest). At least one --scope;
+        --scope '*' grants every method. Tokens expire after 90 days unless --expires-in says otherwise.
+  issue --agent-id <id> [...]         An agent token: bound to that X-AgentID, principal <id>, scope
+                                      GET /agent/* unless --scope names other agent routes.
+  rotate --principal <id> [--grace 1h] [issue's options] [--no-flush]
+        A new token that keeps the old tokens' scopes, context, description, agent id and lifetime
+        (flags override them); without --grace the old tokens are revoked at once (and the authorizer
+        cache flushed), with it they stay valid that long. Prints the new token alone on stdout.
+  revoke <digest-prefix> | --token-stdin  [--reason <text>] [--no-flush] [--json]
+        Deletes the token (a prefix from list, or the token itself read from standard input, never
+        from the command line), then flushes the API's authorizer cache so it stops working now.
+  list [--principal <id>] [--json]    Tokens: digest prefix, principal, scopes, expiry, last use. Never tokens.
+  audit [--principal <id>] [--since 7d] [--json]
+                                      Who issued, rotated and revoked which token, when and why.
+  flush                               Flushes the API's authorizer cache.
 ${JWT_USAGE}  help                                Shows this text.
 
 Target:
@@ -63,7 +81,7 @@ Target:
 `;
 
 const COMMON = { ...TARGET_OPTIONS, json: { type: "boolean" }, help: { type: "boolean" } } as const;
-const ISSUE = {
+const ATTRIBUTES = {
   ...COMMON,
   principal: { type: "string" },
   scope: { type: "string", multiple: true },
@@ -71,7 +89,20 @@ const ISSUE = {
   context: { type: "string", multiple: true },
   description: { type: "string" },
   "agent-id": { type: "string" },
+  reason: { type: "string" },
 } as const;
+const ROTATE = { ...ATTRIBUTES, grace: { type: "string" }, "no-flush": { type: "boolean" } } as const;
+const REVOKE = {
+  ...COMMON,
+  "token-stdin": { type: "boolean" },
+  reason: { type: "string" },
+  "no-flush": { type: "boolean" },
+} as const;
+const LIST = { ...COMMON, principal: { type: "string" } } as const;
+const AUDIT = { ...COMMON, principal: { type: "string" }, since: { type: "string" } } as const;
+
+/** `--expires-in never`: a token without expiry, on purpose. */
+export const NEVER = "never";
 
 /**
  * Parses the arguments after `token --`; throws an ApigwTokenAuthError naming the flag (or, from
@@ -89,27 +120,31 @@ export function parseTokenCommand(argv: readonly string[]): TokenCommand {
     case "issue":
       return parseIssue(rest);
     case "rotate":
-      return { ...(parseIssue(rest) as Extract<TokenCommand, { command: "issue" }>), command: "rotate" };
+      return parseRotate(rest);
     case "jwt":
       return parseJwtCommand(rest);
-    case "revoke": {
-      const { values, positionals } = parse(rest, COMMON, true);
-      if (positionals.length !== 1) {
-        throw new ApigwTokenAuthError("revoke takes one digest prefix", {
-          expected: "token revoke <digest-prefix> (as token list shows it)",
-          actual: positionals.length === 0 ? "none" : positionals.join(" "),
-        });
-      }
+    case "revoke":
+      return parseRevoke(rest);
+    case "list": {
+      const { values } = parse(rest, LIST, false);
       return {
         command,
-        target: targetOf(values),
-        json: values.json === true,
-        digestPrefix: positionals[0] as string,
+        ...common(values),
+        ...(values.principal === undefined ? {} : { principalId: principal(values.principal) }),
       };
     }
-    case "list": {
+    case "audit": {
+      const { values } = parse(rest, AUDIT, false);
+      return {
+        command,
+        ...common(values),
+        ...(values.principal === undefined ? {} : { principalId: principal(values.principal) }),
+        ...(values.since === undefined ? {} : { sinceSeconds: parseDuration(values.since) }),
+      };
+    }
+    case "flush": {
       const { values } = parse(rest, COMMON, false);
-      return { command, target: targetOf(values), json: values.json === true };
+      return { command, target: targetOf(values) };
     }
     case undefined:
     case "help":
@@ -118,14 +153,14 @@ export function parseTokenCommand(argv: readonly string[]): TokenCommand {
       return { command: "help" };
     default:
       throw new ApigwTokenAuthError(`unknown command ${JSON.stringify(command)}`, {
-        expected: "issue, rotate, revoke, list or help",
+        expected: "issue, rotate, revoke, list, audit, flush, jwt or help",
         actual: JSON.stringify(command),
       });
   }
 }
 
 function parseIssue(argv: string[]): TokenCommand {
-  const { values } = parse(argv, ISSUE, false);
+  const { values } = parse(argv, ATTRIBUTES, false);
   const agent = values["agent-id"] === undefined ? undefined : agentTokenDefaults(values["agent-id"]);
   const principalId = values.principal ?? agent?.principalId;
   if (principalId === undefined || principalId === "") {
@@ -134,18 +169,90 @@ function parseIssue(argv: string[]): TokenCommand {
       actual: "none",
     });
   }
-  const command: TokenCommand = {
+  const attributes = attributeFlags(values);
+  const scopes = attributes.scopes ?? agent?.scopes;
+  if (scopes === undefined) {
+    throw new ApigwTokenAuthError("issue needs at least one --scope", {
+      expected: `--scope "<VERB> /<path>" (for example "GET /user/{id}"), or --scope '*' for every method`,
+      actual: "no --scope",
+    });
+  }
+  if (agent) assertAgentScopes(scopes);
+  return {
     command: "issue",
-    target: targetOf(values),
-    json: values.json === true,
+    ...common(values),
+    ...attributes,
     principalId,
-    ...(agent ? { agentId: agent.agentId, scopes: agent.scopes } : {}),
+    scopes,
+    ...(agent ? { agentId: agent.agentId } : {}),
+    ...reasonOf(values),
   };
-  if (values.scope) command.scopes = values.scope.map((scope) => formatScope(parseScope(scope)));
-  if (values["expires-in"] !== undefined) command.expiresInSeconds = parseDuration(values["expires-in"]);
-  if (values.context) command.context = parseContextFlags(values.context);
-  if (values.description !== undefined) command.description = values.description;
-  return command;
+}
+
+function parseRotate(argv: string[]): TokenCommand {
+  const { values } = parse(argv, ROTATE, false);
+  if (values.principal === undefined || values.principal === "") {
+    throw new ApigwTokenAuthError("rotate needs --principal <id>", {
+      expected: "--principal <id>: whose tokens to rotate",
+      actual: "none",
+    });
+  }
+  const attributes = attributeFlags(values);
+  if (attributes.agentId !== undefined) {
+    agentTokenDefaults(attributes.agentId);
+    if (attributes.scopes) assertAgentScopes(attributes.scopes);
+  }
+  return {
+    command: "rotate",
+    ...common(values),
+    ...attributes,
+    principalId: principal(values.principal),
+    ...(values.grace === undefined ? {} : { graceSeconds: parseDuration(values.grace) }),
+    flush: values["no-flush"] !== true,
+    ...reasonOf(values),
+  };
+}
+
+function parseRevoke(argv: string[]): TokenCommand {
+  const { values, positionals } = parse(argv, REVOKE, true);
+  const tokenStdin = values["token-stdin"] === true;
+  if (positionals.length !== (tokenStdin ? 0 : 1)) {
+    throw new ApigwTokenAuthError(
+      tokenStdin
+        ? "revoke --token-stdin takes no digest prefix"
+        : "revoke takes one digest prefix or --token-stdin",
+      {
+        expected:
+          "token revoke <digest-prefix> (as token list shows it), or the token on stdin with --token-stdin",
+        actual: positionals.length === 0 ? "none" : `${positionals.length} arguments`,
+      },
+    );
+  }
+  return {
+    command: "revoke",
+    ...common(values),
+    ...(tokenStdin ? {} : { digestPrefix: positionals[0] as string }),
+    tokenStdin,
+    flush: values["no-flush"] !== true,
+    ...reasonOf(values),
+  };
+}
+
+function attributeFlags(values: {
+  scope?: string[];
+  "expires-in"?: string;
+  context?: string[];
+  description?: string;
+  "agent-id"?: string;
+}): TokenAttributeFlags {
+  const flags: TokenAttributeFlags = {};
+  if (values.scope) flags.scopes = [...new Set(values.scope.map((scope) => formatScope(parseScope(scope))))];
+  const expiresIn = values["expires-in"];
+  if (expiresIn !== undefined) flags.expiresInSeconds = expiresIn === NEVER ? null : parseDuration(expiresIn);
+  if (values.context) flags.context = parseContextFlags(values.context);
+  if (values.description !== undefined) flags.description = values.description;
+  if (values["agent-id"] !== undefined) flags.agentId = values["agent-id"];
+  return flags;
 }
 
 /** `--context key=value` flags into a context object (values stay strings: the backend sees strings). */
@@ -171,6 +278,33 @@ function parseContextFlags(flags: string[]): AuthorizerContext {
   return parseAuthorizerContext(context);
 }
 
+/** `--reason`: one line an auditor can read. */
+function reasonOf(values: { reason?: string }): { reason?: string } {
+  if (values.reason === undefined) return {};
+  const reason = values.reason.trim();
+  if (reason === "" || reason.length > 500 || /[\r\n]/.test(reason)) {
+    throw new ApigwTokenAuthError("--reason must be one line of 1 to 500 characters", {
+      expected: "one line of text",
+      actual:
+        reason === ""
+          ? "empty"
+          : `${reason.length} characters${/[\r\n]/.test(reason) ? " over several lines" : ""}`,
+    });
+  }
+  return { reason };
+}
+
+function principal(value: string): string {
+  if (value === "") {
+    throw new ApigwTokenAuthError("--principal is empty", { expected: "--principal <id>", actual: "empty" });
+  }
+  return value;
+}
+
+function common(values: { local?: boolean; stack?: string; json?: boolean }): Common {
+  return { target: targetOf(values), json: values.json === true };
+}
+
 function targetOf(values: { local?: boolean; stack?: string }): TargetFlags {
   return {
     ...(values.local === undefined ? {} : { local: values.local }),
@@ -191,7 +325,12 @@ function parse<T extends NonNullable<Options>>(argv: string[], options: T, allow
     // node:util's messages name the flag ("Unknown option '--scopes'"); keep their first sentence.
     throw new ApigwTokenAuthError((error as Error).message.split(". ")[0] as string, {
       expected: "the options listed by token help",
-      actual: argv.join(" ").slice(0, 200),
+      // Only the flags: a mistyped command line may hold a token pasted where it should not be.
+      actual:
+        argv
+          .filter((arg) => arg.startsWith("--"))
+          .join(" ")
+          .slice(0, 200) || "no flags",
     });
   }
 }

@@ -1,13 +1,17 @@
 /**
  * Pointing the token CLI (and `make smoke`) at a deployed stack: `--stack NAME` finds the token
- * table through the stack's `TokenTableName` output, and checks that the table is there.
+ * table through the stack's `TokenTableName` output, and checks that the table is there; the audit
+ * table (`TokenAuditTableName`), the API and stage whose authorizer cache a revoke flushes (`ApiId`,
+ * `StageName`) and the actor of audit records (STS GetCallerIdentity) come from the same stack.
  *
  * Clients use the SDK's adaptive retry mode (exponential backoff with jitter and client-side rate
  * limiting), so DynamoDB or CloudFormation throttling is retried; what still fails, and missing
  * credentials, are reported with the fix (see lib/aws/aws-errors.ts).
  */
-import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { APIGatewayClient, FlushStageAuthorizersCacheCommand } from "@aws-sdk/client-api-gateway";
+import { CloudFormationClient, type Stack } from "@aws-sdk/client-cloudformation";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { commonClientConfig, regionFromEnv } from "../../lib/aws/aws-clients.js";
@@ -20,6 +24,8 @@ export interface StackClients {
   cloudformation: CloudFormationClient;
   dynamodb: DynamoDBClient;
   documentClient: DynamoDBDocumentClient;
+  apigateway: APIGatewayClient;
+  sts: STSClient;
 }
 
 /**
@@ -30,6 +36,8 @@ export function createStackClients(settings: { region: string | undefined }): St
   const dynamodb = new DynamoDBClient(config);
   return {
     cloudformation: new CloudFormationClient(config),
+    apigateway: new APIGatewayClient(config),
+    sts: new STSClient(config),
     dynamodb,
     documentClient: DynamoDBDocumentClient.from(dynamodb, {
       marshallOptions: { removeUndefinedValues: true },
@@ -44,6 +52,16 @@ export async function resolveTokenTable(
   clients: Pick<StackClients, "cloudformation" | "dynamodb">,
   stackName: string,
 ): Promise<string> {
+  return (await resolveTokenStack(clients, stackName)).tableName;
+}
+
+/**
+ * The stack and its token table, checked to exist (see {@link resolveTokenTable}).
+ */
+export async function resolveTokenStack(
+  clients: Pick<StackClients, "cloudformation" | "dynamodb">,
+  stackName: string,
+): Promise<{ stack: Stack; tableName: string }> {
   const stack = await findStack(clients.cloudformation, stackName);
   if (stack === undefined || stack.StackStatus === "DELETE_COMPLETE") {
     const region = await clients.cloudformation.config.region();
@@ -67,7 +85,7 @@ export async function resolveTokenTable(
     }
     throw error;
   }
-  return tableName;
+  return { stack, tableName };
 }
 
 /**
@@ -82,14 +100,33 @@ export async function resolveStackTokenTarget(
   const close = () => {
     clients.cloudformation.destroy();
     clients.dynamodb.destroy();
+    clients.apigateway.destroy();
+    clients.sts.destroy();
   };
   try {
-    const tableName = await resolveTokenTable(clients, stackName);
+    const { stack, tableName } = await resolveTokenStack(clients, stackName);
     const resolvedRegion = await clients.dynamodb.config.region();
+    const auditTableName = requireOutput(stack, "TokenAuditTableName");
+    const restApiId = requireOutput(stack, "ApiId");
+    const stageName = requireOutput(stack, "StageName");
     return {
       client: clients.documentClient,
       tableName,
+      auditTableName,
+      supportsTransactions: true,
       description: `stack ${stackName} (table ${tableName} in ${resolvedRegion})`,
+      actor: async () => {
+        const identity = await callAws("sts:GetCallerIdentity", () =>
+          clients.sts.send(new GetCallerIdentityCommand({})),
+        );
+        return identity.Arn ?? `account:${identity.Account}`;
+      },
+      flushAuthorizerCache: async () => {
+        await callAws("apigateway:FlushStageAuthorizersCache", () =>
+          clients.apigateway.send(new FlushStageAuthorizersCacheCommand({ restApiId, stageName })),
+        );
+        return `authorizer cache of stage ${stageName} of API ${restApiId} flushed`;
+      },
       close,
     };
   } catch (error) {

@@ -10,7 +10,9 @@
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { localDynamoDBClient } from "../../lib/aws/local-dynamodb.js";
-import { readLocalState } from "../../lib/local-state.js";
+import { localAdminClient } from "../../lib/local-admin-client.js";
+import { type LocalState, readLocalState } from "../../lib/local-state.js";
+import { localActor } from "../../lib/tokens/token-audit.js";
 import type { TokenTarget } from "../../lib/tokens/token-store.js";
 import { resolveStackTokenTarget } from "./stack-target.js";
 
@@ -20,8 +22,11 @@ export interface TargetFlags {
   stack?: string;
 }
 
-/** The stack output naming the token table, locally and (later) in AWS. */
+/** The stack output naming the token table, locally and in AWS. */
 export const TOKEN_TABLE_OUTPUT = "TokenTableName";
+
+/** The stack output naming the token-audit table. */
+export const TOKEN_AUDIT_TABLE_OUTPUT = "TokenAuditTableName";
 
 /** `node:util` parseArgs options for the target flags, shared by every command. */
 export const TARGET_OPTIONS = {
@@ -29,22 +34,25 @@ export const TARGET_OPTIONS = {
   stack: { type: "string" },
 } as const;
 
+/** No target, several targets, or a target without a token table. */
+export class TokenTargetError extends ApigwTokenAuthError {}
+
 /**
- * The token table the flags name. Throws an ApigwTokenAuthError when no target flag is given, and
- * an error saying how to start it for `--local` without a running local API.
+ * The token table the flags name. Throws when no target flag is given, and
+ * `LocalApiNotRunningError` (saying how to start it) for `--local` without a running local API.
  * `--stack` asks AWS (DescribeStacks, DescribeTable), so its target comes as a promise.
  */
 export function resolveTokenTarget(
   flags: TargetFlags & { stack?: undefined },
-  options?: { localStateFile?: string },
+  options?: LocalTargetOptions,
 ): TokenTarget;
 export function resolveTokenTarget(
   flags: TargetFlags,
-  options?: { localStateFile?: string },
+  options?: LocalTargetOptions,
 ): TokenTarget | Promise<TokenTarget>;
 export function resolveTokenTarget(
   flags: TargetFlags,
-  options: { localStateFile?: string } = {},
+  options: LocalTargetOptions = {},
 ): TokenTarget | Promise<TokenTarget> {
   const chosen = Object.keys(TARGET_OPTIONS).filter((name) => flags[name as keyof TargetFlags] !== undefined);
   if (chosen.length !== 1) {
@@ -60,18 +68,49 @@ export function resolveTokenTarget(
   }
   if (flags.stack !== undefined) return resolveStackTokenTarget(flags.stack);
   const state = readLocalState(options.localStateFile);
-  const tableName = state.outputs[TOKEN_TABLE_OUTPUT];
-  if (!tableName) {
-    throw new ApigwTokenAuthError(`the local API's template has no ${TOKEN_TABLE_OUTPUT} output`, {
-      expected: `an output ${TOKEN_TABLE_OUTPUT} naming the token table`,
-      actual: Object.keys(state.outputs).join(", ") || "no outputs",
-    });
-  }
+  const tableName = requireLocalOutput(state, TOKEN_TABLE_OUTPUT, "the token table");
+  const auditTableName = requireLocalOutput(state, TOKEN_AUDIT_TABLE_OUTPUT, "the token-audit table");
   const base = localDynamoDBClient(state.dynamodbEndpoint, state.region);
+  const flush = options.flushLocalAuthorizerCache ?? flushThroughAdminServer;
   return {
     client: DynamoDBDocumentClient.from(base),
     tableName,
+    auditTableName,
+    supportsTransactions: localSupportsTransactions(state),
     description: `the local API (${state.url})`,
+    actor: async () => localActor(),
+    flushAuthorizerCache: async () => {
+      await flush(state);
+      return `authorizer cache of the local API (${state.url}) flushed`;
+    },
     close: () => base.destroy(),
   };
+}
+
+/** How the local target is found and flushed; replaceable for tests. */
+export interface LocalTargetOptions {
+  localStateFile?: string;
+  /** Flushes the running local API's authorizer cache. Default: through its admin server. */
+  flushLocalAuthorizerCache?: (state: LocalState) => Promise<void>;
+}
+
+/** The local DynamoDB publishes whether it has TransactWriteItems (DynamoDB Local does, dynalite not). */
+function localSupportsTransactions(state: LocalState): boolean {
+  return (state as LocalState & { supportsTransactions?: boolean }).supportsTransactions === true;
+}
+
+function requireLocalOutput(state: LocalState, output: string, what: string): string {
+  const value = state.outputs[output];
+  if (!value) {
+    throw new ApigwTokenAuthError(`the local API's template has no ${output} output`, {
+      expected: `an output ${output} naming ${what}`,
+      actual: Object.keys(state.outputs).join(", ") || "no outputs",
+    });
+  }
+  return value;
+}
+
+/** The local API's admin server (127.0.0.1 only, per-run secret from the state file). */
+async function flushThroughAdminServer(state: LocalState): Promise<void> {
+  await localAdminClient(state).flushAuthorizerCache();
 }

@@ -83,11 +83,15 @@ describe("cloudformation/api.yaml: agent API (issue 6)", () => {
     });
   });
 
-  it("pins the agent roles: the authorizer only GetItems the token table, the backend touches no table", () => {
+  it("pins the agent roles: the authorizer only GetItems the token table (and records last use), the backend touches no table", () => {
     const authorizerActions = permissionsOf("AgentAuthorizerFunctionRole")
       .filter((statement) => !statement.Action.every((action) => action.startsWith("logs:")))
       .map((statement) => [statement.Action, statement.Resource]);
-    expect(authorizerActions).to.deep.equal([[["dynamodb:GetItem"], getAtt("TokenTable", "Arn")]]);
+    // The UpdateItem is limited to lastUsedAt by its condition (pinned in api.test.ts).
+    expect(authorizerActions).to.deep.equal([
+      [["dynamodb:GetItem"], getAtt("TokenTable", "Arn")],
+      [["dynamodb:UpdateItem"], getAtt("TokenTable", "Arn")],
+    ]);
     const backendActions = permissionsOf("AgentFunctionRole").flatMap((s) => s.Action);
     expect(backendActions.every((action) => action.startsWith("logs:"))).to.equal(true);
     expect(permissionsOf("AgentAuthorizerInvokeRole")).to.deep.equal([

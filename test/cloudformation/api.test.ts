@@ -8,7 +8,12 @@ import AjvDraft04 from "ajv-draft-04";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { TOKEN_PATTERN } from "../../handlers/shared/token.js";
-import { TOKEN_EXPIRY_ATTRIBUTE, TOKEN_KEY_ATTRIBUTE } from "../../handlers/shared/token-record.js";
+import {
+  TOKEN_EXPIRY_ATTRIBUTE,
+  TOKEN_KEY_ATTRIBUTE,
+  TOKEN_LAST_USED_ATTRIBUTE,
+  TOKEN_PRINCIPAL_INDEX,
+} from "../../handlers/shared/token-record.js";
 import {
   BAD_REQUEST_PREFIX,
   BadRequestError,
@@ -45,6 +50,17 @@ const template = apiTemplate;
 const resources = template.Resources;
 
 const corsOrigin = { "Fn::Sub": "'${CorsAllowOrigin}'" };
+
+/** The authorizers' one write: lastUsedAt (with the key) and nothing else, no values returned. */
+const LAST_USED_ONLY = {
+  Effect: "Allow",
+  Action: ["dynamodb:UpdateItem"],
+  Resource: getAtt("TokenTable", "Arn"),
+  Condition: {
+    "ForAllValues:StringEquals": { "dynamodb:Attributes": [TOKEN_KEY_ATTRIBUTE, TOKEN_LAST_USED_ATTRIBUTE] },
+    StringEquals: { "dynamodb:ReturnValues": "NONE" },
+  },
+};
 
 function templateInput(overrides: Partial<TemplateInput> = {}): TemplateInput {
   return {
@@ -101,9 +117,20 @@ describe("cloudformation/api.yaml: the deployable core (issue 2)", () => {
       expect(table().KeySchema).to.deep.equal([{ AttributeName: TOKEN_KEY_ATTRIBUTE, KeyType: "HASH" }]);
       expect(table().AttributeDefinitions).to.deep.equal([
         { AttributeName: TOKEN_KEY_ATTRIBUTE, AttributeType: "S" },
+        { AttributeName: "principalId", AttributeType: "S" },
       ]);
       expect(table().BillingMode).to.equal("PAY_PER_REQUEST");
       expect(table().TableName).to.deep.equal({ "Fn::Sub": "${AWS::StackName}-auth-token" });
+    });
+
+    it("has the principalId index the token store queries, with every attribute (rotation carries them over)", () => {
+      expect(table().GlobalSecondaryIndexes).to.deep.equal([
+        {
+          IndexName: TOKEN_PRINCIPAL_INDEX,
+          KeySchema: [{ AttributeName: "principalId", KeyType: "HASH" }],
+          Projection: { ProjectionType: "ALL" },
+        },
+      ]);
     });
 
     it("expires records through TTL on the expiry attribute the authorizer checks", () => {
@@ -201,6 +228,41 @@ describe("cloudformation/api.yaml: the deployable core (issue 2)", () => {
     });
   });
 
+  describe("token-audit table", () => {
+    const audit = () => resource("TokenAuditTable");
+
+    it("is kept, recoverable and encrypted: evidence outlives the stack", () => {
+      expect(audit()).to.include({ DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
+      expect(audit().Properties).to.deep.include({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+        BillingMode: "PAY_PER_REQUEST",
+        TableName: { "Fn::Sub": "${AWS::StackName}-token-audit" },
+      });
+    });
+
+    it("is keyed as lib/tokens/token-audit.ts writes and queries it (principal, then time)", () => {
+      expect(audit().Properties.KeySchema).to.deep.equal([
+        { AttributeName: "principalId", KeyType: "HASH" },
+        { AttributeName: "auditId", KeyType: "RANGE" },
+      ]);
+    });
+
+    it("is named by an output, as are the API id and stage whose authorizer cache the CLI flushes", () => {
+      const outputs = template.Outputs as Record<string, { Value: unknown }>;
+      expect(outputs.TokenAuditTableName?.Value).to.deep.equal(ref("TokenAuditTable"));
+      expect(outputs.StageName?.Value).to.deep.equal(ref("Stage"));
+      expect(outputs.ApiId?.Value).to.deep.equal(ref("Api"));
+    });
+
+    it("is written by no function: only the token CLI (and make start, make smoke) write audit records", () => {
+      for (const [logicalId] of ofType("AWS::IAM::Role")) {
+        expect(JSON.stringify(props(logicalId)), logicalId).to.not.contain("TokenAuditTable");
+      }
+    });
+  });
+
   describe("least-privilege roles", () => {
     const logs = (logGroup: string) => ({
       Effect: "Allow",
@@ -208,13 +270,18 @@ describe("cloudformation/api.yaml: the deployable core (issue 2)", () => {
       Resource: getAtt(logGroup, "Arn"),
     });
 
-    it("pins the authorizer function's role: GetItem on the token table and its own logs, nothing else", () => {
+    it("pins the authorizer function's role: GetItem on the token table, an update of lastUsedAt only, its own logs", () => {
       expect(trustedServices("AuthorizerFunctionRole")).to.deep.equal([{ Service: "lambda.amazonaws.com" }]);
       expect(permissionsOf("AuthorizerFunctionRole")).to.deep.equal([
         { Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: getAtt("TokenTable", "Arn") },
+        LAST_USED_ONLY,
         logs("AuthorizerLogGroup"),
       ]);
       expect(props("AuthorizerFunction").Role).to.deep.equal(getAtt("AuthorizerFunctionRole", "Arn"));
+    });
+
+    it("pins the agent authorizer's lastUsedAt update to the same attribute-limited grant", () => {
+      expect(permissionsOf("AgentAuthorizerFunctionRole")).to.deep.include(LAST_USED_ONLY);
     });
 
     it("pins the user function's role: GetItem and UpdateItem on the users table and its own logs, nothing else", () => {

@@ -54,7 +54,10 @@ describe("local run: agent REQUEST authorizer and JWT authorizer (issue 6)", fun
   });
 
   async function issueAgentToken(agentId: string): Promise<string> {
-    const { token } = await issueToken(client, api.tables.TokenTable as string, agentTokenDefaults(agentId));
+    const { token } = await issueToken(
+      { client, tableName: api.tables.TokenTable as string },
+      agentTokenDefaults(agentId),
+    );
     return token;
   }
 
@@ -102,10 +105,13 @@ describe("local run: agent REQUEST authorizer and JWT authorizer (issue 6)", fun
     });
 
     it("refuses a user token on the agent API (401): it is bound to no agent", async () => {
-      const { token } = await issueToken(client, api.tables.TokenTable as string, {
-        principalId: "alice",
-        scopes: ["*"],
-      });
+      const { token } = await issueToken(
+        { client, tableName: api.tables.TokenTable as string },
+        {
+          principalId: "alice",
+          scopes: ["*"],
+        },
+      );
       const response = await get("/agent/tasks", { "X-AgentID": "alice", "X-Auth-Token": token });
       expect(response.status).to.equal(401);
     });

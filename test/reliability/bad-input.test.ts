@@ -6,7 +6,7 @@ import { connect } from "node:net";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { type LocalStack, startLocalStack } from "../../bench/lib/local-stack.js";
-import { digestPrefix, digestToken, generateToken } from "../../handlers/shared/token.js";
+import { digestToken, generateToken } from "../../handlers/shared/token.js";
 import { issueToken, revokeToken } from "../../lib/tokens/token-store.js";
 import { ensurePackagedFunctions } from "../local/support/packaged-functions.js";
 import { type BadInputCase, badInputCorpus } from "./bad-input-corpus.js";
@@ -46,14 +46,20 @@ describe("reliability: bad input corpus", function () {
     const tokenTable = stack.api.tables.TokenTable as string;
     token = await stack.issue("corpus", ["PUT /user", "GET /user/{id}"]);
     const revoked = await stack.issue("revoked", ["GET /user/{id}"]);
-    await revokeToken(stack.documentClient, tokenTable, digestPrefix(digestToken(revoked)));
+    await revokeToken(
+      { client: stack.documentClient, tableName: tokenTable },
+      { digest: digestToken(revoked) },
+    );
     const tenDaysAgo = Date.now() - 10 * 24 * 3600 * 1000;
-    const expired = await issueToken(stack.documentClient, tokenTable, {
-      principalId: "expired",
-      scopes: ["GET /user/{id}"],
-      expiresInSeconds: 60,
-      now: () => tenDaysAgo,
-    });
+    const expired = await issueToken(
+      { client: stack.documentClient, tableName: tokenTable },
+      {
+        principalId: "expired",
+        scopes: ["GET /user/{id}"],
+        expiresInSeconds: 60,
+        now: () => tenDaysAgo,
+      },
+    );
     const getOnly = await stack.issue("get-only", ["GET /user/{id}"]);
     corpus = badInputCorpus({ unknown: generateToken(), revoked, expired: expired.token, getOnly });
     const seeded = await fetch(`${stack.api.url}/user`, {

@@ -52,9 +52,8 @@ describe("reliability: secrets", function () {
       ];
       const [alice, bob, carol] = issued as [string, string, string];
       await revokeToken(
-        stack.documentClient,
-        stack.api.tables.TokenTable as string,
-        digestPrefix(digestToken(carol)),
+        { client: stack.documentClient, tableName: stack.api.tables.TokenTable as string },
+        { prefix: digestPrefix(digestToken(carol)) },
       );
       const unknown = generateToken();
       const call = async (authorization: string, method = "GET", body?: string) => {

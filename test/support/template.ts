@@ -68,22 +68,25 @@ export interface Statement {
   Action: string | string[];
   Resource: unknown;
   Principal?: unknown;
+  Condition?: unknown;
 }
 
 /**
  * A role's inline statements with actions as sorted lists, so order and string/list form do not
- * matter. Fails the test when the role has managed policies or a statement uses Condition,
- * NotAction or NotResource: the least-privilege tests compare the whole grant.
+ * matter. A statement's Condition is kept (so comparing the whole grant compares it too); the test
+ * fails when the role has managed policies or a statement uses NotAction or NotResource.
  */
-export function permissionsOf(roleId: string): { Effect: string; Action: string[]; Resource: unknown }[] {
+export function permissionsOf(
+  roleId: string,
+): { Effect: string; Action: string[]; Resource: unknown; Condition?: unknown }[] {
   const role = props(roleId);
   expect(role.ManagedPolicyArns, `${roleId} has no managed policies`).to.equal(undefined);
   const policies = (role.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
   return policies
     .flatMap((policy) => policy.PolicyDocument.Statement)
-    .map(({ Effect, Action, Resource, ...rest }) => {
-      expect(rest, `${roleId}: no Condition/NotAction/NotResource`).to.deep.equal({});
-      return { Effect, Action: [Action].flat().sort(), Resource };
+    .map(({ Effect, Action, Resource, Condition, ...rest }) => {
+      expect(rest, `${roleId}: no NotAction/NotResource`).to.deep.equal({});
+      return { Effect, Action: [Action].flat().sort(), Resource, ...(Condition ? { Condition } : {}) };
     });
 }
 

@@ -129,6 +129,14 @@ describe("handlers/authorizer/token-authorizer", () => {
   });
 
   describe("refusals (401)", () => {
+    it("refuses an agent token: it works only through the agents' authorizer, with its X-AgentID", async () => {
+      ddb.on(GetCommand).resolves({ Item: { ...record, agentId: "agent-7", scopes: ["GET /agent/*"] } });
+      const error = await rejection(authorize(event));
+      expect(error).to.be.instanceOf(UnauthorizedError).with.property("message", "Unauthorized");
+      expect(error).to.have.property("reason", "agent token without X-AgentID");
+      expect(lines.at(-1)).to.contain('"agentId":"agent-7"');
+    });
+
     const malformed: [string, unknown][] = [
       ["too short", "ab"],
       ["too long", "x".repeat(33)],

@@ -1,27 +1,39 @@
-import { DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
+import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { digestPrefix, digestToken } from "../../../handlers/shared/token.js";
-import { issueToken, listTokens, revokeToken } from "../../../lib/tokens/token-store.js";
+import { readAudit } from "../../../lib/tokens/token-audit.js";
+import {
+  DEFAULT_TOKEN_LIFETIME_SECONDS,
+  hasTokens,
+  issueToken,
+  listTokens,
+  principalTokens,
+  revokeToken,
+} from "../../../lib/tokens/token-store.js";
 import { type TokenTables, useTokenTables } from "../../scripts/tokens/support/token-tables.js";
 
 const NOW = Date.UTC(2026, 0, 1);
 
-describe("lib/tokens/token-store", () => {
+describe("lib/tokens/token-store (embedded DynamoDB)", () => {
   const tokens = useTokenTables("tokens");
-  let base: TokenTables["base"];
   let client: TokenTables["client"];
   let table: string;
+  let store: TokenTables["store"];
   beforeEach(() => {
-    ({ base, client, table } = tokens);
+    ({ client, table, store } = tokens);
   });
 
   const rawItems = async () => (await client.send(new ScanCommand({ TableName: table }))).Items ?? [];
+  const audit = () => readAudit(client, tokens.auditTable);
 
   describe("issueToken", () => {
-    it("stores the token's digest, never the token, with every method by default", async () => {
-      const { token, record } = await issueToken(client, table, { principalId: "alice", now: () => NOW });
+    it("stores the token's digest, never the token, expiring in 90 days by default, with an audit record", async () => {
+      const { token, record } = await issueToken(store, {
+        principalId: "alice",
+        scopes: ["*"],
+        now: () => NOW,
+      });
       const items = await rawItems();
       expect(items).to.deep.equal([
         {
@@ -29,87 +41,87 @@ describe("lib/tokens/token-store", () => {
           principalId: "alice",
           scopes: ["*"],
           createdAt: "2026-01-01T00:00:00.000Z",
+          expiresAt: NOW / 1000 + DEFAULT_TOKEN_LIFETIME_SECONDS,
         },
       ]);
       expect(JSON.stringify(items)).to.not.contain(token);
       expect(record.tokenDigest).to.equal(digestToken(token));
-      expect(token).to.match(/^[A-Za-z0-9]{32}$/);
+      const [entry] = await audit();
+      expect(entry).to.deep.include({
+        action: "issue",
+        principalId: "alice",
+        digestPrefix: digestPrefix(digestToken(token)),
+        actor: "local:test",
+        expiresAt: NOW / 1000 + DEFAULT_TOKEN_LIFETIME_SECONDS,
+      });
+      expect(JSON.stringify(await audit())).to.not.contain(token);
     });
 
-    it("stores canonical scopes, expiry, context and description", async () => {
-      const { record } = await issueToken(client, table, {
+    it("stores canonical scopes, expiry, context and description; null lifetime means never", async () => {
+      const { record } = await issueToken(store, {
         principalId: "bob",
-        scopes: ["put /user", "GET /user/{id}", "PUT /user"],
-        expiresInSeconds: 60,
+        scopes: ["put /user", "GET /user/*", "PUT /user"],
+        expiresInSeconds: null,
         context: { tier: "gold" },
         description: "ci",
         now: () => NOW,
       });
-      expect(record).to.deep.include({
-        scopes: ["PUT /user", "GET /user/*"],
-        expiresAt: NOW / 1000 + 60,
-        context: { tier: "gold" },
-        description: "ci",
-      });
+      expect(record).to.deep.include({ scopes: ["PUT /user", "GET /user/*"], context: { tier: "gold" } });
+      expect(record.expiresAt).to.equal(undefined);
       expect(await rawItems()).to.deep.equal([record]);
     });
 
-    const lifetime = "a token's lifetime must be a positive whole number of seconds";
-    for (const [what, options, message] of [
-      ["a bad scope", { principalId: "a", scopes: ["FETCH /user"] }, "invalid scope"],
+    for (const [what, options, errorClass] of [
+      ["no scope", { principalId: "a", scopes: [] }, ApigwTokenAuthError],
+      ["a bad scope", { principalId: "a", scopes: ["FETCH /user"] }, ApigwTokenAuthError],
       [
         "a reserved context key",
-        { principalId: "a", context: { principalId: "x" } },
-        "invalid authorizer context key",
+        { principalId: "a", scopes: ["*"], context: { principalId: "x" } },
+        ApigwTokenAuthError,
       ],
-      ["a principal with spaces", { principalId: "a b" }, 'token record attribute "principalId" is invalid'],
-      ["a zero lifetime", { principalId: "a", expiresInSeconds: 0 }, lifetime],
-      ["a fractional lifetime", { principalId: "a", expiresInSeconds: 1.5 }, lifetime],
+      ["a principal with spaces", { principalId: "a b", scopes: ["*"] }, ApigwTokenAuthError],
+      ["a zero lifetime", { principalId: "a", scopes: ["*"], expiresInSeconds: 0 }, ApigwTokenAuthError],
+      [
+        "a fractional lifetime",
+        { principalId: "a", scopes: ["*"], expiresInSeconds: 1.5 },
+        ApigwTokenAuthError,
+      ],
     ] as const) {
       it(`refuses ${what} before writing anything`, async () => {
-        const error = await issueToken(client, table, options as never).catch((caught: unknown) => caught);
-        expect(error).to.be.instanceOf(ApigwTokenAuthError);
-        expect((error as Error).message).to.contain(message);
+        const error = await issueToken(store, options as never).catch((caught: unknown) => caught);
+        expect(error).to.be.instanceOf(errorClass);
         expect(await rawItems()).to.deep.equal([]);
+        expect(await audit()).to.deep.equal([]);
       });
     }
 
-    it("never overwrites an existing record (conditional put)", async () => {
-      const mock = mockClient(DynamoDBDocumentClient);
-      mock.on(PutCommand).resolves({});
-      try {
-        await issueToken(DynamoDBDocumentClient.from(base), "t", { principalId: "a" });
-        const [call] = mock.commandCalls(PutCommand);
-        expect(call?.args[0].input).to.deep.include({
-          TableName: "t",
-          ConditionExpression: "attribute_not_exists(#key)",
-          ExpressionAttributeNames: { "#key": "tokenDigest" },
-        });
-      } finally {
-        mock.restore();
-      }
-    });
-
     it("names a missing table", async () => {
-      const error = await issueToken(client, "nope", { principalId: "a" }).catch((caught: unknown) => caught);
+      const error = await issueToken(
+        { ...store, tableName: "nope" },
+        { principalId: "a", scopes: ["*"] },
+      ).catch((caught: unknown) => caught);
       expect(error).to.be.instanceOf(ApigwTokenAuthError);
-      expect((error as Error).message).to.equal("token table nope does not exist");
+      expect((error as Error).message).to.contain("nope");
     });
   });
 
   describe("listTokens", () => {
-    it("lists digest prefixes, principals, scopes and expiry, oldest first, and never a token", async () => {
-      const first = await issueToken(client, table, {
+    it("lists digest prefixes, principals, scopes, expiry and last use, oldest first, and never a token", async () => {
+      const first = await issueToken(store, {
         principalId: "a",
+        scopes: ["*"],
         expiresInSeconds: 10,
         now: () => NOW,
       });
-      const second = await issueToken(client, table, {
+      const second = await issueToken(store, {
         principalId: "b",
         scopes: ["GET /user/*"],
         now: () => NOW + 1,
       });
-      const listed = await listTokens(client, table, () => NOW + 20_000);
+      await client.send(
+        new PutCommand({ TableName: table, Item: { ...second.record, lastUsedAt: NOW / 1000 + 5 } }),
+      );
+      const listed = await listTokens(store, { now: () => NOW + 20_000 });
       expect(listed).to.deep.equal([
         {
           digestPrefix: digestPrefix(digestToken(first.token)),
@@ -123,8 +135,10 @@ describe("lib/tokens/token-store", () => {
           digestPrefix: digestPrefix(digestToken(second.token)),
           principalId: "b",
           scopes: ["GET /user/*"],
+          expiresAt: Math.floor((NOW + 1) / 1000) + DEFAULT_TOKEN_LIFETIME_SECONDS,
           expired: false,
           createdAt: "2026-01-01T00:00:00.001Z",
+          lastUsedAt: NOW / 1000 + 5,
         },
       ]);
       const text = JSON.stringify(listed);
@@ -134,26 +148,61 @@ describe("lib/tokens/token-store", () => {
       }
     });
 
+    it("lists one principal's tokens through the principalId index", async () => {
+      await issueToken(store, { principalId: "a", scopes: ["*"] });
+      const b = await issueToken(store, { principalId: "b", scopes: ["*"] });
+      expect(
+        (await listTokens(store, { principalId: "b" })).map((summary) => summary.digestPrefix),
+      ).to.deep.equal([digestPrefix(b.record.tokenDigest)]);
+      expect(await principalTokens(store, "b")).to.deep.equal([b.record]);
+      expect(await listTokens(store, { principalId: "nobody" })).to.deep.equal([]);
+    });
+
     it("lists a corrupt record with what is wrong, instead of failing the whole listing", async () => {
       await client.send(
         new PutCommand({ TableName: table, Item: { tokenDigest: "f".repeat(64), principalId: "x" } }),
       );
-      const [listed] = await listTokens(client, table);
+      const [listed] = await listTokens(store);
       expect(listed?.digestPrefix).to.equal("ffffffffffff");
       expect(listed?.problem).to.contain("scopes");
+    });
+
+    it("hasTokens says whether the table has any token", async () => {
+      expect(await hasTokens(store)).to.equal(false);
+      await issueToken(store, { principalId: "a", scopes: ["*"] });
+      expect(await hasTokens(store)).to.equal(true);
     });
   });
 
   describe("revokeToken", () => {
-    it("deletes the one token with the digest prefix", async () => {
-      const kept = await issueToken(client, table, { principalId: "keep" });
-      const gone = await issueToken(client, table, { principalId: "gone" });
-      const revoked = await revokeToken(client, table, digestPrefix(gone.record.tokenDigest));
+    it("deletes the token by its whole digest (no scan) and audits it", async () => {
+      const kept = await issueToken(store, { principalId: "keep", scopes: ["*"] });
+      const gone = await issueToken(store, { principalId: "gone", scopes: ["PUT /user"] });
+      const revoked = await revokeToken(
+        { ...store, audit: { tableName: tokens.auditTable, actor: "local:test", reason: "leaked" } },
+        {
+          digest: gone.record.tokenDigest,
+        },
+      );
       expect(revoked.principalId).to.equal("gone");
       expect((await rawItems()).map((item) => item.tokenDigest)).to.deep.equal([kept.record.tokenDigest]);
+      const entries = (await audit()).filter((entry) => entry.action === "revoke");
+      expect(entries).to.have.length(1);
+      expect(entries[0]).to.deep.include({
+        principalId: "gone",
+        digestPrefix: digestPrefix(gone.record.tokenDigest),
+        scopes: ["PUT /user"],
+        reason: "leaked",
+      });
     });
 
-    it("refuses a prefix that matches no token or several", async () => {
+    it("deletes the one token with the digest prefix", async () => {
+      const gone = await issueToken(store, { principalId: "gone", scopes: ["*"] });
+      await revokeToken(store, { prefix: digestPrefix(gone.record.tokenDigest) });
+      expect(await rawItems()).to.deep.equal([]);
+    });
+
+    it("refuses a prefix that matches no token or several, and an unknown digest", async () => {
       for (const digest of ["abcdef0", "abcdef1"]) {
         await client.send(
           new PutCommand({
@@ -162,19 +211,21 @@ describe("lib/tokens/token-store", () => {
           }),
         );
       }
-      const ambiguous = await revokeToken(client, table, "abcdef").catch((caught: unknown) => caught);
+      const ambiguous = await revokeToken(store, { prefix: "abcdef" }).catch((caught: unknown) => caught);
       expect((ambiguous as Error).message).to.equal("2 tokens match abcdef");
-      const none = await revokeToken(client, table, "012345").catch((caught: unknown) => caught);
+      const none = await revokeToken(store, { prefix: "012345" }).catch((caught: unknown) => caught);
       expect(none).to.be.instanceOf(ApigwTokenAuthError);
       expect((none as Error).message).to.equal("no token has a digest starting with 012345");
+      const unknown = await revokeToken(store, { digest: "0".repeat(64) }).catch((caught: unknown) => caught);
+      expect(unknown).to.be.instanceOf(ApigwTokenAuthError);
       expect(await rawItems()).to.have.length(2);
+      expect(await audit()).to.deep.equal([]);
     });
 
     for (const prefix of ["abc", "ABCDEF12", "not-hex!"]) {
       it(`refuses the prefix ${JSON.stringify(prefix)}`, async () => {
-        const error = await revokeToken(client, table, prefix).catch((caught: unknown) => caught);
-        expect(error).to.have.property("message", "invalid digest prefix");
-        expect(error).to.have.property("actual", JSON.stringify(prefix));
+        const error = await revokeToken(store, { prefix }).catch((caught: unknown) => caught);
+        expect(error).to.be.instanceOf(ApigwTokenAuthError);
       });
     }
   });

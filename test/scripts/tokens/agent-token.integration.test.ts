@@ -1,13 +1,11 @@
-import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { parseTokenRecord } from "../../../handlers/shared/token-record.js";
-import { localDynamoDBClient } from "../../../lib/aws/local-dynamodb.js";
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "../../../local/dynamodb/embedded-dynamodb.js";
-import { agentTokenDefaults } from "../../../scripts/tokens/agent-token.js";
+import { agentTokenDefaults, assertAgentScopes } from "../../../scripts/tokens/agent-token.js";
 import { parseTokenCommand } from "../../../scripts/tokens/cli-args.js";
-import { runTokenCli } from "../../../scripts/tokens/run-token-cli.js";
+import { tokenCliHarness } from "./support/token-cli-harness.js";
+import { useTokenTables } from "./support/token-tables.js";
 
 describe("scripts/tokens/agent-token", () => {
   it("binds the token to the agent id, as principal too, with every agent method", () => {
@@ -20,10 +18,7 @@ describe("scripts/tokens/agent-token", () => {
 
   for (const agentId of ["", "agent 7", "x".repeat(129)]) {
     it(`refuses the agent id ${JSON.stringify(agentId.slice(0, 12))}`, () => {
-      expect(() => agentTokenDefaults(agentId)).to.throw(
-        ApigwTokenAuthError,
-        "--agent-id is not a valid agent id",
-      );
+      expect(() => agentTokenDefaults(agentId)).to.throw(ApigwTokenAuthError);
     });
   }
 
@@ -47,42 +42,29 @@ describe("scripts/tokens/agent-token", () => {
     ).to.deep.include({ principalId: "team", agentId: "a1", scopes: ["GET /agent/tasks"] });
   });
 
-  describe("issue --agent-id through the CLI", () => {
-    const TABLE = "agent-tokens";
-    let dynamodb: EmbeddedDynamoDB;
-    let base: ReturnType<typeof localDynamoDBClient>;
-    let client: DynamoDBDocumentClient;
-
-    before(async () => {
-      dynamodb = await startEmbeddedDynamoDB({ dataDir: null });
-      base = localDynamoDBClient(dynamodb.endpoint);
-      client = DynamoDBDocumentClient.from(base);
-      await base.send(
-        new CreateTableCommand({
-          TableName: TABLE,
-          AttributeDefinitions: [{ AttributeName: "tokenDigest", AttributeType: "S" }],
-          KeySchema: [{ AttributeName: "tokenDigest", KeyType: "HASH" }],
-          BillingMode: "PAY_PER_REQUEST",
-        }),
+  it("refuses agent-token scopes outside the agent routes", () => {
+    for (const scope of ["GET /user/*", "*", "GET /agents", "PUT /agent-x"]) {
+      expect(() => parseTokenCommand(["issue", "--local", "--agent-id", "a1", "--scope", scope])).to.throw(
+        ApigwTokenAuthError,
+        "an agent token's scopes must stay inside the agent routes",
       );
-    });
-    after(async () => {
-      base.destroy();
-      await dynamodb.stop();
-    });
+    }
+    expect(() => assertAgentScopes(["GET /agent", "GET /agent/{id}", "* /agent/tasks"])).to.not.throw();
+  });
+
+  describe("issue --agent-id through the CLI", () => {
+    const tokens = useTokenTables("agent");
 
     it("stores an agent token record the authorizer reads, and prints only the token", async () => {
-      let stdout = "";
-      const code = await runTokenCli(["issue", "--local", "--agent-id", "agent-7"], {
-        stdout: (text) => {
-          stdout += text;
-        },
-        stderr: () => undefined,
-        resolveTarget: () => ({ client, tableName: TABLE, description: "test", close: () => undefined }),
-      });
+      const { code, stdout } = await tokenCliHarness(tokens).cli([
+        "issue",
+        "--local",
+        "--agent-id",
+        "agent-7",
+      ]);
       expect(code).to.equal(0);
       expect(stdout).to.match(/^[A-Za-z0-9]{32}\n$/);
-      const items = (await client.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
+      const items = (await tokens.client.send(new ScanCommand({ TableName: tokens.table }))).Items ?? [];
       expect(items).to.have.length(1);
       const record = parseTokenRecord(items[0] as Record<string, unknown>);
       expect(record).to.include({ agentId: "agent-7", principalId: "agent-7" });
@@ -90,13 +72,12 @@ describe("scripts/tokens/agent-token", () => {
     });
 
     it("answers a bad agent id as a usage error (exit 2) without writing", async () => {
-      let stderr = "";
-      const code = await runTokenCli(["issue", "--local", "--agent-id", "agent 7"], {
-        stdout: () => undefined,
-        stderr: (text) => {
-          stderr += text;
-        },
-      });
+      const { code, stderr } = await tokenCliHarness(tokens).cli([
+        "issue",
+        "--local",
+        "--agent-id",
+        "agent 7",
+      ]);
       expect(code).to.equal(2);
       expect(stderr).to.include("--agent-id");
     });

@@ -35,32 +35,98 @@ describe("scripts/tokens/cli-args", () => {
     });
   });
 
-  it("leaves scopes out when none are given (the store then grants every method)", () => {
-    expect(parseTokenCommand(["issue", "--local", "--principal", "a"])).to.deep.equal({
-      command: "issue",
-      target: { local: true },
+  it("parses --expires-in never as a token without expiry, and rotate's own flags", () => {
+    expect(
+      parseTokenCommand(["issue", "--local", "--principal", "a", "--scope", "*", "--expires-in", "never"]),
+    ).to.deep.include({ expiresInSeconds: null, scopes: ["*"] });
+    expect(
+      parseTokenCommand([
+        "rotate",
+        "--stack",
+        "s",
+        "--principal",
+        "a",
+        "--grace",
+        "1h",
+        "--no-flush",
+        "--reason",
+        "yearly",
+      ]),
+    ).to.deep.equal({
+      command: "rotate",
+      target: { stack: "s" },
       json: false,
       principalId: "a",
+      graceSeconds: 3600,
+      flush: false,
+      reason: "yearly",
     });
   });
 
-  it("parses revoke and list", () => {
+  it("parses revoke, list, audit and flush", () => {
     expect(parseTokenCommand(["revoke", "abcdef123456", "--local"])).to.deep.equal({
       command: "revoke",
       target: { local: true },
       json: false,
       digestPrefix: "abcdef123456",
+      tokenStdin: false,
+      flush: true,
+    });
+    expect(parseTokenCommand(["revoke", "--token-stdin", "--local", "--reason", "leaked"])).to.deep.equal({
+      command: "revoke",
+      target: { local: true },
+      json: false,
+      tokenStdin: true,
+      flush: true,
+      reason: "leaked",
     });
     expect(parseTokenCommand(["list", "--json"])).to.deep.equal({ command: "list", target: {}, json: true });
+    expect(parseTokenCommand(["list", "--principal", "a"])).to.deep.include({ principalId: "a" });
+    expect(parseTokenCommand(["audit", "--local", "--principal", "a", "--since", "7d"])).to.deep.equal({
+      command: "audit",
+      target: { local: true },
+      json: false,
+      principalId: "a",
+      sinceSeconds: 604_800,
+    });
+    expect(parseTokenCommand(["flush", "--local"])).to.deep.equal({
+      command: "flush",
+      target: { local: true },
+    });
     expect(parseTokenCommand([])).to.deep.equal({ command: "help" });
   });
 
   for (const [argv, errorClass, message] of [
     [["issue", "--local"], ApigwTokenAuthError, "issue needs --principal <id>"],
+    [["issue", "--local", "--principal", "a"], ApigwTokenAuthError, "issue needs at least one --scope"],
+    [["rotate", "--local"], ApigwTokenAuthError, "rotate needs --principal <id>"],
+    [["rotate", "--local", "--principal", "a", "--grace", "0"], ApigwTokenAuthError, "invalid duration"],
+    [
+      ["rotate", "--local", "--principal", "a", "--agent-id", "x", "--scope", "*"],
+      ApigwTokenAuthError,
+      "agent routes",
+    ],
+    [
+      ["issue", "--principal", "a", "--scope", "*", "--reason", "a\nb"],
+      ApigwTokenAuthError,
+      "--reason must be one line",
+    ],
+    [
+      ["issue", "--principal", "a", "--scope", "*", "--reason", "x".repeat(501)],
+      ApigwTokenAuthError,
+      "--reason",
+    ],
+    [["list", "--principal", ""], ApigwTokenAuthError, "--principal is empty"],
+    [["audit", "--since", "7 days"], ApigwTokenAuthError, "invalid duration"],
+    [["flush", "extra"], ApigwTokenAuthError, "Unexpected argument"],
     [["issue", "--local", "--principal"], ApigwTokenAuthError, "--principal"],
     [["issue", "--principal", "a", "--scopes", "x"], ApigwTokenAuthError, "Unknown option '--scopes'"],
     [["issue", "--principal", "a", "--scope", "FETCH /user"], ApigwTokenAuthError, "invalid scope"],
-    [["issue", "--principal", "a", "--expires-in", "soon"], ApigwTokenAuthError, "invalid duration"],
+    [
+      ["issue", "--principal", "a", "--scope", "*", "--expires-in", "soon"],
+      ApigwTokenAuthError,
+      "invalid duration",
+    ],
     [["issue", "--principal", "a", "--context", "tier"], ApigwTokenAuthError, "is not key=value"],
     [
       ["issue", "--principal", "a", "--context", "a=1", "--context", "a=2"],
@@ -68,9 +134,10 @@ describe("scripts/tokens/cli-args", () => {
       "given twice",
     ],
     [["issue", "--principal", "a", "--context", "claims=x"], ApigwTokenAuthError, "claims"],
-    [["list", "--principal", "a"], ApigwTokenAuthError, "Unknown option '--principal'"],
+    [["list", "--scope", "a"], ApigwTokenAuthError, "Unknown option '--scope'"],
     [["list", "extra"], ApigwTokenAuthError, "Unexpected argument 'extra'"],
-    [["revoke", "--local"], ApigwTokenAuthError, "revoke takes one digest prefix"],
+    [["revoke", "--local"], ApigwTokenAuthError, "revoke takes one digest prefix or --token-stdin"],
+    [["revoke", "--local", "--token-stdin", "abcdef"], ApigwTokenAuthError, "takes no digest prefix"],
     [["renew"], ApigwTokenAuthError, 'unknown command "renew"'],
   ] as const) {
     it(`refuses ${argv.join(" ")}`, () => {

@@ -1,64 +1,26 @@
-import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { digestPrefix, digestToken } from "../../../handlers/shared/token.js";
-import { localDynamoDBClient } from "../../../lib/aws/local-dynamodb.js";
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "../../../local/dynamodb/embedded-dynamodb.js";
-import { waitUntilActive } from "../../../local/dynamodb/stack-tables.js";
 import { formatTokenTable, runTokenCli } from "../../../scripts/tokens/run-token-cli.js";
-import type { TargetFlags } from "../../../scripts/tokens/token-target.js";
+import { type TokenCliHarness, tokenCliHarness } from "./support/token-cli-harness.js";
+import { useTokenTables } from "./support/token-tables.js";
 
-const TABLE = "cli-tokens";
+const NOW = Date.UTC(2026, 0, 1);
 
-describe("scripts/tokens/run-token-cli", () => {
-  let dynamodb: EmbeddedDynamoDB;
-  let base: ReturnType<typeof localDynamoDBClient>;
-  let client: DynamoDBDocumentClient;
-  const targets: TargetFlags[] = [];
-
-  before(async () => {
-    dynamodb = await startEmbeddedDynamoDB({ dataDir: null });
-    base = localDynamoDBClient(dynamodb.endpoint);
-    client = DynamoDBDocumentClient.from(base);
-    await base.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        AttributeDefinitions: [{ AttributeName: "tokenDigest", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "tokenDigest", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
-    await waitUntilActive(base, TABLE);
+describe("scripts/tokens/run-token-cli (embedded DynamoDB)", () => {
+  const tokens = useTokenTables("cli");
+  let harness: TokenCliHarness;
+  beforeEach(() => {
+    harness = tokenCliHarness(tokens, () => NOW);
   });
-  after(async () => {
-    base.destroy();
-    await dynamodb.stop();
-  });
+  const cli = (...argv: string[]) => harness.cli(argv);
+  const items = async () =>
+    (await tokens.client.send(new ScanCommand({ TableName: tokens.table }))).Items ?? [];
+  const issue = async (principal: string, ...more: string[]) =>
+    (await cli("issue", "--local", "--principal", principal, "--scope", "PUT /user", ...more)).stdout.trim();
 
-  /** Runs the CLI against the test table, capturing its output. */
-  async function cli(...argv: string[]) {
-    let stdout = "";
-    let stderr = "";
-    const code = await runTokenCli(argv, {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: (text) => {
-        stderr += text;
-      },
-      resolveTarget: (flags) => {
-        targets.push(flags);
-        if (!flags.local)
-          throw new ApigwTokenAuthError("the local API is not running: start it with `make start`");
-        return { client, tableName: TABLE, description: "the test table", close: () => undefined };
-      },
-    });
-    return { code, stdout, stderr };
-  }
-  const items = async () => (await client.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
-
-  it("issue prints the token and nothing else; the table holds only its digest", async () => {
+  it("issue prints the token and nothing else; the table holds only its digest, expiring in 90 days", async () => {
     const { code, stdout, stderr } = await cli(
       "issue",
       "--local",
@@ -71,9 +33,31 @@ describe("scripts/tokens/run-token-cli", () => {
     expect(stdout).to.match(/^[A-Za-z0-9]{32}\n$/);
     const token = stdout.trim();
     const stored = (await items()).find((item) => item.principalId === "alice");
-    expect(stored).to.deep.include({ tokenDigest: digestToken(token), scopes: ["PUT /user"] });
+    expect(stored).to.deep.include({
+      tokenDigest: digestToken(token),
+      scopes: ["PUT /user"],
+      expiresAt: NOW / 1000 + 90 * 86_400,
+    });
     expect(JSON.stringify(await items())).to.not.contain(token);
-    expect(targets.at(-1)).to.deep.equal({ local: true });
+    expect(harness.targets.at(-1)).to.deep.equal({ local: true });
+    expect(harness.notAtomicWarnings).to.equal(1);
+  });
+
+  it("issue --expires-in never makes a token without expiry and warns on stderr", async () => {
+    const { code, stdout, stderr } = await cli(
+      "issue",
+      "--local",
+      "--principal",
+      "forever",
+      "--scope",
+      "*",
+      "--expires-in",
+      "never",
+    );
+    expect(code).to.equal(0);
+    expect(stderr).to.match(/^warning: token [0-9a-f]{12} never expires/);
+    expect((await items())[0]?.expiresAt).to.equal(undefined);
+    expect(stderr).to.not.contain(stdout.trim());
   });
 
   it("issue --json prints one object with the token, its digest prefix and the record", async () => {
@@ -82,6 +66,8 @@ describe("scripts/tokens/run-token-cli", () => {
       "--local",
       "--principal",
       "bob",
+      "--scope",
+      "*",
       "--expires-in",
       "1h",
       "--json",
@@ -93,32 +79,34 @@ describe("scripts/tokens/run-token-cli", () => {
     expect(printed.scopes).to.deep.equal(["*"]);
   });
 
-  it("list shows digest prefixes, principals and scopes, never a token or a whole digest", async () => {
-    const issued = (
-      await cli("issue", "--local", "--principal", "carol", "--scope", "GET /user/*")
-    ).stdout.trim();
+  it("list shows digest prefixes, principals, scopes and last use, never a token or a whole digest", async () => {
+    const issued = await issue("carol");
+    await issue("dave");
     const text = await cli("list", "--local");
     const json = await cli("list", "--local", "--json");
+    const mine = await cli("list", "--local", "--principal", "carol", "--json");
     expect(text.code).to.equal(0);
-    expect(text.stdout.split("\n")[0]).to.match(/^DIGEST\s+PRINCIPAL\s+SCOPES\s+EXPIRES\s+DESCRIPTION$/);
+    expect(text.stdout.split("\n")[0]).to.match(
+      /^DIGEST\s+PRINCIPAL\s+SCOPES\s+EXPIRES\s+LAST USED\s+DESCRIPTION$/,
+    );
     expect(text.stdout).to.match(
-      new RegExp(`${digestPrefix(digestToken(issued))}\\s+carol\\s+GET /user/\\*\\s+never`),
+      new RegExp(`${digestPrefix(digestToken(issued))}\\s+carol\\s+PUT /user\\s+\\S+\\s+never`),
     );
     for (const output of [text.stdout, json.stdout]) {
       expect(output).to.not.contain(issued);
       expect(output).to.not.contain(digestToken(issued));
     }
-    expect(JSON.parse(json.stdout).map((token: { principalId: string }) => token.principalId)).to.include(
+    expect(JSON.parse(mine.stdout).map((token: { principalId: string }) => token.principalId)).to.deep.equal([
       "carol",
-    );
+    ]);
   });
 
-  it("revoke deletes the token with the prefix and says the cache may keep it briefly", async () => {
-    const issued = (await cli("issue", "--local", "--principal", "dave")).stdout.trim();
-    const prefix = digestPrefix(digestToken(issued));
+  it("revoke <prefix> deletes the token, flushes the cache and says both", async () => {
+    const prefix = digestPrefix(digestToken(await issue("dave")));
     const { code, stdout } = await cli("revoke", prefix, "--local");
     expect(code).to.equal(0);
-    expect(stdout).to.contain(`revoked ${prefix} (dave)`).and.contain("authorizer TTL");
+    expect(stdout).to.equal(`revoked ${prefix} (dave) in the test table; test cache flushed\n`);
+    expect(harness.flushes).to.equal(1);
     expect((await items()).map((item) => item.principalId)).to.not.include("dave");
     const again = await cli("revoke", prefix, "--local");
     expect(again.code).to.equal(1);
@@ -127,22 +115,104 @@ describe("scripts/tokens/run-token-cli", () => {
     );
   });
 
-  it("answers a bad command line with exit 2, one error naming the flag and the usage hint", async () => {
-    const { code, stdout, stderr } = await cli(
-      "issue",
-      "--local",
-      "--principal",
-      "x",
-      "--scope",
-      "FETCH /user",
+  it("revoke --token-stdin revokes the token read from stdin, with the reason in the audit", async () => {
+    const token = await issue("erin");
+    const { code, stdout } = await harness.cli(
+      ["revoke", "--local", "--token-stdin", "--reason", "leaked in CI log"],
+      {
+        stdin: `${token}\n`,
+      },
     );
-    expect({ code, stdout }).to.deep.equal({ code: 2, stdout: "" });
-    expect(stderr).to.match(/^token: invalid scope \(got "FETCH \/user"; expected/);
-    expect(stderr).to.contain("npm run --silent token -- help");
+    expect(code).to.equal(0);
+    expect(stdout).to.contain(`revoked ${digestPrefix(digestToken(token))} (erin)`);
+    const audit = await cli("audit", "--local", "--principal", "erin", "--json");
+    const records = JSON.parse(audit.stdout);
+    expect(records.map((record: { action: string }) => record.action)).to.deep.equal(["issue", "revoke"]);
+    expect(records[1]).to.deep.include({ reason: "leaked in CI log", actor: "local:test" });
+    expect(audit.stdout).to.not.contain(token);
   });
 
+  it("revoke --no-flush leaves the cache and says the token may keep working until the TTL", async () => {
+    const prefix = digestPrefix(digestToken(await issue("fay")));
+    const { stdout } = await cli("revoke", prefix, "--local", "--no-flush");
+    expect(stdout).to.contain("not flushed (--no-flush)").and.contain("authorizer TTL");
+    expect(harness.flushes).to.equal(0);
+  });
+
+  it("a failed flush after a revoke exits 1, saying the revoke is done and how to retry", async () => {
+    const prefix = digestPrefix(digestToken(await issue("gil")));
+    harness.failFlush = new Error("TooManyRequestsException");
+    const { code, stderr } = await cli("revoke", prefix, "--local");
+    expect(code).to.equal(1);
+    expect(stderr).to.match(
+      new RegExp(
+        `^token: revoked ${prefix} in the test table, but flushing the authorizer cache failed: TooManyRequestsException`,
+      ),
+    );
+    expect(stderr).to.contain("token flush");
+    expect((await items()).map((item) => item.principalId)).to.not.include("gil");
+  });
+
+  it("flush flushes and says so", async () => {
+    expect(await cli("flush", "--local")).to.deep.equal({
+      code: 0,
+      stdout: "test cache flushed\n",
+      stderr: "",
+    });
+  });
+
+  it("audit lists changes as a table, filtered by principal and time", async () => {
+    await issue("hal", "--reason", "first key");
+    const all = await cli("audit", "--local");
+    expect(all.stdout.split("\n")[0]).to.match(
+      /^TIME\s+ACTION\s+DIGEST\s+PRINCIPAL\s+ACTOR\s+SCOPES\s+EXPIRES\s+REASON$/,
+    );
+    expect(all.stdout).to.match(/issue\s+[0-9a-f]{12}\s+hal\s+local:test\s+PUT \/user\s+\S+\s+first key/);
+    const recent = await harness.cli(["audit", "--local", "--since", "1h"]);
+    expect(recent.stdout).to.contain("hal");
+    const none = await cli("audit", "--local", "--principal", "nobody");
+    expect(none.stdout).to.equal("no audit records\n");
+  });
+
+  for (const [argv, stdin, message] of [
+    [["revoke", "--local", "--token-stdin"], "", "revoke --token-stdin read no token"],
+    [
+      ["revoke", "--local", "--token-stdin"],
+      "not a token!",
+      "the token on standard input has the wrong format",
+    ],
+    [["revoke", "--local", "--token-stdin", "abcdef"], "", "revoke --token-stdin takes no digest prefix"],
+    [["issue", "--local", "--principal", "x"], "", "issue needs at least one --scope"],
+    [["issue", "--local", "--principal", "x", "--scope", "FETCH /user"], "", "invalid scope"],
+    [["rotate", "--local", "--principal", "x", "--grace", "soon"], "", "invalid duration"],
+    [["audit", "--local", "--since", "yesterday"], "", "invalid duration"],
+    [
+      ["issue", "--local", "--principal", "x", "--scope", "*", "--reason", ""],
+      "",
+      "--reason must be one line",
+    ],
+  ] as const) {
+    it(`answers ${argv.join(" ")} with exit 2 and one clear line, writing nothing`, async () => {
+      const { code, stdout, stderr } = await harness.cli(argv, { stdin });
+      expect({ code, stdout }).to.deep.equal({ code: 2, stdout: "" });
+      expect(stderr).to.match(new RegExp(`^token: ${message.replace(/[-[\]{}()*+?.\\^$|]/g, "\\$&")}`));
+      expect(stderr.trimEnd().split("\n").length).to.be.at.most(2);
+      if (stdin) expect(stderr).to.not.contain(stdin);
+      expect(await items()).to.deep.equal([]);
+    });
+  }
+
   it("answers a target it cannot reach with exit 1 and how to fix it", async () => {
-    const { code, stderr } = await cli("list");
+    let stderr = "";
+    const code = await runTokenCli(["list"], {
+      stdout: () => undefined,
+      stderr: (text) => {
+        stderr += text;
+      },
+      resolveTarget: () => {
+        throw new ApigwTokenAuthError("the local API is not running: start it with `make start`");
+      },
+    });
     expect(code).to.equal(1);
     expect(stderr).to.equal("token: the local API is not running: start it with `make start`\n");
   });
@@ -150,7 +220,7 @@ describe("scripts/tokens/run-token-cli", () => {
   it("prints the usage for help", async () => {
     const { code, stdout } = await cli("help");
     expect(code).to.equal(0);
-    expect(stdout).to.contain("issue --principal <id>").and.contain("--local");
+    expect(stdout).to.contain("issue --principal <id>").and.contain("--token-stdin").and.contain("--grace");
   });
 
   it("formats an empty listing and a corrupt record", () => {

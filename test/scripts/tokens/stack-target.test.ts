@@ -1,5 +1,7 @@
+import { APIGatewayClient, FlushStageAuthorizersCacheCommand } from "@aws-sdk/client-api-gateway";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { resolveStackTokenTarget, resolveTokenTable } from "../../../scripts/tokens/stack-target.js";
@@ -17,7 +19,18 @@ async function rejection<T = Error>(promise: Promise<unknown>): Promise<T> {
 }
 
 describe("scripts/tokens/stack-target", () => {
-  const aws = useAwsMocks({ cloudformation: CloudFormationClient, dynamodb: DynamoDBClient });
+  const aws = useAwsMocks({
+    cloudformation: CloudFormationClient,
+    dynamodb: DynamoDBClient,
+    apigateway: APIGatewayClient,
+    sts: STSClient,
+  });
+  const ALL_OUTPUTS = [
+    { OutputKey: "TokenTableName", OutputValue: "demo-auth-token" },
+    { OutputKey: "TokenAuditTableName", OutputValue: "demo-token-audit" },
+    { OutputKey: "ApiId", OutputValue: "abc123" },
+    { OutputKey: "StageName", OutputValue: "v1" },
+  ];
   const clients = {
     cloudformation: new CloudFormationClient({ region: "eu-west-1" }),
     dynamodb: new DynamoDBClient({ region: "eu-west-1" }),
@@ -88,17 +101,61 @@ describe("scripts/tokens/stack-target", () => {
   });
 
   it("gives the token CLI a target for --stack in AWS_REGION, and refuses --stack with --local", async () => {
-    aws.cloudformation
-      .on(DescribeStacksCommand)
-      .resolves(stack([{ OutputKey: "TokenTableName", OutputValue: "demo-auth-token" }]));
+    aws.cloudformation.on(DescribeStacksCommand).resolves(stack(ALL_OUTPUTS));
     aws.dynamodb.on(DescribeTableCommand).resolves({ Table: { TableName: "demo-auth-token" } });
     const target = await resolveStackTokenTarget("demo", { AWS_REGION: "eu-central-1" });
-    expect(target.tableName).to.equal("demo-auth-token");
-    expect(target.description).to.equal("stack demo (table demo-auth-token in eu-central-1)");
+    expect(target).to.deep.include({
+      tableName: "demo-auth-token",
+      auditTableName: "demo-token-audit",
+      supportsTransactions: true,
+      description: "stack demo (table demo-auth-token in eu-central-1)",
+    });
     target.close();
     expect(() => resolveTokenTarget({ local: true, stack: "demo" })).to.throw(
       ApigwTokenAuthError,
       "choose one of",
     );
+  });
+
+  it("names the caller's AWS identity as the actor (STS GetCallerIdentity)", async () => {
+    aws.cloudformation.on(DescribeStacksCommand).resolves(stack(ALL_OUTPUTS));
+    aws.sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Arn: "arn:aws:iam::123456789012:user/ada", Account: "123456789012" });
+    const target = await resolveStackTokenTarget("demo", { AWS_REGION: "eu-west-1" });
+    expect(await target.actor()).to.equal("arn:aws:iam::123456789012:user/ada");
+    aws.sts
+      .on(GetCallerIdentityCommand)
+      .rejects(awsError("ExpiredToken", "The security token included in the request is expired"));
+    const expired = await rejection<ApigwTokenAuthError>(target.actor());
+    expect(expired.expected).to.equal("unexpired credentials");
+    target.close();
+  });
+
+  it("flushes the stage's authorizer cache with FlushStageAuthorizersCache on the stack's API and stage", async () => {
+    aws.cloudformation.on(DescribeStacksCommand).resolves(stack(ALL_OUTPUTS));
+    aws.apigateway.on(FlushStageAuthorizersCacheCommand).resolves({});
+    const target = await resolveStackTokenTarget("demo", { AWS_REGION: "eu-west-1" });
+    expect(await target.flushAuthorizerCache()).to.equal(
+      "authorizer cache of stage v1 of API abc123 flushed",
+    );
+    expect(aws.apigateway.commandCalls(FlushStageAuthorizersCacheCommand)[0]?.args[0].input).to.deep.equal({
+      restApiId: "abc123",
+      stageName: "v1",
+    });
+    aws.apigateway
+      .on(FlushStageAuthorizersCacheCommand)
+      .rejects(awsError("AccessDeniedException", "User is not authorized to perform: apigateway:DELETE"));
+    const denied = await rejection<ApigwTokenAuthError>(target.flushAuthorizerCache());
+    expect(denied.message).to.contain("apigateway:FlushStageAuthorizersCache");
+    target.close();
+  });
+
+  it("refuses a stack from an older template without the audit table, API id or stage outputs", async () => {
+    aws.cloudformation
+      .on(DescribeStacksCommand)
+      .resolves(stack([{ OutputKey: "TokenTableName", OutputValue: "demo-auth-token" }]));
+    const error = await rejection(resolveStackTokenTarget("demo", { AWS_REGION: "eu-west-1" }));
+    expect(error.message).to.equal("stack demo has no output TokenAuditTableName");
   });
 });

@@ -29,10 +29,25 @@ describe("scripts/tokens/token-target", () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it("--local: the token table named by the running local API's TokenTableName output", async () => {
-    write({ TokenTableName: "local-auth-token" });
-    const target = resolveTokenTarget({ local: true }, { localStateFile });
+    write({ TokenTableName: "local-auth-token", TokenAuditTableName: "local-token-audit" });
+    let flushed = 0;
+    const target = resolveTokenTarget(
+      { local: true },
+      {
+        localStateFile,
+        flushLocalAuthorizerCache: async () => {
+          flushed++;
+        },
+      },
+    );
     try {
       expect(target.tableName).to.equal("local-auth-token");
+      expect(target.auditTableName).to.equal("local-token-audit");
+      expect(await target.actor()).to.match(/^local:\S+$/);
+      expect(await target.flushAuthorizerCache()).to.equal(
+        "authorizer cache of the local API (http://127.0.0.1:3000/v1) flushed",
+      );
+      expect(flushed).to.equal(1);
       expect(target.description).to.equal("the local API (http://127.0.0.1:3000/v1)");
       expect(await target.client.config.endpoint?.()).to.deep.include({ hostname: "127.0.0.1", port: 8000 });
     } finally {

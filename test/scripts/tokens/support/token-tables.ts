@@ -1,40 +1,36 @@
 /**
- * A mocha fixture for token-store tests: one embedded DynamoDB for the suite and a fresh, ACTIVE
- * token table (the template's key schema) before each test, so tests never see each other's tokens.
+ * A mocha fixture for token-store tests: one embedded DynamoDB for the suite and, before each test,
+ * a fresh, ACTIVE token table (the template's key schema and principalId index) and token-audit
+ * table, so tests never see each other's tokens.
  */
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { TOKEN_KEY_ATTRIBUTE } from "../../../../handlers/shared/token-record.js";
+import { TOKEN_KEY_ATTRIBUTE, TOKEN_PRINCIPAL_INDEX } from "../../../../handlers/shared/token-record.js";
 import { localDynamoDBClient } from "../../../../lib/aws/local-dynamodb.js";
+import type { TokenStore } from "../../../../lib/tokens/token-store.js";
 import {
   type EmbeddedDynamoDB,
   startEmbeddedDynamoDB,
 } from "../../../../local/dynamodb/embedded-dynamodb.js";
 import { waitUntilActive } from "../../../../local/dynamodb/stack-tables.js";
 
-/** What a test sees: the clients and the current test's table name. */
+/** What a test sees: the clients and the current test's table names. */
 export interface TokenTables {
   /** The low-level client (for CreateTable and the like). */
   base: ReturnType<typeof localDynamoDBClient>;
   /** The document client the token store takes. */
   client: DynamoDBDocumentClient;
-  /** The table made for the running test. */
+  /** The token table made for the running test. */
   table: string;
+  /** The token-audit table made for the running test. */
+  auditTable: string;
+  /** The store for this test's tables, auditing as `local:test` (no transactions: dynalite). */
+  store: TokenStore;
 }
 
 /**
  * Registers the suite's hooks and returns the fixture, filled in before each test. Call it at the
  * top of a `describe` block, before the suite's own `beforeEach` hooks, which then see it filled.
- *
- * @example
- * ```ts
- * import { issueToken } from "../../../../lib/tokens/token-store.js";
- *
- * describe("lib/tokens/token-store", () => {
- *   const tokens = useTokenTables("tokens");
- *   it("issues", async () => { await issueToken(tokens.client, tokens.table, { principalId: "a" }); });
- * });
- * ```
  */
 export function useTokenTables(prefix: string): TokenTables {
   const fixture = {} as TokenTables;
@@ -52,16 +48,61 @@ export function useTokenTables(prefix: string): TokenTables {
   });
   beforeEach(async () => {
     fixture.table = `${prefix}-${++tableNumber}`;
-    await fixture.base.send(
-      new CreateTableCommand({
-        TableName: fixture.table,
-        AttributeDefinitions: [{ AttributeName: TOKEN_KEY_ATTRIBUTE, AttributeType: "S" }],
-        KeySchema: [{ AttributeName: TOKEN_KEY_ATTRIBUTE, KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
-    // dynalite turns a table ACTIVE on a timer, even at 0 ms: under load a first call can beat it.
-    await waitUntilActive(fixture.base, fixture.table);
+    fixture.auditTable = `${fixture.table}-audit`;
+    await createTokenTables(fixture.base, fixture.table, fixture.auditTable);
+    fixture.store = {
+      client: fixture.client,
+      tableName: fixture.table,
+      audit: { tableName: fixture.auditTable, actor: "local:test" },
+      supportsTransactions: false,
+      warn: () => undefined,
+    };
   });
   return fixture;
+}
+
+/**
+ * Creates a token table (key and principalId index as in the template) and a token-audit table,
+ * and waits until both are ACTIVE.
+ */
+export async function createTokenTables(
+  base: ReturnType<typeof localDynamoDBClient>,
+  table: string,
+  auditTable: string,
+): Promise<void> {
+  await base.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [
+        { AttributeName: TOKEN_KEY_ATTRIBUTE, AttributeType: "S" },
+        { AttributeName: "principalId", AttributeType: "S" },
+      ],
+      KeySchema: [{ AttributeName: TOKEN_KEY_ATTRIBUTE, KeyType: "HASH" }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: TOKEN_PRINCIPAL_INDEX,
+          KeySchema: [{ AttributeName: "principalId", KeyType: "HASH" }],
+          Projection: { ProjectionType: "ALL" },
+        },
+      ],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+  await base.send(
+    new CreateTableCommand({
+      TableName: auditTable,
+      AttributeDefinitions: [
+        { AttributeName: "principalId", AttributeType: "S" },
+        { AttributeName: "auditId", AttributeType: "S" },
+      ],
+      KeySchema: [
+        { AttributeName: "principalId", KeyType: "HASH" },
+        { AttributeName: "auditId", KeyType: "RANGE" },
+      ],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+  // dynalite turns a table ACTIVE on a timer, even at 0 ms: under load a first call can beat it.
+  await waitUntilActive(base, table);
+  await waitUntilActive(base, auditTable);
 }
