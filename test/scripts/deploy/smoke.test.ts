@@ -1,6 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import {
   runSmoke,
@@ -15,9 +16,10 @@ describe("scripts/deploy/smoke: runSmoke", () => {
     cloudformation: CloudFormationClient,
     dynamodb: DynamoDBClient,
     documents: DynamoDBDocumentClient,
+    sts: STSClient,
   });
 
-  it("issues its tokens in the stack's token table, calls the stack's ApiUrl, and deletes the tokens", async () => {
+  it("issues its tokens in the stack's token table (audited as the caller), calls the stack's ApiUrl, and deletes the tokens", async () => {
     aws.cloudformation.on(DescribeStacksCommand).resolves({
       Stacks: [
         {
@@ -27,21 +29,27 @@ describe("scripts/deploy/smoke: runSmoke", () => {
           Outputs: [
             { OutputKey: "ApiUrl", OutputValue: "https://abc.execute-api.eu-west-1.amazonaws.com/v1" },
             { OutputKey: "TokenTableName", OutputValue: "demo-auth-token" },
+            { OutputKey: "TokenAuditTableName", OutputValue: "demo-token-audit" },
           ],
         },
       ],
     });
     aws.dynamodb.on(DescribeTableCommand).resolves({ Table: { TableName: "demo-auth-token" } });
+    aws.sts.on(GetCallerIdentityCommand).resolves({ Arn: "arn:aws:iam::123456789012:user/ci" });
     const table = new Map<string, Record<string, unknown>>();
-    aws.documents.on(PutCommand).callsFake((input: { Item: Record<string, unknown> }) => {
-      table.set(input.Item.tokenDigest as string, input.Item);
+    const audit: Record<string, unknown>[] = [];
+    aws.documents.on(TransactWriteCommand).callsFake((input: TransactWriteCommand["input"]) => {
+      for (const item of input.TransactItems ?? []) {
+        if (item.Put?.TableName === "demo-token-audit") audit.push(item.Put.Item as Record<string, unknown>);
+        else if (item.Put)
+          table.set(item.Put.Item?.tokenDigest as string, item.Put.Item as Record<string, unknown>);
+        if (item.Delete) table.delete(item.Delete.Key?.tokenDigest as string);
+      }
       return {};
     });
-    aws.documents.on(ScanCommand).callsFake(() => ({ Items: [...table.values()] }));
-    aws.documents.on(DeleteCommand).callsFake((input: { Key: { tokenDigest: string } }) => {
-      table.delete(input.Key.tokenDigest);
-      return {};
-    });
+    aws.documents
+      .on(GetCommand)
+      .callsFake((input: { Key: { tokenDigest: string } }) => ({ Item: table.get(input.Key.tokenDigest) }));
     const urls: string[] = [];
     const fakeFetch = (async (url: string | URL | Request) => {
       urls.push(String(url));
@@ -57,12 +65,13 @@ describe("scripts/deploy/smoke: runSmoke", () => {
     expect(
       urls.every((url) => url.startsWith("https://abc.execute-api.eu-west-1.amazonaws.com/v1/user")),
     ).to.equal(true);
-    const puts = aws.documents.commandCalls(PutCommand).map((call) => call.args[0].input);
-    expect(puts).to.have.length(2);
+    expect(audit.map((entry) => entry.action)).to.deep.equal(["issue", "issue", "revoke", "revoke"]);
     expect(
-      puts.every((put) => put.TableName === "demo-auth-token" && put.Item?.principalId === SMOKE_PRINCIPAL),
+      audit.every(
+        (entry) =>
+          entry.principalId === SMOKE_PRINCIPAL && entry.actor === "arn:aws:iam::123456789012:user/ci",
+      ),
     ).to.equal(true);
-    expect(aws.documents.commandCalls(DeleteCommand)).to.have.length(2);
     expect(table.size).to.equal(0);
     expect(lines.join("\n")).to.include("Revoked the tokens");
   });
