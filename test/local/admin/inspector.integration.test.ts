@@ -62,8 +62,9 @@ describe("local inspector page in headless Chromium", function () {
     });
     const client = DynamoDBDocumentClient.from(localDynamoDBClient(api.dynamodbEndpoint, api.region));
     const table = api.outputs.TokenTableName as string;
-    const alice = (await issueToken(client, table, { principalId: "alice", scopes: ["PUT /user"] })).token;
-    const demo = (await issueToken(client, table, { principalId: "demo" })).token;
+    const store = { client, tableName: table };
+    const alice = (await issueToken(store, { principalId: "alice", scopes: ["PUT /user"] })).token;
+    const demo = (await issueToken(store, { principalId: "demo", scopes: ["*"] })).token;
     client.destroy();
     tokens.push(alice, demo);
     const call = (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) =>
