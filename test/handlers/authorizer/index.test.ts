@@ -1,11 +1,5 @@
 import { expect } from "chai";
-
-// Each import gets its own query string, so the module is evaluated again with the environment of the test.
-let imports = 0;
-function importEntry(): Promise<{ handler: unknown }> {
-  imports += 1;
-  return import(`../../../handlers/authorizer/index.js?test=${imports}`);
-}
+import { importEntryPoint } from "../../support/entry-points.js";
 
 describe("handlers/authorizer/index", () => {
   const saved = process.env.TOKEN_TABLE_NAME;
@@ -16,14 +10,14 @@ describe("handlers/authorizer/index", () => {
 
   it("exports the authorizer as handler when TOKEN_TABLE_NAME is set", async () => {
     process.env.TOKEN_TABLE_NAME = "stack-auth-token";
-    const { handler } = await importEntry();
+    const { handler } = await importEntryPoint("authorizer");
     expect(handler).to.be.a("function");
   });
 
   it("fails at start-up, naming the variable, when TOKEN_TABLE_NAME is missing", async () => {
     delete process.env.TOKEN_TABLE_NAME;
     try {
-      await importEntry();
+      await importEntryPoint("authorizer");
       expect.fail("should have thrown");
     } catch (error) {
       // The re-imported module graph has its own copy of the class, so compare by name.

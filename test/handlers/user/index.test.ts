@@ -1,11 +1,5 @@
 import { expect } from "chai";
-
-// Each import gets its own query string, so the module is evaluated again with the environment of the test.
-let imports = 0;
-function importEntry(): Promise<{ handler: unknown }> {
-  imports += 1;
-  return import(`../../../handlers/user/index.js?test=${imports}`);
-}
+import { importEntryPoint } from "../../support/entry-points.js";
 
 describe("handlers/user/index", () => {
   const saved = process.env.USER_TABLE_NAME;
@@ -16,14 +10,14 @@ describe("handlers/user/index", () => {
 
   it("exports the user function as handler when USER_TABLE_NAME is set", async () => {
     process.env.USER_TABLE_NAME = "stack-users";
-    const { handler } = await importEntry();
+    const { handler } = await importEntryPoint("user");
     expect(handler).to.be.a("function");
   });
 
   it("fails at start-up, naming the variable, when USER_TABLE_NAME is missing", async () => {
     delete process.env.USER_TABLE_NAME;
     try {
-      await importEntry();
+      await importEntryPoint("user");
       expect.fail("should have thrown");
     } catch (error) {
       // The re-imported module graph has its own copy of the class, so compare by name.
