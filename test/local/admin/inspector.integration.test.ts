@@ -28,7 +28,7 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 /** Where the test leaves its screenshot (gitignored). */
-export const SCREENSHOT = join(PROJECT_ROOT, "test-output", "inspector.png");
+const SCREENSHOT = join(PROJECT_ROOT, "test-output", "inspector.png");
 
 describe("local inspector page in headless Chromium", function () {
   this.timeout(120_000);
