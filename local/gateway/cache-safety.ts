@@ -28,12 +28,6 @@ const MAX_CHECKED = 1000;
 
 /**
  * Creates the check of one gateway.
- *
- * @example
- * ```ts
- * const safety = createCacheSafetyCheck({ lambda, log });
- * if (cachedDecision !== "Allow") safety.afterCachedDeny(authorizer, event, methodArn);
- * ```
  */
 export function createCacheSafetyCheck(deps: {
   lambda: LambdaInvoker;
@@ -80,11 +74,6 @@ export function createCacheSafetyCheck(deps: {
 
 /**
  * The warning, in words: what is wrong and the two ways to fix it.
- *
- * @example
- * ```ts
- * cacheUnsafeWarning(authorizer, "arn:aws:execute-api:us-east-1:123456789012:abc/v1/GET/user/x");
- * ```
  */
 export function cacheUnsafeWarning(authorizer: AuthorizerModel, methodArn: string): string {
   const method = methodArn.split("/").slice(2).join("/");

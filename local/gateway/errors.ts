@@ -40,12 +40,6 @@ export function cannotEmulate(
  * The error for a template that is wrong — API Gateway would refuse it or misbehave the same way
  * deployed: a dangling id, a missing or malformed property, an invalid regex. Thrown by
  * `createGateway`; the message names the resource and property.
- *
- * @example
- * ```ts
- * invalidTemplate("Authorizer", "AuthorizerResultTtlInSeconds", { expected: "an integer from 0 to 3600", actual: "7200" }).message;
- * // "invalid template: Authorizer: AuthorizerResultTtlInSeconds (expected an integer from 0 to 3600, got 7200)"
- * ```
  */
 export function invalidTemplate(
   logicalId: string,

@@ -36,12 +36,6 @@ export function agentTokenDefaults(agentId: string): AgentTokenDefaults {
 /**
  * Throws unless every scope stays inside the agent routes (`/agent` and below):
  * an agent token is only ever presented to the agents' REQUEST authorizer.
- *
- * @example
- * ```ts
- * assertAgentScopes(["GET /agent/tasks"]); // passes
- * assertAgentScopes(["GET /user/*"]);      // throws
- * ```
  */
 export function assertAgentScopes(scopes: readonly string[]): void {
   const outside = scopes.filter((text) => {

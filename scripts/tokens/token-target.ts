@@ -34,9 +34,6 @@ export const TARGET_OPTIONS = {
   stack: { type: "string" },
 } as const;
 
-/** No target, several targets, or a target without a token table. */
-export class TokenTargetError extends ApigwTokenAuthError {}
-
 /**
  * The token table the flags name. Throws when no target flag is given, and
  * `LocalApiNotRunningError` (saying how to start it) for `--local` without a running local API.
