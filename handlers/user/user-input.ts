@@ -14,9 +14,14 @@ export const USER_ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 export const USER_ID_MIN_LENGTH = 1;
 export const USER_ID_MAX_LENGTH = 64;
 
-/** A name is any text without control characters (no newlines or NULs in logs and UIs). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern exists to exclude control characters.
-export const USER_NAME_PATTERN = /^[^\x00-\x1F\x7F]+$/;
+/**
+ * A name is any text without control characters (Cc: newlines, NUL, ESC, U+0085), format characters
+ * (Cf: U+202E right-to-left override, zero-width characters, BOM), line and paragraph separators
+ * (U+2028, U+2029) or lone surrogates (Cs): nothing that breaks a log line or disguises text in a UI.
+ * A Unicode-property pattern, which JavaScript (`u` flag, as ajv compiles model patterns) and Java
+ * (API Gateway's validator) read alike.
+ */
+export const USER_NAME_PATTERN = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]+$/u;
 export const USER_NAME_MIN_LENGTH = 1;
 export const USER_NAME_MAX_LENGTH = 128;
 
@@ -50,7 +55,7 @@ export function parseUserName(value: unknown): string {
     USER_NAME_PATTERN,
     USER_NAME_MIN_LENGTH,
     USER_NAME_MAX_LENGTH,
-    "characters other than control characters",
+    "characters other than control, format, line/paragraph separator and lone surrogate characters",
   );
 }
 

@@ -25,12 +25,13 @@ import {
 } from "./authorizer-cache.js";
 import type { CacheSafetyCheck } from "./cache-safety.js";
 import { ACCESS_DENIED_EXPLICIT, ACCESS_DENIED_IMPLICIT, type GatewayError } from "./gateway-responses.js";
+import { callLambda } from "./lambda-call.js";
 import { proxyRequestFields } from "./proxy-event.js";
 import { type AuthorizerResult, type GatewayRequest, headerValue } from "./request-context.js";
 import type { Route } from "./router.js";
 import type { AuthorizerTrace, StatementTrace } from "./trace.js";
 import { invocationTrace } from "./trace-invocation.js";
-import type { LambdaInvoker } from "./types.js";
+import type { LambdaInvoker, LambdaOutcome } from "./types.js";
 
 /** The authorizer's verdict: go on with the principal and context, or answer with a gateway error. */
 export type AuthorizationOutcome =
@@ -58,6 +59,10 @@ export interface AuthorizerRunner {
 const UNAUTHORIZED: AuthorizationOutcome = {
   kind: "deny",
   error: { type: "UNAUTHORIZED", message: "Unauthorized" },
+};
+const THROTTLED: AuthorizationOutcome = {
+  kind: "deny",
+  error: { type: "THROTTLED", message: "Too Many Requests" },
 };
 const CONFIGURATION_ERROR: AuthorizationOutcome = {
   kind: "deny",
@@ -123,13 +128,21 @@ export function createAuthorizerRunner(deps: {
       }
       const event = eventFor(input, token);
       const started = performance.now();
-      const outcome = await lambda.invoke(authorizer.functionArn, event);
+      // Bounded by the function's Timeout gateway-side too, waiting in the queue included: past it
+      // the call is abandoned (the invocation stopped) and counts as the function timing out.
+      const timeoutMs = (api.functionTimeouts.get(authorizer.functionArn) ?? 3) * 1000;
+      const called = await callLambda(lambda, authorizer.functionArn, event, timeoutMs);
+      const outcome: LambdaOutcome = called.kind === "integration-timeout" ? { kind: "timeout" } : called;
       const latency = Math.round(performance.now() - started);
       if (trace) trace.invocation = invocationTrace(authorizer.functionArn, latency, outcome);
       // Without a trace these lines are the only explanation; with one, the request's line says it.
       if (outcome.kind === "error" && outcome.errorMessage === "Unauthorized") {
         if (!trace) log(`authorizer ${authorizer.logicalId}: Unauthorized`);
         return UNAUTHORIZED;
+      }
+      if (outcome.kind === "throttled") {
+        log(`authorizer ${authorizer.logicalId}: its function's queue is full: 429 Too Many Requests`);
+        return THROTTLED;
       }
       if (outcome.kind !== "result") {
         if (!trace) {

@@ -19,6 +19,7 @@ export type GatewayResponseType =
   | "UNSUPPORTED_MEDIA_TYPE"
   | "API_CONFIGURATION_ERROR"
   | "INTEGRATION_TIMEOUT"
+  | "THROTTLED"
   | "DEFAULT_5XX";
 
 /** A gateway-generated error on its way to the client. */
@@ -73,6 +74,7 @@ const BUILT_IN: Record<GatewayResponseType, BuiltIn> = {
     template: MESSAGE_TEMPLATE,
   },
   INTEGRATION_TIMEOUT: { status: 504, errorType: "InternalServerErrorException", template: MESSAGE_TEMPLATE },
+  THROTTLED: { status: 429, errorType: "TooManyRequestsException", template: MESSAGE_TEMPLATE },
   DEFAULT_5XX: { status: 502, errorType: "InternalServerErrorException", template: MESSAGE_TEMPLATE },
 };
 

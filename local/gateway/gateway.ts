@@ -21,7 +21,13 @@ import { runAwsIntegration } from "./integration-aws.js";
 import { runMockIntegration } from "./integration-mock.js";
 import { runProxyIntegration } from "./integration-proxy.js";
 import type { IntegrationResult } from "./integration-request.js";
-import { readBody } from "./request-body.js";
+import {
+  type BodyBudget,
+  type BodyHold,
+  createBodyBudget,
+  DEFAULT_MAX_CONCURRENT_BODY_BYTES,
+  readBody,
+} from "./request-body.js";
 import { contextVariables, type GatewayRequest, parseRequest } from "./request-context.js";
 import { createRequestValidator, type RequestValidator } from "./request-validation.js";
 import { createRouter, type Router } from "./router.js";
@@ -65,6 +71,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     debug: options.debug ?? false,
     router: createRouter(api.methods),
     validator: createRequestValidator(api),
+    bodyBudget: createBodyBudget(options.maxConcurrentBodyBytes ?? DEFAULT_MAX_CONCURRENT_BODY_BYTES),
     authorizers: createAuthorizerRunner({
       api,
       lambda: options.lambda,
@@ -108,19 +115,35 @@ interface Pipeline {
   router: Router;
   validator: RequestValidator;
   authorizers: AuthorizerRunner;
+  bodyBudget: BodyBudget;
 }
 
+/** Serves one request; its body's bytes count against the shared budget until the answer is sent. */
 async function handle(deps: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const hold = deps.bodyBudget.hold();
+  try {
+    await respond(deps, req, res, hold);
+  } finally {
+    hold.release();
+  }
+}
+
+async function respond(
+  deps: Pipeline,
+  req: IncomingMessage,
+  res: ServerResponse,
+  hold: BodyHold,
+): Promise<void> {
   const { api } = deps;
   const started = performance.now();
   const rawPath = (req.url ?? "/").split("?")[0] as string;
   const stagePrefix = `/${api.stageName}`;
   const inStage = rawPath === stagePrefix || rawPath.startsWith(`${stagePrefix}/`);
-  const body = await readBody(req);
+  const body = await readBody(req, hold);
   const request = parseRequest(
     req,
     inStage ? rawPath.slice(stagePrefix.length) || "/" : rawPath,
-    body === "too-large" ? "" : body,
+    body === "too-large" || body === "throttled" ? "" : body,
     deps.now(),
   );
   const trace: RequestTrace | undefined = deps.onTrace && {
@@ -136,7 +159,16 @@ async function handle(deps: Pipeline, req: IncomingMessage, res: ServerResponse)
     answer = fixedAnswer(request, 403, "Forbidden", "ForbiddenException");
     if (trace) trace.route = { matched: false, why: `the path is not under the stage ${stagePrefix}` };
   } else if (body === "too-large") answer = fixedAnswer(request, 413, "Request Too Long");
-  else answer = await serve(deps, request, trace);
+  else if (body === "throttled") {
+    deps.log(`request body refused: request bodies in progress already hold the local limit of body bytes`);
+    answer = renderGatewayResponse(
+      api,
+      request,
+      { type: "THROTTLED", message: "Too Many Requests" },
+      contextVariables(api, request, undefined, undefined),
+      {},
+    );
+  } else answer = await serve(deps, request, trace);
   send(res, answer);
   const durationMs = Math.round(performance.now() - started);
   let line = `${request.httpMethod} ${rawPath} ${answer.statusCode}`;

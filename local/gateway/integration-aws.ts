@@ -39,6 +39,8 @@ export async function runAwsIntegration(
   switch (outcome.kind) {
     case "integration-timeout":
       return gatewayError("INTEGRATION_TIMEOUT", "Endpoint request timed out");
+    case "throttled":
+      return gatewayError("THROTTLED", "Too Many Requests");
     case "result":
       return mapIntegrationResponse(input, JSON.stringify(outcome.payload ?? null), undefined);
     case "error":

@@ -32,6 +32,7 @@ export async function runProxyIntegration(
   );
   if (outcome.kind === "integration-timeout")
     return gatewayError("INTEGRATION_TIMEOUT", "Endpoint request timed out");
+  if (outcome.kind === "throttled") return gatewayError("THROTTLED", "Too Many Requests");
   if (outcome.kind !== "result") return BAD_GATEWAY;
   const answer = proxyResponse(outcome.payload);
   if (!answer) {

@@ -1,6 +1,7 @@
 /**
- * Calling a Lambda integration within the integration timeout (TimeoutInMillis, default 29 s):
- * past it API Gateway answers 504 whether or not the function is still running.
+ * Calling a Lambda function within a time limit (an integration's TimeoutInMillis, default 29 s; an
+ * authorizer's function Timeout): past it the gateway stops waiting, and the invocation is stopped
+ * too (its worker recycled) instead of running on for nobody.
  */
 import type { LambdaInvoker, LambdaOutcome } from "./types.js";
 
@@ -18,10 +19,14 @@ export async function callLambda(
   timeoutMs: number,
 ): Promise<CallOutcome> {
   let timer: NodeJS.Timeout | undefined;
+  const stop = new AbortController();
   const timeout = new Promise<CallOutcome>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: "integration-timeout" }), timeoutMs);
+    timer = setTimeout(() => {
+      resolve({ kind: "integration-timeout" });
+      stop.abort();
+    }, timeoutMs);
   });
-  const call = lambda.invoke(functionArn, event).catch(
+  const call = lambda.invoke(functionArn, event, { signal: stop.signal }).catch(
     (error: unknown): LambdaOutcome => ({
       kind: "crash",
       message: (error as Error)?.message ?? String(error),

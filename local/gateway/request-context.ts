@@ -40,18 +40,26 @@ export interface AuthorizerResult {
  * Parses the parts of a request the gateway needs (the body is read separately, with its limit).
  */
 export function parseRequest(req: IncomingMessage, path: string, body: string, now: number): GatewayRequest {
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Repeated headers merge case-insensitively under the first spelling: one Map lookup per header,
+  // so thousands of headers cost linear time.
+  const headerLists = new Map<string, { name: string; values: string[] }>();
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] as string;
-    const existing = Object.keys(multiValueHeaders).find((key) => key.toLowerCase() === name.toLowerCase());
-    const key = existing ?? name;
-    multiValueHeaders[key] = [...(multiValueHeaders[key] ?? []), raw[i + 1] as string];
+    const lower = name.toLowerCase();
+    const entry = headerLists.get(lower);
+    if (entry) entry.values.push(raw[i + 1] as string);
+    else headerLists.set(lower, { name, values: [raw[i + 1] as string] });
   }
+  const multiValueHeaders = dictionary<string[]>();
+  for (const { name, values } of headerLists.values()) multiValueHeaders[name] = values;
   const url = new URL(req.url ?? "/", "http://localhost");
-  const multiValueQuery: Record<string, string[]> = {};
-  for (const [key, value] of url.searchParams)
-    multiValueQuery[key] = [...(multiValueQuery[key] ?? []), value];
+  const multiValueQuery = dictionary<string[]>();
+  for (const [key, value] of url.searchParams) {
+    const values = multiValueQuery[key];
+    if (values) values.push(value);
+    else multiValueQuery[key] = [value];
+  }
   return {
     requestId: randomUUID(),
     extendedRequestId: randomBytes(11).toString("base64"),
@@ -153,10 +161,25 @@ export function formatRequestTime(epochMs: number): string {
   return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
 }
 
+/**
+ * A record for names the client chooses (headers, query keys): no prototype, so `constructor`,
+ * `toString` and `__proto__` are ordinary keys — absent ones read as undefined, and assigning
+ * `__proto__` stores a value instead of replacing the prototype.
+ *
+ * @example
+ * ```ts
+ * const query = dictionary<string>();
+ * query.__proto__ = "1"; // an own property; Object.prototype untouched
+ * ```
+ */
+export function dictionary<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 function lastValues(multi: Record<string, string[]>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(multi).map(([key, values]) => [key, values[values.length - 1] ?? ""]),
-  );
+  const last = dictionary<string>();
+  for (const [key, values] of Object.entries(multi)) last[key] = values[values.length - 1] ?? "";
+  return last;
 }
 
 function normaliseIp(address: string | undefined): string {

@@ -35,9 +35,9 @@ export function invocationTrace(
  */
 export function tracingInvoker(lambda: LambdaInvoker, into: { invocation?: InvocationTrace }): LambdaInvoker {
   return {
-    async invoke(functionArn, event) {
+    async invoke(functionArn, event, options) {
       const started = performance.now();
-      const outcome = await lambda.invoke(functionArn, event);
+      const outcome = await lambda.invoke(functionArn, event, options);
       into.invocation = invocationTrace(functionArn, Math.round(performance.now() - started), outcome);
       return outcome;
     },

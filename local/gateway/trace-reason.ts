@@ -102,6 +102,8 @@ function invocationFailure(invocation: InvocationTrace): string {
       return `crashed: ${invocation.errorMessage}`;
     case "integration-timeout":
       return "no answer within the integration timeout";
+    case "throttled":
+      return "not run: the function's queue of waiting invocations is full (429)";
     default:
       return `${invocation.initFailed ? "init failed, " : ""}${invocation.errorType}: ${invocation.errorMessage}`;
   }

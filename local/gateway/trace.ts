@@ -84,7 +84,7 @@ export interface InvocationTrace {
   function: string;
   durationMs: number;
   /** `result`: it returned; `error`: it threw; `timeout`/`crash`: the runtime's own outcomes. */
-  outcome: "result" | "error" | "timeout" | "crash" | "integration-timeout";
+  outcome: "result" | "error" | "timeout" | "crash" | "integration-timeout" | "throttled";
   errorType?: string;
   errorMessage?: string;
   /** The function's init (module load) failed: e.g. `Cannot find module`. */

@@ -27,7 +27,15 @@ export type LambdaOutcome =
     | { kind: "timeout" }
     /** The runtime died (worker exit, unserialisable result, missing handler, …). */
     | { kind: "crash"; message: string }
+    /** Not run: the function's queue of waiting invocations is full (the local run's throttle). */
+    | { kind: "throttled" }
   ) & { logs?: string[]; initFailed?: boolean };
+
+/** How a caller bounds an invocation. */
+export interface InvokeOptions {
+  /** Aborted when the caller stops waiting (504): the invocation is stopped, its worker recycled. */
+  signal?: AbortSignal;
+}
 
 /** Runs Lambda functions; implemented by `local/lambda/` (worker threads), faked in tests. */
 export interface LambdaInvoker {
@@ -35,7 +43,7 @@ export interface LambdaInvoker {
    * Invokes the function named by `functionArn`
    * (`arn:aws:lambda:<region>:<account>:function:<name>`) with `event`.
    */
-  invoke(functionArn: string, event: unknown): Promise<LambdaOutcome>;
+  invoke(functionArn: string, event: unknown, options?: InvokeOptions): Promise<LambdaOutcome>;
 }
 
 /** Options of {@link createGateway} (in `gateway.ts`). */
@@ -71,6 +79,11 @@ export interface GatewayOptions {
    * extra invocations would skew invocation counts (tests, benchmarks); `make start` turns it on.
    */
   checkCacheSafety?: boolean;
+  /**
+   * Most request-body bytes held at once by requests in progress; a request that would pass it is
+   * answered 429 (THROTTLED) like API Gateway's throttling. Default 64 MiB.
+   */
+  maxConcurrentBodyBytes?: number;
 }
 
 /** What the gateway serves, for start-up lines and tests. */

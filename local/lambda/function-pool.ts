@@ -3,7 +3,9 @@
  * each running one invocation at a time, as many as the concurrency limit allows.
  *
  * Like Lambda, an environment that timed out, crashed or failed its init phase is thrown away and
- * the next invocation gets a fresh one; the others keep serving.
+ * the next invocation gets a fresh one; the others keep serving. So is one whose caller stopped
+ * waiting (the gateway's 504): a worker cannot be interrupted mid-handler, so it is recycled rather
+ * than left running for nobody. Invocations beyond `maxQueued` waiting are refused (`throttled`).
  */
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
@@ -22,19 +24,31 @@ export interface FunctionPoolOptions {
   env: Record<string, string>;
   /** Most environments running at once (Lambda's concurrency); invocations beyond wait in line. */
   maxWorkers: number;
+  /** Most invocations waiting for an environment; more are answered `throttled`. */
+  maxQueued: number;
   /** Receives each line the function writes to stdout/stderr. */
   log: (line: string) => void;
 }
 
 interface Environment {
   worker: Worker;
-  pending?: { id: number; timer: NodeJS.Timeout; resolve: (outcome: LambdaOutcome) => void };
+  pending?: {
+    id: number;
+    timer: NodeJS.Timeout;
+    resolve: (outcome: LambdaOutcome) => void;
+    signal: AbortSignal | undefined;
+    onAbort: () => void;
+  };
 }
 
 interface Waiting {
   event: unknown;
   resolve: (outcome: LambdaOutcome) => void;
+  signal: AbortSignal | undefined;
 }
+
+/** What an invocation whose caller stopped waiting answers (nobody reads it). */
+const ABANDONED: LambdaOutcome = { kind: "crash", message: "stopped: the caller stopped waiting" };
 
 /**
  * The warm workers of one function.
@@ -50,14 +64,34 @@ export class FunctionPool {
 
   constructor(private readonly options: FunctionPoolOptions) {}
 
-  /** Runs one invocation; never rejects (every failure is an outcome). */
-  invoke(event: unknown): Promise<LambdaOutcome> {
+  /**
+   * Runs one invocation; never rejects (every failure is an outcome). Aborting `signal` takes a
+   * waiting invocation out of the line, or stops a running one and recycles its worker.
+   */
+  invoke(event: unknown, signal?: AbortSignal): Promise<LambdaOutcome> {
     if (this.closed) return Promise.resolve({ kind: "crash", message: "the Lambda runtime is stopped" });
+    if (signal?.aborted) return Promise.resolve(ABANDONED);
+    const canStartNow = this.idle.length > 0 || this.busy.size < this.options.maxWorkers;
+    if (!canStartNow && this.waiting.length >= this.options.maxQueued) {
+      this.options.log(
+        `${this.options.config.logicalId} throttled: ${this.waiting.length} invocations already waiting (the local limit)`,
+      );
+      return Promise.resolve({ kind: "throttled" });
+    }
     this.invocations++;
     return new Promise((resolve) => {
-      this.waiting.push({ event, resolve });
+      const waiting: Waiting = { event, resolve, signal };
+      this.waiting.push(waiting);
+      signal?.addEventListener("abort", () => this.abandonWaiting(waiting), { once: true });
       this.dispatch();
     });
+  }
+
+  private abandonWaiting(waiting: Waiting): void {
+    const index = this.waiting.indexOf(waiting);
+    if (index < 0) return;
+    this.waiting.splice(index, 1);
+    waiting.resolve(ABANDONED);
   }
 
   /** Stops every worker; invocations still running answer crash. */
@@ -80,12 +114,18 @@ export class FunctionPool {
     }
   }
 
-  private start(environment: Environment, { event, resolve }: Waiting): void {
-    const { timeoutMs } = this.options.config;
+  private start(environment: Environment, { event, resolve, signal }: Waiting): void {
+    const { timeoutMs, logicalId } = this.options.config;
     const id = this.nextId++;
     this.busy.add(environment);
     const timer = setTimeout(() => this.finish(environment, { kind: "timeout" }, true), timeoutMs);
-    environment.pending = { id, timer, resolve };
+    const onAbort = () => {
+      if (environment.pending?.id !== id) return;
+      this.options.log(`${logicalId} invocation stopped: its caller stopped waiting (worker recycled)`);
+      this.finish(environment, ABANDONED, true);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    environment.pending = { id, timer, resolve, signal, onAbort };
     const message: InvokeMessage = {
       id,
       event,
@@ -174,6 +214,7 @@ export class FunctionPool {
     this.busy.delete(environment);
     if (pending) {
       clearTimeout(pending.timer);
+      pending.signal?.removeEventListener("abort", pending.onAbort);
       pending.resolve(outcome);
     }
     if (discard) {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ResolvedStack, resourcesOfType } from "../cloudformation/resolved-stack.js";
-import type { LambdaInvoker, LambdaOutcome } from "../gateway/types.js";
+import type { InvokeOptions, LambdaInvoker, LambdaOutcome } from "../gateway/types.js";
 import { type CodeManifest, type FunctionConfig, readFunctionConfig } from "./function-config.js";
 import { FunctionPool } from "./function-pool.js";
 
@@ -21,6 +21,8 @@ export interface LambdaRuntimeOptions {
   dynamodbEndpoint?: string;
   /** Most concurrent environments per function. Default 4. */
   maxConcurrency?: number;
+  /** Most invocations waiting per function beyond those; more answer `throttled` (429). Default 64. */
+  maxQueued?: number;
   /** Receives the functions' log lines, prefixed with the logical id. Default: dropped. */
   log?: (line: string) => void;
 }
@@ -52,7 +54,7 @@ export interface LambdaRuntime extends LambdaInvoker {
  * ```
  */
 export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
-  const { stack, maxConcurrency = 4, log = () => undefined } = options;
+  const { stack, maxConcurrency = 4, maxQueued = 64, log = () => undefined } = options;
   let inlineDir: string | undefined;
   const sources = {
     manifest: options.manifest,
@@ -73,6 +75,7 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
         config,
         env: containerEnvironment(stack, config, options.dynamodbEndpoint),
         maxWorkers: maxConcurrency,
+        maxQueued,
         log,
       });
       pools.set(logicalId, pool);
@@ -88,12 +91,12 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
 
   return {
     functions,
-    invoke(functionArn: string, event: unknown): Promise<LambdaOutcome> {
+    invoke(functionArn: string, event: unknown, options?: InvokeOptions): Promise<LambdaOutcome> {
       const pool = find(functionArn);
       if (!pool) {
         return Promise.resolve({ kind: "crash", message: `function ${functionArn} is not in the stack` });
       }
-      return pool.invoke(event);
+      return pool.invoke(event, options?.signal);
     },
     invocationCount: (functionId) => find(functionId)?.invocations ?? 0,
     async close() {

@@ -4,7 +4,10 @@
  * or unknown token, 403 for a route that does not exist or a method the token's scopes do not
  * grant, 400 for a body the User model refuses or an id the function refuses, 413 for a payload
  * over 10 MB, 415 for a content type without a mapping template, and the HTTP server's own 400/431
- * for requests that are not valid HTTP (header injection).
+ * for requests that are not valid HTTP (header injection); and the local run's own hardening:
+ * query and header names such as `constructor`/`__proto__` and thousands of headers served like any
+ * other (200), bursts of large bodies or of invocations answered 429 like API Gateway's throttling,
+ * user names with format characters, separators or lone surrogates refused (400).
  */
 
 /** One bad request. `raw` cases are sent byte for byte over a socket (fetch would refuse them). */
@@ -22,11 +25,26 @@ export interface BadInputCase {
   expectStatus: number;
   /** The exact body API Gateway sends for this answer, when it is fixed. */
   expectBody?: string;
+  /**
+   * Sent `copies` times at once: at least one answer must be `expectStatus` (with `expectBody`), and
+   * every other one of `otherStatuses` (the copies that got through).
+   */
+  parallel?: { copies: number; otherStatuses: number[] };
 }
 
 const UNAUTHORIZED = '{"message":"Unauthorized"}';
 const MISSING_AUTH_TOKEN = '{"message":"Missing Authentication Token"}';
 const INVALID_BODY = '{"message":"Invalid request body"}';
+const TOO_MANY_REQUESTS = '{"message":"Too Many Requests"}';
+
+/** A GET of the seeded user that must succeed whatever the query or headers add. */
+const served = (name: string, query: string, headers: Record<string, string> = {}): BadInputCase => ({
+  name,
+  method: "GET",
+  path: `/user/seed${query}`,
+  headers,
+  expectStatus: 200,
+});
 
 const put = (name: string, body: string, extra: Partial<BadInputCase> = {}): BadInputCase => ({
   name,
@@ -135,6 +153,14 @@ export function badInputCorpus(tokens: {
     put("name with NUL", user({ id: "a", name: "x\u0000y" })),
     put("name with ESC", user({ id: "a", name: "x\u001b[31my" })),
     put("name with DEL", user({ id: "a", name: "x\u007fy" })),
+    put("name with a right-to-left override (U+202E, format)", user({ id: "a", name: "abc\u202Efdp.exe" })),
+    put("name with a zero-width space (U+200B, format)", user({ id: "a", name: "ad\u200Bmin" })),
+    put("name with a byte-order mark (U+FEFF, format)", user({ id: "a", name: "\uFEFFx" })),
+    put("name with a line separator (U+2028)", user({ id: "a", name: "x\u2028y" })),
+    put("name with a paragraph separator (U+2029)", user({ id: "a", name: "x\u2029y" })),
+    put("name with a next-line control (U+0085)", user({ id: "a", name: "x\u0085y" })),
+    put("name with a lone high surrogate", user({ id: "a", name: "x\uD800y" })),
+    put("name with a lone low surrogate", user({ id: "a", name: "x\uDC00" })),
     put("1 MB name", user({ id: "a", name: "x".repeat(1024 * 1024) })),
     put("deeply nested extra field", `{"id":"a","name":"x","deep":${"[".repeat(5000)}${"]".repeat(5000)}}`),
     put("payload over 10 MB", user({ id: "a", name: "x".repeat(10 * 1024 * 1024 + 1) }), {
@@ -163,6 +189,39 @@ export function badInputCorpus(tokens: {
     idCase("encoded non-ASCII", "%C3%A9"),
     idCase("65-character id", "a".repeat(65)),
     idCase("encoded quote and brace", "%22%7D%2C%22admin%22%3Atrue"),
+    // Names the client chooses are ordinary names: no 500, no prototype pollution.
+    served("query key constructor", "?constructor=1"),
+    served("query keys __proto__, toString and hasOwnProperty", "?__proto__=1&toString=2&hasOwnProperty=3"),
+    served("repeated query key constructor", "?constructor=1&constructor=2"),
+    served("headers named constructor, __proto__ and toString", "", {
+      constructor: "1",
+      ["__proto__"]: "2",
+      toString: "3",
+    }),
+    rawCase(
+      "2,000 distinct headers (merged in linear time)",
+      `GET /v1/user/seed HTTP/1.1\r\nHost: {host}\r\nAuthorization: {token}\r\n${Array.from(
+        { length: 2000 },
+        (_, i) => `h${i.toString(36)}: 1\r\n`,
+      ).join("")}Connection: close\r\n\r\n`,
+      200,
+    ),
+    // Bursts: past the cap on body bytes in progress, or a function's queue, 429 like API Gateway.
+    put(
+      "12 bodies of 9.9 MB at once (past the 64 MiB of bodies in progress)",
+      user({ id: "a", name: "x".repeat(9_900_000) }),
+      {
+        expectStatus: 429,
+        expectBody: TOO_MANY_REQUESTS,
+        parallel: { copies: 12, otherStatuses: [400] },
+      },
+    ),
+    {
+      ...served("300 requests at once (past a function's queue of waiting invocations)", ""),
+      expectStatus: 429,
+      expectBody: TOO_MANY_REQUESTS,
+      parallel: { copies: 300, otherStatuses: [200] },
+    },
     // Routes that do not exist (403 Missing Authentication Token, before any authorizer).
     noRoute("extra path segment", "GET", "/user/a/b"),
     noRoute("a route no one would add", "PATCH", "/nonexistent-route"),

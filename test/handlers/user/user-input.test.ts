@@ -31,7 +31,16 @@ describe("handlers/user/user-input", () => {
   });
 
   describe("parseUserName", () => {
-    for (const name of ["A", "Alice Liddell", "Zoë 🦄 Ñandú", "x".repeat(USER_NAME_MAX_LENGTH)]) {
+    // Combining marks, right-to-left scripts and emoji with joiners' neighbours stay welcome.
+    for (const name of [
+      "A",
+      "Alice Liddell",
+      "Zoë 🦄 Ñandú",
+      "x".repeat(USER_NAME_MAX_LENGTH),
+      "e\u0301",
+      "שלום",
+      "\u{1F468}\u{1F3FD}",
+    ]) {
       it(`accepts ${JSON.stringify(name).slice(0, 20)}`, () => expect(parseUserName(name)).to.equal(name));
     }
 
@@ -47,11 +56,20 @@ describe("handlers/user/user-input", () => {
       "tab\t",
       "nul\u0000",
       "del\u007f",
+      "next line\u0085",
+      "c1\u009b",
+      "right-to-left\u202Eoverride",
+      "zero\u200Bwidth",
+      "bom\uFEFF",
+      "line\u2028separator",
+      "paragraph\u2029separator",
+      "lone high \uD800",
+      "lone low \uDC00",
     ]) {
       it(`refuses ${JSON.stringify(name).slice(0, 20)}`, () => {
         expect(() => parseUserName(name)).to.throw(
           BadRequestError,
-          "BadRequest: name must be a string of 1 to 128 characters other than control characters",
+          "BadRequest: name must be a string of 1 to 128 characters other than control, format, line/paragraph separator and lone surrogate characters",
         );
       });
     }

@@ -9,10 +9,13 @@ import { loadTemplate } from "../../../lib/cloudformation/load-template.js";
 import { resolveStack } from "../../../local/cloudformation/resolve-stack.js";
 import { createGateway } from "../../../local/gateway/gateway.js";
 import type { RequestTrace } from "../../../local/gateway/trace.js";
-import type { Gateway, LambdaOutcome, ResolvedStack } from "../../../local/gateway/types.js";
+import type { Gateway, GatewayOptions, LambdaOutcome, ResolvedStack } from "../../../local/gateway/types.js";
 
 /** A fake function: gets the event, returns what the function "did". */
-export type FakeFunction = (event: Record<string, unknown>) => LambdaOutcome | Promise<LambdaOutcome>;
+export type FakeFunction = (
+  event: Record<string, unknown>,
+  signal?: AbortSignal,
+) => LambdaOutcome | Promise<LambdaOutcome>;
 
 /** A started test gateway. */
 export interface TestGateway {
@@ -28,6 +31,8 @@ export interface TestGateway {
   logs: string[];
   /** Each request's decision trace, in order. */
   traces: RequestTrace[];
+  /** Logical ids of functions whose invocation the gateway aborted (it stopped waiting), in order. */
+  aborted: string[];
   stop(): Promise<void>;
 }
 
@@ -70,7 +75,7 @@ export async function startTestGateway(
   name: string,
   functions: Record<string, FakeFunction>,
   parameterOverrides: Record<string, string> = {},
-  options: { checkCacheSafety?: boolean } = {},
+  options: Pick<GatewayOptions, "checkCacheSafety" | "maxConcurrentBodyBytes"> = {},
 ): Promise<TestGateway> {
   const path = fileURLToPath(new URL(`./templates/${name}.yaml`, import.meta.url));
   const stack = resolveStack(loadTemplate(path), { parameterOverrides });
@@ -82,6 +87,7 @@ export async function startTestGateway(
   const clock = { now: Date.UTC(2026, 0, 1) };
   const logs: string[] = [];
   const traces: RequestTrace[] = [];
+  const aborted: string[] = [];
   const gateway = createGateway({
     stack,
     now: () => clock.now,
@@ -89,13 +95,14 @@ export async function startTestGateway(
     onTrace: (trace) => traces.push(trace),
     ...options,
     lambda: {
-      async invoke(arn, event) {
+      async invoke(arn, event, invokeOptions) {
         const logicalId = byArn.get(arn);
         const fn = logicalId === undefined ? undefined : functions[logicalId];
         if (logicalId === undefined || fn === undefined)
           return { kind: "crash", message: `no fake for ${arn}` };
         calls[logicalId] = [...(calls[logicalId] ?? []), event as Record<string, unknown>];
-        return fn(event as Record<string, unknown>);
+        invokeOptions?.signal?.addEventListener("abort", () => aborted.push(logicalId), { once: true });
+        return fn(event as Record<string, unknown>, invokeOptions?.signal);
       },
     },
   });
@@ -111,6 +118,7 @@ export async function startTestGateway(
     clock,
     logs,
     traces,
+    aborted,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

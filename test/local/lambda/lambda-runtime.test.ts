@@ -24,6 +24,7 @@ Resources:
             calls++;
             if (event.action === "throw") { const e = new Error("BadRequest: no"); e.name = "ValidationError"; throw e; }
             if (event.action === "throwString") throw "plain";
+            if (event.action === "sleep") await new Promise((resolve) => setTimeout(resolve, event.ms));
             if (event.action === "hang") await new Promise(() => setInterval(() => {}, 1000));
             if (event.action === "exit") process.exit(3);
             if (event.action === "uncaught") { setTimeout(() => { throw new TypeError("late"); }, 0); await new Promise(() => {}); }
@@ -167,6 +168,60 @@ describe("local/lambda/lambda-runtime", function () {
   it("answers more concurrent invocations than the concurrency limit (the rest wait in line)", async () => {
     const outcomes = await Promise.all([1, 2, 3, 4].map(() => runtime.invoke("other-fn", {})));
     expect(outcomes.every((outcome) => outcome.kind === "result")).to.equal(true);
+  });
+
+  describe("with one environment and a queue of one", () => {
+    let small: LambdaRuntime;
+    const smallLog: string[] = [];
+    beforeEach(() => {
+      smallLog.length = 0;
+      small = createLambdaRuntime({
+        stack,
+        maxConcurrency: 1,
+        maxQueued: 1,
+        log: (line) => smallLog.push(line),
+      });
+    });
+    afterEach(() => small.close());
+
+    it("answers throttled, without running it, an invocation beyond the queue", async () => {
+      const running = small.invoke(arn("Echo"), { action: "sleep", ms: 300 });
+      const waiting = small.invoke(arn("Echo"), { action: "count" });
+      expect(await small.invoke(arn("Echo"), { action: "count" })).to.deep.equal({ kind: "throttled" });
+      expect(smallLog.some((line) => /^Echo throttled: 1 invocations already waiting/.test(line))).to.equal(
+        true,
+      );
+      expect((await running).kind).to.equal("result");
+      expect(await waiting).to.deep.include({ kind: "result" });
+      expect(small.invocationCount("Echo")).to.equal(2);
+    });
+
+    it("stops a running invocation whose caller gave up, and recycles its environment", async () => {
+      await small.invoke(arn("Echo"), { action: "count" });
+      const caller = new AbortController();
+      const hanging = small.invoke(arn("Echo"), { action: "hang" }, { signal: caller.signal });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      caller.abort();
+      expect(await hanging).to.deep.equal({ kind: "crash", message: "stopped: the caller stopped waiting" });
+      expect(smallLog).to.include("Echo invocation stopped: its caller stopped waiting (worker recycled)");
+      // A fresh environment: the module-level counter starts again.
+      expect(await small.invoke(arn("Echo"), { action: "count" })).to.deep.equal({
+        kind: "result",
+        payload: { calls: 1, event: { action: "count" } },
+      });
+    });
+
+    it("takes a waiting invocation whose caller gave up out of the line", async () => {
+      const running = small.invoke(arn("Echo"), { action: "sleep", ms: 300 });
+      const caller = new AbortController();
+      const waiting = small.invoke(arn("Echo"), { action: "count" }, { signal: caller.signal });
+      caller.abort();
+      expect(await waiting).to.deep.equal({ kind: "crash", message: "stopped: the caller stopped waiting" });
+      // Its place in the line is free again.
+      const next = small.invoke(arn("Echo"), { action: "count" });
+      expect((await running).kind).to.equal("result");
+      expect(await next).to.deep.include({ kind: "result" });
+    });
   });
 
   it("passes the function's output lines to the log, prefixed with its logical id", async () => {
