@@ -26,7 +26,10 @@ export class JwksFetcher implements Fetcher {
     const url = new URL(uri);
     const allowed = url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname));
     if (!allowed) {
-      throw new NonRetryableFetchError(uri, "only https URLs, or http on the loopback interface, are fetched");
+      throw new NonRetryableFetchError(
+        uri,
+        "only https URLs, or http on the loopback interface, are fetched",
+      );
     }
     let response: Response;
     try {
