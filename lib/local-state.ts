@@ -16,6 +16,8 @@ export interface LocalState {
   pid: number;
   /** `http://127.0.0.1:3000/v1` */
   url: string;
+  /** The stage's execute-api ARN (`arn:aws:execute-api:<region>:<account>:<apiId>/<stage>`): `token explain` builds method ARNs on it. */
+  stageArn?: string;
   dynamodbEndpoint: string;
   region: string;
   /** Table names by logical id. */

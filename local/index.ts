@@ -80,6 +80,8 @@ export interface LocalApi {
   /** `http://127.0.0.1:PORT` */
   origin: string;
   stage: string;
+  /** The stage's execute-api ARN (`arn:aws:execute-api:<region>:<account>:<apiId>/<stage>`), for method ARNs. */
+  stageArn: string;
   dynamodbEndpoint: string;
   /** Table names by logical id. */
   tables: Record<string, string>;
@@ -182,6 +184,7 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
       url: `${origin}/${gateway.stageName}`,
       origin,
       stage: gateway.stageName,
+      stageArn: gateway.stageArn,
       dynamodbEndpoint: dynamodb.endpoint,
       tables,
       outputs: stack.outputs,

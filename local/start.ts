@@ -147,6 +147,7 @@ async function main(): Promise<void> {
   writeLocalState({
     pid: process.pid,
     url: api.url,
+    stageArn: api.stageArn,
     dynamodbEndpoint: api.dynamodbEndpoint,
     region: api.region,
     tables: api.tables,

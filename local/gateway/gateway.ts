@@ -86,6 +86,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     apiId: api.apiId,
     stageName: api.stageName,
+    stageArn: `arn:${api.partition}:execute-api:${api.region}:${api.accountId}:${api.apiId}/${api.stageName}`,
     handler: (req, res) => {
       handle(deps, req, res).catch((error: unknown) => {
         log(`gateway error: ${(error as Error)?.stack ?? String(error)}`);

@@ -102,6 +102,8 @@ export interface Gateway {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   stageName: string;
   apiId: string;
+  /** The stage's execute-api ARN, the base of every method ARN: `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>`. */
+  stageArn: string;
   describe(): GatewayDescription;
   /** The authorizer result cache this gateway uses. */
   authorizerCache: AuthorizerCache;

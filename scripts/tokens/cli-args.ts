@@ -8,6 +8,7 @@ import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { formatScope, parseScope } from "../../handlers/shared/scope.js";
 import { agentTokenDefaults, assertAgentScopes } from "./agent-token.js";
 import { parseDuration } from "./duration.js";
+import { EXPLAIN_USAGE, type ExplainCommand, parseExplainCommand } from "./explain-command.js";
 import { JWT_USAGE, type JwtCommand, parseJwtCommand } from "./jwt-command.js";
 import { TARGET_OPTIONS, type TargetFlags } from "./token-target.js";
 
@@ -49,6 +50,7 @@ export type TokenCommand =
   | (Common & { command: "list"; principalId?: string })
   | (Common & { command: "audit"; principalId?: string; sinceSeconds?: number })
   | { command: "flush"; target: TargetFlags }
+  | ExplainCommand
   | { command: "help" };
 
 /** Usage text, printed by `help` and after usage errors. */
@@ -72,7 +74,7 @@ Commands:
   audit [--principal <id>] [--since 7d] [--json]
                                       Who issued, rotated and revoked which token, when and why.
   flush                               Flushes the API's authorizer cache.
-${JWT_USAGE}  help                                Shows this text.
+${EXPLAIN_USAGE}${JWT_USAGE}  help                                Shows this text.
 
 Target:
   --local         the API started by make start
@@ -123,6 +125,8 @@ export function parseTokenCommand(argv: readonly string[]): TokenCommand {
       return parseRotate(rest);
     case "jwt":
       return parseJwtCommand(rest);
+    case "explain":
+      return parseExplainCommand(rest);
     case "revoke":
       return parseRevoke(rest);
     case "list": {
@@ -153,7 +157,7 @@ export function parseTokenCommand(argv: readonly string[]): TokenCommand {
       return { command: "help" };
     default:
       throw new ApigwTokenAuthError(`unknown command ${JSON.stringify(command)}`, {
-        expected: "issue, rotate, revoke, list, audit, flush, jwt or help",
+        expected: "issue, rotate, revoke, list, audit, flush, explain, jwt or help",
         actual: JSON.stringify(command),
       });
   }

@@ -6,9 +6,11 @@
  * to revoke is read from standard input, never from the command line.
  * Exit codes: 0 done, 1 a table, the API or AWS failed (the message names what), 2 bad input.
  */
+import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { assertTokenFormat, digestPrefix, digestToken } from "../../handlers/shared/token.js";
 import type { TokenRecord } from "../../handlers/shared/token-record.js";
+import { commonClientConfig, regionFromEnv } from "../../lib/aws/aws-clients.js";
 import { readAudit } from "../../lib/tokens/token-audit.js";
 import {
   issueToken,
@@ -19,6 +21,7 @@ import {
   type TokenTarget,
 } from "../../lib/tokens/token-store.js";
 import { parseTokenCommand, type TokenCommand, USAGE } from "./cli-args.js";
+import { type ExplainIo, runExplain } from "./explain-command.js";
 import { runJwtCommand } from "./jwt-command.js";
 import { rotateToken } from "./rotate-token.js";
 import { describeError, formatAuditTable, formatTokenTable, isoTime } from "./token-output.js";
@@ -30,13 +33,16 @@ export { formatTokenTable } from "./token-output.js";
 export interface TokenCliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** All of standard input (for `revoke --token-stdin`). Default: process.stdin. */
+  /** All of standard input (for `revoke --token-stdin`, `explain --token-stdin`). Default: process.stdin. */
   readStdin?: () => Promise<string>;
   /** Default {@link resolveTokenTarget}. */
   resolveTarget?: (flags: TargetFlags) => TokenTarget | Promise<TokenTarget>;
   now?: () => number;
   /** The local JWT issuer's key file, for `jwt`. Default the one `make start` uses. */
   jwtKeyFile?: string;
+  /** `explain`'s API stage and API Gateway client (tests replace them). */
+  resolveApi?: ExplainIo["resolveApi"];
+  apiGateway?: ExplainIo["apiGateway"];
 }
 
 /** Exit codes: 0 done, 1 the command failed, 2 the command line (or stdin) is wrong. */
@@ -181,6 +187,15 @@ async function run(
     case "flush":
       io.stdout(`${await target.flushAuthorizerCache()}\n`);
       return;
+    case "explain":
+      await runExplain(command, target, {
+        stdout: io.stdout,
+        readStdin: io.readStdin ?? readProcessStdin,
+        ...(io.now ? { now: io.now } : {}),
+        ...(io.resolveApi ? { resolveApi: io.resolveApi } : {}),
+        apiGateway: io.apiGateway ?? defaultApiGateway,
+      });
+      return;
   }
 }
 
@@ -206,6 +221,10 @@ async function revokeSelector(
     });
   }
   return { digest: digestToken(token) };
+}
+
+function defaultApiGateway(): APIGatewayClient {
+  return new APIGatewayClient(commonClientConfig({ region: regionFromEnv(process.env) }));
 }
 
 async function readProcessStdin(): Promise<string> {
