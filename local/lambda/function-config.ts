@@ -2,10 +2,12 @@
  * What the local runtime needs to run one `AWS::Lambda::Function` of a resolved stack: where its
  * handler is, its Timeout and MemorySize, and the environment its container gets.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import type { ResolvedResource, ResolvedStack } from "../cloudformation/resolved-stack.js";
+import { runtimeVerdict } from "./runtime-lifecycle.js";
 
 /** The part of `dist/manifest.json` the runtime reads: which build directory holds each S3 key. */
 export interface CodeManifest {
@@ -49,17 +51,26 @@ const DEFAULT_MEMORY_MB = 128;
  * Reads a resolved `AWS::Lambda::Function` into a {@link FunctionConfig}, locating its code: S3
  * code through the package manifest (`Code.S3Key` → the entry with that `key` → its `buildDir`),
  * inline `Code.ZipFile` written to `inlineDir/<LogicalId>/index.js` (CommonJS, as Lambda does).
- * Throws an ApigwTokenAuthError naming the function and the fix.
+ * Throws an ApigwTokenAuthError naming the function and the fix, also for a runtime AWS no longer
+ * lets you create functions with on `today` (`YYYY-MM-DD`, runtime-lifecycle.ts).
  */
 export function readFunctionConfig(
   stack: ResolvedStack,
   logicalId: string,
   sources: CodeSources,
+  today = new Date().toISOString().slice(0, 10),
 ): FunctionConfig {
   const resource = stack.resources[logicalId] as ResolvedResource;
   const properties = resource.properties;
   const where = `Resources.${logicalId}.Properties`;
   const runtime = String(properties.Runtime ?? "");
+  const verdict = runtimeVerdict(runtime, today);
+  if (verdict.kind === "refuse") {
+    throw new ApigwTokenAuthError(`${where}.Runtime: ${logicalId}: ${verdict.message}`, {
+      expected: "Runtime: nodejs22.x or nodejs24.x",
+      actual: runtime,
+    });
+  }
   if (properties.PackageType === "Image" || !/^nodejs\d+\.x$/.test(runtime)) {
     throw new ApigwTokenAuthError(
       `${where}.Runtime: ${logicalId} uses ${properties.PackageType === "Image" ? "a container image" : runtime || "no runtime"}; the local run only runs nodejs*.x functions`,
@@ -115,6 +126,7 @@ function codeDirectory(logicalId: string, code: unknown, sources: CodeSources): 
     // Inline code is CommonJS `index.js` on Lambda; the package.json keeps a parent's "type" away.
     writeFileSync(join(dir, "package.json"), '{"type":"commonjs"}\n');
     writeFileSync(join(dir, "index.js"), ZipFile);
+    provideAwsSdk(sources.inlineDir);
     return dir;
   }
   if (typeof S3Key !== "string") {
@@ -150,6 +162,22 @@ function codeDirectory(logicalId: string, code: unknown, sources: CodeSources): 
     );
   }
   return dir;
+}
+
+/**
+ * The Lambda Node.js runtimes (18 and later) bring the AWS SDK v3: inline code may `require` or
+ * `import` any `@aws-sdk/*` package without bundling it. Locally the project's own copy stands in,
+ * linked as `node_modules/@aws-sdk` beside the inline functions — only that scope, as on Lambda,
+ * not the project's other dependencies. (Only the clients the project installs exist here.)
+ */
+function provideAwsSdk(inlineDir: string): void {
+  const link = join(inlineDir, "node_modules", "@aws-sdk");
+  if (existsSync(link)) return;
+  const sdk = dirname(
+    dirname(createRequire(import.meta.url).resolve("@aws-sdk/client-dynamodb/package.json")),
+  );
+  mkdirSync(dirname(link), { recursive: true });
+  symlinkSync(sdk, link, "dir");
 }
 
 /** Lambda's Node.js runtime tries `.js`, `.mjs` then `.cjs`. */

@@ -9,6 +9,7 @@ import { type ResolvedStack, resourcesOfType } from "../cloudformation/resolved-
 import type { InvokeOptions, LambdaInvoker, LambdaOutcome } from "../gateway/types.js";
 import { type CodeManifest, type FunctionConfig, readFunctionConfig } from "./function-config.js";
 import { FunctionPool } from "./function-pool.js";
+import { runtimeVerdict } from "./runtime-lifecycle.js";
 
 /** How the runtime is set up. */
 export interface LambdaRuntimeOptions {
@@ -87,6 +88,7 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
   }
 
   warnAboutNodeVersion(Object.values(functions), log);
+  warnAboutRuntimeLifecycle(Object.values(functions), log);
   const find = (functionId: string) => byId.get(functionId) ?? byId.get(unqualified(functionId));
 
   return {
@@ -117,6 +119,15 @@ function warnAboutNodeVersion(functions: FunctionConfig[], log: (line: string) =
   );
   if (runtimes.length > 0) {
     log(`functions declare ${runtimes.join(", ")} but run on Node.js ${process.versions.node} here`);
+  }
+}
+
+/** Says once per runtime when AWS has deprecated it or some sources say it can no longer be created. */
+function warnAboutRuntimeLifecycle(functions: FunctionConfig[], log: (line: string) => void): void {
+  const today = new Date().toISOString().slice(0, 10);
+  for (const runtime of new Set(functions.map((fn) => fn.runtime))) {
+    const verdict = runtimeVerdict(runtime, today);
+    if (verdict.kind === "warn") log(`warning: ${verdict.message}`);
   }
 }
 

@@ -39,12 +39,26 @@ Resources:
     Type: AWS::Lambda::Function
     Properties:
       FunctionName: other-fn
-      Runtime: nodejs20.x
+      Runtime: nodejs24.x
       Handler: index.main
       Environment: {Variables: {OTHER_GREETING: hi}}
       Code:
         ZipFile: |
           exports.main = (event, context, callback) => callback(null, { GREETING: process.env.GREETING ?? null, OTHER: process.env.OTHER_GREETING });
+  Sdk:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: index.handler
+      Code:
+        ZipFile: |
+          const { DynamoDBClient } = require("@aws-sdk/client-dynamodb");
+          exports.handler = async () => {
+            const imported = await import("@aws-sdk/lib-dynamodb");
+            let other = "not found";
+            try { require("chai"); other = "found"; } catch (error) { other = error.code; }
+            return { client: typeof DynamoDBClient, imported: typeof imported.DynamoDBDocumentClient, other };
+          };
   Hungry:
     Type: AWS::Lambda::Function
     Properties:
@@ -224,6 +238,13 @@ describe("local/lambda/lambda-runtime", function () {
     });
   });
 
+  it("lets inline code require and import @aws-sdk/* like the Lambda runtime, and nothing else of the project", async () => {
+    expect(await runtime.invoke(arn("Sdk"), {})).to.deep.equal({
+      kind: "result",
+      payload: { client: "function", imported: "function", other: "MODULE_NOT_FOUND" },
+    });
+  });
+
   it("passes the function's output lines to the log, prefixed with its logical id", async () => {
     await runtime.invoke(arn("Echo"), { action: "log" });
     await new Promise((resolve) => setImmediate(resolve));
@@ -243,6 +264,17 @@ describe("local/lambda/lambda-runtime", function () {
       }
       return expect.fail("expected the runtime to refuse the function configuration");
     };
+
+    it("refuses a runtime AWS no longer lets you create, with the date", () => {
+      const message = refuse(
+        "Resources:\n  Old:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: nodejs12.x, Handler: index.h, Code: {ZipFile: x}}\n",
+      );
+      expect(message)
+        .to.contain(
+          "Resources.Old.Properties.Runtime: Old: AWS Lambda no longer lets you create functions with nodejs12.x",
+        )
+        .and.contain("blocked since 2023-03-31");
+    });
 
     it("refuses a runtime other than nodejs*.x, naming the function", () => {
       const message = refuse(
