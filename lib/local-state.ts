@@ -69,7 +69,10 @@ export function removeLocalState(pid: number, file = LOCAL_STATE_FILE): void {
  */
 export function readLocalState(file = LOCAL_STATE_FILE): LocalState {
   if (!existsSync(file)) {
-    throw new ApigwTokenAuthError(`the local API is not running: ${HOW_TO_START}`);
+    throw new ApigwTokenAuthError(`the local API is not running: ${HOW_TO_START}`, {
+      expected: `${file}, written by a running make start`,
+      actual: "no such file",
+    });
   }
   let state: LocalState;
   try {
@@ -82,6 +85,7 @@ export function readLocalState(file = LOCAL_STATE_FILE): LocalState {
   if (!isProcessRunning(state.pid)) {
     throw new ApigwTokenAuthError(
       `the local API is not running (process ${state.pid} has ended): ${HOW_TO_START}`,
+      { expected: `${file} of a running make start`, actual: `process ${state.pid} has ended` },
     );
   }
   return state;

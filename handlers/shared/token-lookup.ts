@@ -73,7 +73,11 @@ export function createTokenLookup(options: TokenLookupOptions) {
       item = response.Item;
     } catch (cause) {
       logger.error("token table unavailable", { token: tokenRef, ...logFields, error: cause });
-      throw new ApigwTokenAuthError("token table unavailable", { cause });
+      throw new ApigwTokenAuthError("token table unavailable", {
+        expected: `GetItem on ${tableName} to answer`,
+        actual: cause instanceof Error ? cause.name : typeof cause,
+        cause,
+      });
     }
     if (item === undefined) {
       logger.info("refused", { reason: "unknown token", token: tokenRef, ...logFields });

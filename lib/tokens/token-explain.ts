@@ -60,12 +60,6 @@ export interface TokenExplanation {
 /**
  * Parses `"<VERB> /<path>"` into a method ARN on `api`; throws ApigwTokenAuthError (a usage error)
  * when it is not one.
- *
- * @example
- * ```ts
- * methodArnFor({ partition: "aws", region: "us-east-1", accountId: "123456789012", apiId: "abc", stage: "v1" }, "GET /user/x");
- * // "arn:aws:execute-api:us-east-1:123456789012:abc/v1/GET/user/x"
- * ```
  */
 export function methodArnFor(api: ApiStage, method: string): string {
   const match = /^([A-Za-z]+) (\/\S*)$/.exec(method.trim());
@@ -81,11 +75,6 @@ export function methodArnFor(api: ApiStage, method: string): string {
 
 /**
  * The token record whose digest is `digest`, or whose digest starts with `prefix` (exactly one).
- *
- * @example
- * ```ts
- * const lookup = await findTokenRecord(client, "local-auth-token", { prefix: "ba7816bf8f01" });
- * ```
  */
 export async function findTokenRecord(
   client: DynamoDBDocumentClient,
@@ -145,8 +134,13 @@ export async function findTokenRecord(
  *
  * @example
  * ```ts
+ * import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+ *
+ * declare const client: DynamoDBDocumentClient;
+ * const lookup = await findTokenRecord(client, "local-auth-token", { prefix: "ba7816bf8f01" });
+ * const api = { partition: "aws", region: "us-east-1", accountId: "123456789012", apiId: "abc", stage: "v1" };
  * const explanation = explainToken(lookup, methodArnFor(api, "GET /user/x"), Date.now() / 1000);
- * explanation.decision; // "ImplicitDeny"
+ * console.log(formatExplanation(explanation, "the local API")); // state, scopes, each statement, the decision
  * ```
  */
 export function explainToken(lookup: TokenLookup, methodArn: string, nowSeconds: number): TokenExplanation {
@@ -216,11 +210,6 @@ export function explainToken(lookup: TokenLookup, methodArn: string, nowSeconds:
 /**
  * The explanation for a token given on stdin that fails the IdentityValidationExpression: API
  * Gateway answers 401 without calling the authorizer (a `Bearer ` prefix is the usual cause).
- *
- * @example
- * ```ts
- * if (!TOKEN_PATTERN.test(token)) return malformedToken(digestPrefix(digestToken(token)), methodArn);
- * ```
  */
 export function malformedToken(prefix: string, methodArn: string): TokenExplanation {
   return {
@@ -235,11 +224,6 @@ export function malformedToken(prefix: string, methodArn: string): TokenExplanat
 
 /**
  * The explanation as the CLI prints it (no token, digest prefix only).
- *
- * @example
- * ```ts
- * io.stdout(formatExplanation(explanation, "the local API (http://127.0.0.1:3000/v1)"));
- * ```
  */
 export function formatExplanation(e: TokenExplanation, where: string): string {
   const lines = [

@@ -165,12 +165,6 @@ export function formatRequestTime(epochMs: number): string {
  * A record for names the client chooses (headers, query keys): no prototype, so `constructor`,
  * `toString` and `__proto__` are ordinary keys — absent ones read as undefined, and assigning
  * `__proto__` stores a value instead of replacing the prototype.
- *
- * @example
- * ```ts
- * const query = dictionary<string>();
- * query.__proto__ = "1"; // an own property; Object.prototype untouched
- * ```
  */
 export function dictionary<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;

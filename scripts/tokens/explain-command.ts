@@ -55,11 +55,6 @@ const OPTIONS = {
 
 /**
  * Parses the arguments after `explain`; throws ApigwTokenAuthError (exit 2) naming what is wrong.
- *
- * @example
- * ```ts
- * parseExplainCommand(["ba7816bf8f01", "GET /user/x", "--local"]);
- * ```
  */
 export function parseExplainCommand(argv: readonly string[]): ExplainCommand {
   let parsed: ReturnType<
@@ -118,11 +113,6 @@ export interface ExplainIo {
 
 /**
  * Runs `explain` on an opened token table.
- *
- * @example
- * ```ts
- * await runExplain(command, target, { stdout, readStdin });
- * ```
  */
 export async function runExplain(command: ExplainCommand, target: TokenTarget, io: ExplainIo): Promise<void> {
   const api = await (io.resolveApi ?? resolveApiStage)(command.target);

@@ -82,6 +82,7 @@ describe("handlers/shared/token-lookup", () => {
     const error = await rejection(findToken(TOKEN));
     expect(error).to.be.instanceOf(ApigwTokenAuthError).and.not.be.instanceOf(UnauthorizedError);
     expect(error.message).to.equal("token table unavailable");
+    expect(error).to.have.property("actual", "ThrottlingException");
   });
 
   it("fails closed (500, never Allow) on a corrupt record", async () => {
