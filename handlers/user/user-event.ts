@@ -3,6 +3,7 @@
  *
  * `PUT /user`:      `{"operation":"putUser","principalId":"...","requestId":"...","user":{...body}}`
  * `GET /user/{id}`: `{"operation":"getUser","principalId":"...","requestId":"...","id":"..."}`
+ * `DELETE /user/{id}`: `{"operation":"deleteUser","principalId":"...","requestId":"...","id":"..."}`
  *
  * Everything is checked here again, so a direct invocation (console, CLI, another service) cannot
  * write an unattributed or malformed user.
@@ -30,11 +31,17 @@ export interface GetUserEvent extends UserEventBase {
   id: string;
 }
 
+/** `DELETE /user/{id}`: delete a user. */
+export interface DeleteUserEvent extends UserEventBase {
+  operation: "deleteUser";
+  id: string;
+}
+
 /** Any event the user function handles. */
-export type UserEvent = PutUserEvent | GetUserEvent;
+export type UserEvent = PutUserEvent | GetUserEvent | DeleteUserEvent;
 
 /** The operations, as the mapping templates name them. */
-export const USER_OPERATIONS = ["putUser", "getUser"] as const;
+export const USER_OPERATIONS = ["putUser", "getUser", "deleteUser"] as const;
 
 /**
  * Validates an event and returns it typed; throws {@link BadRequestError} naming the first problem.
@@ -65,10 +72,11 @@ export function parseUserEvent(event: unknown): UserEvent {
     case "putUser":
       return { ...base, operation, user: parseUserInput(user) };
     case "getUser":
+    case "deleteUser":
       return { ...base, operation, id: parseUserId(id) };
     default:
       throw new BadRequestError("unknown operation", {
-        expected: USER_OPERATIONS.join(" or "),
+        expected: USER_OPERATIONS.join(", "),
         actual: typeof operation === "string" ? JSON.stringify(operation.slice(0, 40)) : typeof operation,
       });
   }

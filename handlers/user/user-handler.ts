@@ -1,10 +1,10 @@
 /**
- * The user function: `PUT /user` and `GET /user/{id}` behind the token authorizer.
+ * The user function: `PUT /user`, `GET /user/{id}` and `DELETE /user/{id}` behind the token authorizer.
  *
  * Outcomes, as the template's integration responses turn them into HTTP:
- * - put → nothing (204); get → the stored user (200);
+ * - put → nothing (204); get → the stored user (200); delete → nothing (204);
  * - bad input → `BadRequestError` ("BadRequest: <reason>", 400);
- * - unknown user → `UserNotFoundError` ("NotFound: user <id> does not exist", 404);
+ * - unknown user (get, delete) → `UserNotFoundError` ("NotFound: user <id> does not exist", 404);
  * - anything else (table unavailable, corrupt item) → its own message (500).
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -34,6 +34,7 @@ export interface UserHandlerOptions {
  * const handle = createUserHandler({ documentClient, tableName: "my-stack-users", logger: createLogger("user") });
  * await handle({ operation: "putUser", principalId: "alice", requestId: "r1", user: { id: "bob", name: "Bob" } });
  * await handle({ operation: "getUser", principalId: "alice", requestId: "r2", id: "bob" }); // the stored user
+ * await handle({ operation: "deleteUser", principalId: "alice", requestId: "r3", id: "bob" }); // undefined
  * ```
  */
 export function createUserHandler(options: UserHandlerOptions) {
@@ -47,6 +48,11 @@ export function createUserHandler(options: UserHandlerOptions) {
       if (event.operation === "putUser") {
         const stored = await store.putUser(event.user, event.principalId);
         logger.info(stored.createdAt === stored.updatedAt ? "user created" : "user updated", fieldsOf(event));
+        return undefined;
+      }
+      if (event.operation === "deleteUser") {
+        if (!(await store.deleteUser(event.id))) throw new UserNotFoundError(event.id);
+        logger.info("user deleted", fieldsOf(event));
         return undefined;
       }
       const user = await store.getUser(event.id);

@@ -10,11 +10,13 @@
  * | `updatedAt` | S           | ISO-8601 time of the latest PUT                   |
  * | `updatedBy` | S           | principalId of the latest PUT                     |
  *
- * A PUT is one UpdateItem (`if_not_exists` keeps the creation fields), so there is no read-then-write
- * race and the function's role needs only dynamodb:UpdateItem and dynamodb:GetItem.
+ * A PUT is one UpdateItem (`if_not_exists` keeps the creation fields) and a DELETE one conditional
+ * DeleteItem (`attribute_exists` tells "deleted" from "was not there"), so there is no
+ * read-then-write race and the function's role needs only dynamodb:UpdateItem, dynamodb:GetItem and
+ * dynamodb:DeleteItem.
  */
 
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ApigwTokenAuthError } from "../shared/errors.js";
 import type { UserInput } from "./user-input.js";
 
@@ -45,6 +47,8 @@ export interface UserStore {
   putUser(user: UserInput, principalId: string): Promise<StoredUser>;
   /** The user with this id, or undefined. */
   getUser(id: string): Promise<StoredUser | undefined>;
+  /** Deletes the user with this id; false when there was none. */
+  deleteUser(id: string): Promise<boolean>;
 }
 
 const FIELDS = ["id", "name", "createdAt", "createdBy", "updatedAt", "updatedBy"] as const;
@@ -61,6 +65,7 @@ const FIELDS = ["id", "name", "createdAt", "createdBy", "updatedAt", "updatedBy"
  * const store = createUserStore({ documentClient, tableName: "my-stack-users" });
  * await store.putUser({ id: "bob", name: "Bob" }, "alice");
  * await store.getUser("bob"); // { id: "bob", name: "Bob", createdBy: "alice", ... }
+ * await store.deleteUser("bob"); // true; a second call: false
  * ```
  */
 export function createUserStore(options: UserStoreOptions): UserStore {
@@ -99,6 +104,25 @@ export function createUserStore(options: UserStoreOptions): UserStore {
       );
       return response.Item === undefined ? undefined : parseStoredUser(response.Item);
     },
+    async deleteUser(id) {
+      try {
+        await documentClient.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { [USER_KEY_ATTRIBUTE]: id },
+            // Without the condition DynamoDB deletes nothing silently; with it, a missing user fails
+            // the check and the caller gets 404 from one request.
+            ConditionExpression: "attribute_exists(#id)",
+            ExpressionAttributeNames: { "#id": USER_KEY_ATTRIBUTE },
+          }),
+        );
+        return true;
+      } catch (cause) {
+        // By name, not instanceof: the name is the service's error code whichever SDK copy decoded it.
+        if (cause instanceof Error && cause.name === "ConditionalCheckFailedException") return false;
+        throw storeError("delete from", cause);
+      }
+    },
   };
 }
 
@@ -127,9 +151,13 @@ async function send<T>(what: "read" | "write", call: () => Promise<T>): Promise<
   try {
     return await call();
   } catch (cause) {
-    throw new ApigwTokenAuthError(`cannot ${what} the users table`, {
-      actual: cause instanceof Error ? cause.name : typeof cause,
-      cause,
-    });
+    throw storeError(what, cause);
   }
+}
+
+function storeError(what: string, cause: unknown): ApigwTokenAuthError {
+  return new ApigwTokenAuthError(`cannot ${what} the users table`, {
+    actual: cause instanceof Error ? cause.name : typeof cause,
+    cause,
+  });
 }

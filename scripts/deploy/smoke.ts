@@ -1,8 +1,9 @@
 /**
  * `make smoke`: a handful of real requests against the deployed API that show the token
  * authentication works end to end: no token, a malformed and an unknown token are refused (401), a
- * fresh token writes and reads a user (204, 200), and a token scoped to GET is refused a PUT (403).
- * The tokens it issues (in the stack's token table, through the token store) are revoked at the
+ * fresh token writes and reads a user (204, 200), a token scoped to GET is refused a PUT and a DELETE
+ * (403), and the fresh token deletes the user it wrote (204, then GET 404), so a run leaves no user
+ * behind. The tokens it issues (in the stack's token table, through the token store) are revoked at the
  * end, whatever happened.
  */
 import { setTimeout as delay } from "node:timers/promises";
@@ -40,7 +41,7 @@ export interface SmokeOptions {
 /** One request and the status it must get. */
 interface Check {
   name: string;
-  method: "GET" | "PUT";
+  method: "GET" | "PUT" | "DELETE";
   path: string;
   authorization?: string;
   body?: unknown;
@@ -131,6 +132,7 @@ export async function runSmokeChecks(
     const user = { id: userId, name: "Smoke Test" };
     const get = { method: "GET", path: `/user/${userId}` } as const;
     const put = { method: "PUT", path: "/user", body: user } as const;
+    const del = { method: "DELETE", path: `/user/${userId}` } as const;
     const checks: Check[] = [
       { name: "no token", ...get, expected: 401 },
       { name: "malformed token", ...get, authorization: "not a token!", expected: 401 },
@@ -145,6 +147,19 @@ export async function runSmokeChecks(
       },
       { name: "GET-only token, GET /user/{id}", ...get, authorization: readOnly, expected: 200, fresh: true },
       { name: "GET-only token, PUT /user (out of scope)", ...put, authorization: readOnly, expected: 403 },
+      {
+        name: "GET-only token, DELETE /user/{id} (out of scope)",
+        ...del,
+        authorization: readOnly,
+        expected: 403,
+      },
+      {
+        name: "fresh token, DELETE /user/{id} (removes the smoke user)",
+        ...del,
+        authorization: fresh,
+        expected: 204,
+      },
+      { name: "fresh token, GET /user/{id} after DELETE", ...get, authorization: fresh, expected: 404 },
     ];
     for (const check of checks) {
       const problem = await runCheck(base, check, options);

@@ -31,6 +31,7 @@ import {
   USER_NAME_PATTERN,
 } from "../../handlers/user/user-input.js";
 import { USER_KEY_ATTRIBUTE } from "../../handlers/user/user-store.js";
+import { arnMatches } from "../../lib/iam/arn-match.js";
 import { compileWholeMatch } from "../../local/gateway/java-regex.js";
 import { renderTemplate, type TemplateInput } from "../../local/gateway/vtl.js";
 import {
@@ -61,6 +62,14 @@ const LAST_USED_ONLY = {
     StringEquals: { "dynamodb:ReturnValues": "NONE" },
   },
 };
+/** The path of a method's ResourceId (`{ Ref: <Resource> }` or the API root), e.g. `/user/{id}`. */
+function pathOf(resourceId: unknown): string {
+  const logicalId = (resourceId as { Ref?: string }).Ref;
+  if (logicalId === undefined) return "/";
+  const { ParentId, PathPart } = props(logicalId) as { ParentId: unknown; PathPart: string };
+  const parent = (ParentId as { Ref?: string }).Ref === undefined ? "" : pathOf(ParentId);
+  return `${parent}/${PathPart}`;
+}
 
 function templateInput(overrides: Partial<TemplateInput> = {}): TemplateInput {
   return {
@@ -284,12 +293,12 @@ describe("cloudformation/api.yaml: the deployable core (issue 2)", () => {
       expect(permissionsOf("AgentAuthorizerFunctionRole")).to.deep.include(LAST_USED_ONLY);
     });
 
-    it("pins the user function's role: GetItem and UpdateItem on the users table and its own logs, nothing else", () => {
+    it("pins the user function's role: GetItem, UpdateItem and DeleteItem on the users table and its own logs, nothing else", () => {
       expect(trustedServices("UserFunctionRole")).to.deep.equal([{ Service: "lambda.amazonaws.com" }]);
       expect(permissionsOf("UserFunctionRole")).to.deep.equal([
         {
           Effect: "Allow",
-          Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+          Action: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem"],
           Resource: getAtt("UserTable", "Arn"),
         },
         logs("UserLogGroup"),
@@ -306,7 +315,7 @@ describe("cloudformation/api.yaml: the deployable core (issue 2)", () => {
       ]);
     });
 
-    it("pins the user function's invoke permissions: PUT /user and GET /user/* on this API's stage, no other route", () => {
+    it("pins the user function's invoke permissions: PUT /user, GET and DELETE /user/* on this API's stage, no other route", () => {
       const sourceArns = ofType("AWS::Lambda::Permission")
         .filter(
           ([, p]) =>
@@ -323,7 +332,30 @@ describe("cloudformation/api.yaml: the deployable core (issue 2)", () => {
       expect(sourceArns).to.have.deep.members([
         { "Fn::Sub": `${arn}/PUT/user` },
         { "Fn::Sub": `${arn}/GET/user/*` },
+        { "Fn::Sub": `${arn}/DELETE/user/*` },
       ]);
+    });
+
+    it("lets API Gateway invoke every Lambda integration's function for that method (a Lambda::Permission matches its ARN)", () => {
+      const stageArn =
+        "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/${StageName}";
+      const permissions = ofType("AWS::Lambda::Permission").map(([, p]) => ({
+        functionId: (p.Properties.FunctionName as { "Fn::GetAtt": string[] })["Fn::GetAtt"][0],
+        sourceArn: (p.Properties.SourceArn as { "Fn::Sub": string })["Fn::Sub"],
+      }));
+      const lambdaMethods = ofType("AWS::ApiGateway::Method").filter(([, m]) =>
+        ["AWS", "AWS_PROXY"].includes((m.Properties.Integration as { Type: string }).Type),
+      );
+      expect(lambdaMethods.length).to.be.greaterThan(1);
+      for (const [id, method] of lambdaMethods) {
+        const uri = (method.Properties.Integration as { Uri: { "Fn::Sub": string } }).Uri["Fn::Sub"];
+        const functionId = /functions\/\$\{(\w+)\.Arn\}/.exec(uri)?.[1];
+        const methodArn = `${stageArn}/${method.Properties.HttpMethod}${pathOf(method.Properties.ResourceId)}`;
+        const granted = permissions.some(
+          (p) => p.functionId === functionId && arnMatches(p.sourceArn, methodArn),
+        );
+        expect(granted, `${id}: a Lambda::Permission for ${functionId} matching ${methodArn}`).to.equal(true);
+      }
     });
 
     it("grants no role a wildcard action or resource", () => {
@@ -380,14 +412,30 @@ describe("cloudformation/api.yaml: the deployable core (issue 2)", () => {
       }
     });
 
+    it("pins the route set: every method of the template, by verb and path", () => {
+      const routes = methods.map(([, m]) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId)}`);
+      expect(routes.sort()).to.deep.equal([
+        "DELETE /user/{id}",
+        "GET /agent/metadata",
+        "GET /agent/tasks",
+        "GET /me",
+        "GET /user/{id}",
+        "OPTIONS /user",
+        "OPTIONS /user/{id}",
+        "PUT /user",
+      ]);
+    });
+
     it("the /user methods use the token authorizer", () => {
-      for (const id of ["UserPutMethod", "UserGetMethod"]) {
+      for (const id of ["UserPutMethod", "UserGetMethod", "UserDeleteMethod"]) {
         expect(methodProps(id).AuthorizerId, id).to.deep.equal(ref("TokenAuthorizer"));
       }
       expect(methodProps("UserPutMethod")).to.include({ HttpMethod: "PUT" });
       expect(methodProps("UserPutMethod").ResourceId).to.deep.equal(ref("UserResource"));
       expect(methodProps("UserGetMethod")).to.include({ HttpMethod: "GET" });
       expect(methodProps("UserGetMethod").ResourceId).to.deep.equal(ref("UserIdResource"));
+      expect(methodProps("UserDeleteMethod")).to.include({ HttpMethod: "DELETE" });
+      expect(methodProps("UserDeleteMethod").ResourceId).to.deep.equal(ref("UserIdResource"));
       expect(props("UserResource").PathPart).to.equal("user");
       expect(props("UserIdResource")).to.deep.include({ PathPart: "{id}", ParentId: ref("UserResource") });
     });
@@ -432,7 +480,7 @@ describe("cloudformation/api.yaml: the deployable core (issue 2)", () => {
       expect(props(validatorId).ValidateRequestBody).to.equal(true);
     });
 
-    for (const id of ["UserPutMethod", "UserGetMethod"]) {
+    for (const id of ["UserPutMethod", "UserGetMethod", "UserDeleteMethod"]) {
       it(`${id} is a non-proxy Lambda integration on the user function that only maps JSON`, () => {
         const { Integration } = methodProps(id);
         expect(Integration).to.include({
@@ -497,6 +545,25 @@ describe("cloudformation/api.yaml: the deployable core (issue 2)", () => {
         id: `a"b'c`,
       });
     });
+
+    it("DELETE /user/{id} builds the deleteUser event from the path parameter, escaped", () => {
+      const text = renderTemplate(
+        methodProps("UserDeleteMethod").Integration.RequestTemplates?.["application/json"] as string,
+        templateInput({ context, params: { path: { id: `a"b'c` }, querystring: {}, header: {} } }),
+      );
+      const event = JSON.parse(text);
+      expect(event).to.deep.equal({
+        operation: "deleteUser",
+        principalId,
+        requestId: context.requestId,
+        id: `a"b'c`,
+      });
+      const valid = renderTemplate(
+        methodProps("UserDeleteMethod").Integration.RequestTemplates?.["application/json"] as string,
+        templateInput({ context, params: { path: { id: "bob" }, querystring: {}, header: {} } }),
+      );
+      expect(parseUserEvent(JSON.parse(valid))).to.deep.include({ operation: "deleteUser", id: "bob" });
+    });
   });
 
   describe("integration responses select on the function's error message", () => {
@@ -512,12 +579,17 @@ describe("cloudformation/api.yaml: the deployable core (issue 2)", () => {
       [`wrapped ${BAD_REQUEST_PREFIX}not at the start`, "500"],
     ];
 
-    for (const id of ["UserPutMethod", "UserGetMethod"]) {
+    const successStatus: Record<string, string> = {
+      UserPutMethod: "204",
+      UserGetMethod: "200",
+      UserDeleteMethod: "204",
+    };
+    for (const id of Object.keys(successStatus)) {
       const responses = () => methodProps(id).Integration.IntegrationResponses;
 
       it(`${id}: exactly one response (the success one) has no pattern`, () => {
         const defaults = responses().filter((r) => r.SelectionPattern === undefined);
-        expect(defaults.map((r) => r.StatusCode)).to.deep.equal([id === "UserPutMethod" ? "204" : "200"]);
+        expect(defaults.map((r) => r.StatusCode)).to.deep.equal([successStatus[id]]);
       });
 
       it(`${id}: patterns use no inline flags and map every error message to exactly one status`, () => {
@@ -564,6 +636,17 @@ describe("cloudformation/api.yaml: the deployable core (issue 2)", () => {
       ] as string;
       expect(JSON.parse(renderTemplate(ok, templateInput({ body: JSON.stringify(user) })))).to.deep.equal(
         user,
+      );
+      expect(responses.find((r) => r.StatusCode === "404")?.SelectionPattern).to.include(
+        NOT_FOUND_PREFIX.trim(),
+      );
+    });
+
+    it("DELETE /user/{id} answers 204 with no body and a 404 for NotFound", () => {
+      const responses = methodProps("UserDeleteMethod").Integration.IntegrationResponses;
+      const ok = responses.find((r) => r.StatusCode === "204");
+      expect(renderTemplate(ok?.ResponseTemplates?.["application/json"] as string, templateInput())).to.equal(
+        "",
       );
       expect(responses.find((r) => r.StatusCode === "404")?.SelectionPattern).to.include(
         NOT_FOUND_PREFIX.trim(),

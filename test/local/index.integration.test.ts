@@ -166,6 +166,41 @@ describe("local/index: the API from our template over HTTP", function () {
     expect((await request("GET", "/user/u-1", token)).status).to.equal(401);
   });
 
+  it("DELETE 204 removes the user (GET then 404), a second DELETE 404, a bad id 400", async () => {
+    const token = await issue("remover");
+    expect((await putUser(token, { id: "u-del", name: "Gone" })).status).to.equal(204);
+    const deleted = await request("DELETE", "/user/u-del", token);
+    expect(deleted.status).to.equal(204);
+    expect(await deleted.text()).to.equal("");
+    expect(deleted.headers.get("access-control-allow-origin")).to.equal("*");
+    expect((await request("GET", "/user/u-del", token)).status).to.equal(404);
+    const again = await request("DELETE", "/user/u-del", token);
+    expect(again.status).to.equal(404);
+    expect(await again.json()).to.deep.equal({ message: "Not found" });
+    const bad = await request("DELETE", `/user/${"a".repeat(65)}`, token);
+    expect(bad.status).to.equal(400);
+    expect(((await bad.json()) as { message: string }).message).to.match(/^id must be/);
+  });
+
+  it("lets a token scoped to DELETE /user/{id} delete but not read, and a GET-only token not delete", async () => {
+    const writer = await issue("seeder", ["PUT /user"]);
+    expect((await putUser(writer, { id: "u-scoped", name: "S" })).status).to.equal(204);
+    const deleter = await issue("deleter", ["DELETE /user/{id}"]);
+    expect((await request("GET", "/user/u-scoped", deleter)).status).to.equal(403);
+    const reader = await issue("reader-only", ["GET /user/*"]);
+    expect((await request("DELETE", "/user/u-scoped", reader)).status).to.equal(403);
+    expect((await request("DELETE", "/user/u-scoped", deleter)).status).to.equal(204);
+  });
+
+  it("lists DELETE in the /user/{id} preflight", async () => {
+    const response = await request("OPTIONS", "/user/u-1", undefined, undefined, {
+      Origin: "http://localhost:5173",
+      "Access-Control-Request-Method": "DELETE",
+    });
+    expect(response.status).to.equal(200);
+    expect(response.headers.get("access-control-allow-methods")).to.equal("DELETE,GET,OPTIONS");
+  });
+
   it("answers a CORS preflight without a token", async () => {
     const response = await request("OPTIONS", "/user", undefined, undefined, {
       Origin: "http://localhost:5173",

@@ -118,6 +118,13 @@ export function badInputCorpus(tokens: {
       body: user({ id: "scoped", name: "Scoped" }),
       expectStatus: 403,
     },
+    {
+      name: "DELETE of the seeded user with a token scoped to GET only",
+      method: "DELETE",
+      path: "/user/seed",
+      token: tokens.getOnly,
+      expectStatus: 403,
+    },
     // Malformed JSON and wrong shapes (400 from the request validator).
     put("truncated JSON", '{"id":"a","name":'),
     put("unquoted keys", '{id:"a",name:"b"}'),
@@ -222,6 +229,9 @@ export function badInputCorpus(tokens: {
       expectBody: TOO_MANY_REQUESTS,
       parallel: { copies: 300, otherStatuses: [200] },
     },
+    // DELETE takes the same id rules as GET: nothing is deleted (the seeded user survives).
+    { ...idCase("DELETE with an encoded traversal to the seeded user", "..%2Fseed"), method: "DELETE" },
+    { ...idCase("DELETE with a 65-character id", "a".repeat(65)), method: "DELETE" },
     // Routes that do not exist (403 Missing Authentication Token, before any authorizer).
     noRoute("extra path segment", "GET", "/user/a/b"),
     noRoute("a route no one would add", "PATCH", "/nonexistent-route"),

@@ -44,7 +44,7 @@ describe("reliability: bad input corpus", function () {
     await ensurePackagedFunctions();
     stack = await startLocalStack();
     const tokenTable = stack.api.tables.TokenTable as string;
-    token = await stack.issue("corpus", ["PUT /user", "GET /user/{id}"]);
+    token = await stack.issue("corpus", ["PUT /user", "GET /user/{id}", "DELETE /user/{id}"]);
     const revoked = await stack.issue("revoked", ["GET /user/{id}"]);
     await revokeToken(
       { client: stack.documentClient, tableName: tokenTable },

@@ -1,5 +1,5 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
@@ -24,6 +24,7 @@ const putEvent = {
   user: { id: "bob", name: "Bob" },
 };
 const getEvent = { operation: "getUser", principalId: "alice", requestId: "r-2", id: "bob" };
+const deleteEvent = { operation: "deleteUser", principalId: "alice", requestId: "r-3", id: "bob" };
 
 describe("handlers/user/user-handler", () => {
   const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
@@ -128,6 +129,48 @@ describe("handlers/user/user-handler", () => {
     it("answers a network failure with a 500 error", async () => {
       ddb.on(GetCommand).rejects(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
       expect(await rejection(handle(getEvent))).to.be.instanceOf(ApigwTokenAuthError);
+    });
+  });
+
+  describe("deleteUser (DELETE /user/{id} → 204/404)", () => {
+    it("deletes the user and returns nothing", async () => {
+      ddb.on(DeleteCommand).resolves({});
+      expect(await handle(deleteEvent)).to.equal(undefined);
+      expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key).to.deep.equal({ id: "bob" });
+      expect(records[0]).to.include({
+        message: "user deleted",
+        operation: "deleteUser",
+        principalId: "alice",
+        requestId: "r-3",
+        id: "bob",
+      });
+    });
+
+    it("answers a missing user with NotFound (from the failed condition, no extra read)", async () => {
+      ddb
+        .on(DeleteCommand)
+        .rejects(
+          new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} }),
+        );
+      const error = await rejection(handle(deleteEvent));
+      expect(error).to.be.instanceOf(UserNotFoundError);
+      expect(error.message).to.equal("NotFound: user bob does not exist");
+      expect(ddb.commandCalls(GetCommand)).to.have.length(0);
+      expect(records[0]).to.include({ level: "INFO", message: "refused", operation: "deleteUser" });
+    });
+
+    it("answers a bad path id with BadRequest without deleting", async () => {
+      const error = await rejection(handle({ ...deleteEvent, id: "a/b" }));
+      expect(error.message).to.match(/^BadRequest: id must be/);
+      expect(ddb.commandCalls(DeleteCommand)).to.have.length(0);
+    });
+
+    it("answers a table failure with a 500 error, logged as ERROR", async () => {
+      ddb.on(DeleteCommand).rejects(Object.assign(new Error("throttled"), { name: "ThrottlingException" }));
+      const error = await rejection(handle(deleteEvent));
+      expect(error).to.be.instanceOf(ApigwTokenAuthError);
+      expect(error.message).to.not.match(/^(BadRequest|NotFound): /);
+      expect(records[0]).to.include({ level: "ERROR", message: "failed", id: "bob" });
     });
   });
 

@@ -1,5 +1,5 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
@@ -108,6 +108,45 @@ describe("handlers/user/user-store", () => {
         expect.fail("should have thrown");
       } catch (error) {
         expect(error).to.be.instanceOf(ApigwTokenAuthError).with.property("actual", "string");
+      }
+    });
+  });
+
+  describe("deleteUser", () => {
+    it("deletes with one DeleteItem conditioned on the user existing, and reports it deleted", async () => {
+      ddb.on(DeleteCommand).resolves({});
+      expect(await store.deleteUser("bob")).to.equal(true);
+      expect(ddb.commandCalls(GetCommand)).to.have.length(0);
+      expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input)).to.deep.equal([
+        {
+          TableName: TABLE,
+          Key: { [USER_KEY_ATTRIBUTE]: "bob" },
+          ConditionExpression: "attribute_exists(#id)",
+          ExpressionAttributeNames: { "#id": USER_KEY_ATTRIBUTE },
+        },
+      ]);
+    });
+
+    it("reports a missing user (the condition failed) as not deleted", async () => {
+      ddb
+        .on(DeleteCommand)
+        .rejects(
+          new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} }),
+        );
+      expect(await store.deleteUser("nobody")).to.equal(false);
+    });
+
+    it("wraps any other failure in ApigwTokenAuthError, keeping the cause", async () => {
+      const cause = Object.assign(new Error("throttled"), { name: "ThrottlingException" });
+      ddb.on(DeleteCommand).rejects(cause);
+      try {
+        await store.deleteUser("bob");
+        expect.fail("should have thrown");
+      } catch (error) {
+        expect(error).to.be.instanceOf(ApigwTokenAuthError);
+        expect((error as ApigwTokenAuthError).message).to.equal("cannot delete from the users table");
+        expect((error as ApigwTokenAuthError).actual).to.equal("ThrottlingException");
+        expect((error as ApigwTokenAuthError).cause).to.equal(cause);
       }
     });
   });

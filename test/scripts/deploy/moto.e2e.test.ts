@@ -22,20 +22,24 @@
  *   properties; nothing else is changed.
  * The token CLI's --stack target is exercised on a stack made with CreateStack (moto computes
  * Outputs on that path) holding the template's own TokenTable definition.
+ * DELETE /user/{id} is checked as deployed: the method and its Lambda integration on /user/{id}, and
+ * the user function's resource policy letting API Gateway invoke it for DELETE (moto cannot invoke
+ * the function through the API, and the project has no IAM client to read the role's policy; the
+ * role's exact actions are pinned by the template test).
  * Not covered here (needs a real account): calling the API (authorizer, mapping templates, 401/403),
  * real rollbacks, IAM permissions, `make smoke`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { APIGatewayClient, GetRestApisCommand } from "@aws-sdk/client-api-gateway";
+import { APIGatewayClient, GetResourcesCommand, GetRestApisCommand } from "@aws-sdk/client-api-gateway";
 import {
   CloudFormationClient,
   CreateStackCommand,
   ListStackResourcesCommand,
 } from "@aws-sdk/client-cloudformation";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
+import { GetPolicyCommand, LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import { expect } from "chai";
 import { findStack } from "../../../lib/aws/stack-state.js";
 import { bundleFunction } from "../../../lib/build/bundle.js";
@@ -193,6 +197,33 @@ describe("make deploy / make destroy against moto (end to end)", function () {
       const described = await clients.dynamodb.send(new DescribeTableCommand({ TableName: table }));
       expect(described.Table?.TableStatus).to.equal("ACTIVE");
     }
+  });
+
+  it("deploys DELETE /user/{id}: the method on /user/{id} and the user function's invoke permission for it", async () => {
+    const apis = await clients.apigateway.send(new GetRestApisCommand({}));
+    const restApiId = (apis.items ?? []).find((api) => api.name === STACK)?.id;
+    const resources = await clients.apigateway.send(
+      new GetResourcesCommand({ restApiId, embed: ["methods"], limit: 500 }),
+    );
+    const userId = (resources.items ?? []).find((resource) => resource.path === "/user/{id}");
+    expect(Object.keys(userId?.resourceMethods ?? {}).sort()).to.deep.equal(["DELETE", "GET", "OPTIONS"]);
+    const stackResources = await clients.cloudformation.send(
+      new ListStackResourcesCommand({ StackName: STACK }),
+    );
+    const userFunction = (stackResources.StackResourceSummaries ?? []).find(
+      (resource) => resource.LogicalResourceId === "UserFunction",
+    )?.PhysicalResourceId as string;
+    expect(userId?.resourceMethods?.DELETE?.methodIntegration?.uri, "the DELETE integration").to.include(
+      `:function:${userFunction}/invocations`,
+    );
+    const policy = await clients.lambda.send(new GetPolicyCommand({ FunctionName: userFunction }));
+    const conditions = (JSON.parse(policy.Policy ?? "{}").Statement as { Condition?: unknown }[]).map(
+      (statement) => JSON.stringify(statement.Condition),
+    );
+    expect(
+      conditions.some((condition) => /\/v1\/DELETE\/user\/\*"/.test(condition)),
+      conditions.join("\n"),
+    ).to.equal(true);
   });
 
   it("reports no changes on a second deploy and uploads nothing", async () => {

@@ -61,7 +61,7 @@ describe("scripts/deploy/smoke: runSmoke", () => {
       log: (line) => lines.push(line),
       fetch: fakeFetch,
     });
-    expect(failed).to.equal(7); // the fake API answers 500 to everything
+    expect(failed).to.equal(10); // the fake API answers 500 to every check
     expect(
       urls.every((url) => url.startsWith("https://abc.execute-api.eu-west-1.amazonaws.com/v1/user")),
     ).to.equal(true);
@@ -95,13 +95,14 @@ function memoryTokens() {
   return { tokens, issued, revoked: () => revoked };
 }
 
-/** A gateway that behaves like the deployed API: 401 for no/unknown token, 403 out of scope. */
+/** A gateway that behaves like the deployed API: 401 for no/unknown token, 403 out of scope, 404 once deleted. */
 function gateway(
   issued: Map<string, string[]>,
   overrides: { noTokenStatus?: number; staleReads?: number } = {},
 ) {
   let stale = overrides.staleReads ?? 0;
   const calls: string[] = [];
+  const users = new Set<string>();
   const fetchFn = (async (url: string | URL | Request, init?: RequestInit) => {
     const method = init?.method ?? "GET";
     const headers = (init?.headers ?? {}) as Record<string, string>;
@@ -112,11 +113,20 @@ function gateway(
     const scopes = issued.get(token);
     if (scopes === undefined || stale-- > 0)
       return new Response('{"message":"Unauthorized"}', { status: 401 });
-    if (!scopes.includes("*") && method === "PUT") return new Response("{}", { status: 403 });
-    if (method === "PUT") return new Response(null, { status: 204 });
-    return new Response(`{"id":"${String(url).split("/").pop()}","name":"Smoke Test"}`, { status: 200 });
+    if (!scopes.includes("*") && method !== "GET") return new Response("{}", { status: 403 });
+    if (method === "PUT") {
+      users.add(JSON.parse(String(init?.body)).id);
+      return new Response(null, { status: 204 });
+    }
+    const id = String(url).split("/").pop() as string;
+    if (!users.has(id)) return new Response('{"message":"Not found"}', { status: 404 });
+    if (method === "DELETE") {
+      users.delete(id);
+      return new Response(null, { status: 204 });
+    }
+    return new Response(`{"id":"${id}","name":"Smoke Test"}`, { status: 200 });
   }) as typeof fetch;
-  return { fetchFn, calls };
+  return { fetchFn, calls, users };
 }
 
 describe("scripts/deploy/smoke: runSmokeChecks", () => {
@@ -130,12 +140,18 @@ describe("scripts/deploy/smoke: runSmokeChecks", () => {
 
   it("passes against an API that authenticates as specified, and revokes the tokens it issued", async () => {
     const { tokens, issued, revoked } = memoryTokens();
-    const { fetchFn, calls } = gateway(issued);
+    const { fetchFn, calls, users } = gateway(issued);
     const lines: string[] = [];
     expect(await runSmokeChecks("https://abc.example/v1/", tokens, options(fetchFn, lines))).to.equal(0);
-    expect(lines.filter((line) => line.startsWith("PASS"))).to.have.length(7);
+    expect(lines.filter((line) => line.startsWith("PASS"))).to.have.length(10);
     expect(calls[0]).to.equal("GET https://abc.example/v1/user/smoke-1");
     expect(revoked()).to.equal(2);
+    // The user it wrote is gone: the fresh token's DELETE, then a GET that sees 404.
+    expect(users.size).to.equal(0);
+    expect(calls.slice(-2)).to.deep.equal([
+      "DELETE https://abc.example/v1/user/smoke-1",
+      "GET https://abc.example/v1/user/smoke-1",
+    ]);
     expect(lines.join("\n")).not.to.include("tok0"); // tokens are never printed
   });
 

@@ -35,6 +35,18 @@ describe("scripts/tokens/cli-args", () => {
     });
   });
 
+  it("takes a scope for DELETE /user/{id} (the path parameter becomes the wildcard)", () => {
+    const command = parseTokenCommand([
+      "issue",
+      "--local",
+      "--principal",
+      "ops",
+      "--scope",
+      "DELETE /user/{id}",
+    ]);
+    expect(command).to.deep.include({ scopes: ["DELETE /user/*"] });
+  });
+
   it("parses --expires-in never as a token without expiry, and rotate's own flags", () => {
     expect(
       parseTokenCommand(["issue", "--local", "--principal", "a", "--scope", "*", "--expires-in", "never"]),
