@@ -472,6 +472,23 @@ describe("cloudformation/api.yaml: the deployable core (issue 2)", () => {
       }
     });
 
+    it("every resource whose methods send CORS headers (meant for browsers) has an OPTIONS preflight", () => {
+      const sendsCors = (m: Props) =>
+        JSON.stringify(m.MethodResponses ?? []).includes("Access-Control-Allow-Origin");
+      const browserResources = new Set(
+        methods
+          .filter(([, m]) => sendsCors(m.Properties))
+          .map(([, m]) => JSON.stringify(m.Properties.ResourceId)),
+      );
+      expect(browserResources.size).to.be.greaterThan(1);
+      for (const resourceId of browserResources) {
+        const verbs = methods
+          .filter(([, m]) => JSON.stringify(m.Properties.ResourceId) === resourceId)
+          .map(([, m]) => m.Properties.HttpMethod);
+        expect(verbs, `${resourceId} has an OPTIONS method`).to.include("OPTIONS");
+      }
+    });
+
     it("PUT /user validates the body against the User model with a body validator", () => {
       const put = methodProps("UserPutMethod");
       expect(put.RequestModels).to.deep.equal({ "application/json": ref("UserModel") });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { BadRequestError } from "../../../handlers/user/user-errors.js";
-import { parseUserEvent } from "../../../handlers/user/user-event.js";
+import { parseUserEvent, USER_OPERATIONS } from "../../../handlers/user/user-event.js";
 
 const put = {
   operation: "putUser",
@@ -64,7 +64,7 @@ describe("handlers/user/user-event", () => {
   it("names every operation in the refusal of an unknown one", () => {
     expect(() => parseUserEvent({ ...put, operation: "frobnicateUser" }))
       .to.throw(BadRequestError)
-      .with.property("expected", "putUser, getUser, deleteUser");
+      .with.property("expected", USER_OPERATIONS.join(", "));
   });
 
   it("names the unknown operation's type or truncated value, not more", () => {
