@@ -12,6 +12,7 @@
  */
 import type { AuthorizerResult } from "../authorizer/token-authorizer.js";
 import { UnauthorizedError } from "../shared/errors.js";
+import { createLastUseRecorder, type LastUseOptions } from "../shared/last-use.js";
 import { buildAllowPolicy } from "../shared/policy.js";
 import { createTokenLookup, type TokenLookupOptions } from "../shared/token-lookup.js";
 import { PRINCIPAL_ID_PATTERN } from "../shared/token-record.js";
@@ -35,8 +36,8 @@ export interface RequestAuthorizerEvent {
   headers?: Record<string, string | undefined> | null;
 }
 
-/** What the authorizer needs from its environment: the token table lookup's settings. */
-export type AgentAuthorizerOptions = TokenLookupOptions;
+/** What the authorizer needs from its environment: the token table lookup's and last-use settings. */
+export type AgentAuthorizerOptions = TokenLookupOptions & Pick<LastUseOptions, "budgetMs">;
 
 /**
  * Creates the agent authorizer function bound to a table and client.
@@ -63,6 +64,7 @@ export type AgentAuthorizerOptions = TokenLookupOptions;
 export function createAgentAuthorizer(options: AgentAuthorizerOptions) {
   const { logger } = options;
   const findToken = createTokenLookup(options);
+  const recordLastUse = createLastUseRecorder(options);
 
   return async function authorize(event: RequestAuthorizerEvent): Promise<AuthorizerResult> {
     const agentId = headerValue(event?.headers, AGENT_ID_HEADER);
@@ -90,6 +92,7 @@ export function createAgentAuthorizer(options: AgentAuthorizerOptions) {
         policyDocument: buildAllowPolicy(event.methodArn, record.scopes),
         context: record.context ?? {},
       };
+      await recordLastUse(record, tokenRef, { agentId });
       logger.info("allowed", { token: tokenRef, agentId, scopes: record.scopes });
       return result;
     } catch (error) {

@@ -12,6 +12,7 @@
  */
 import type { AuthorizerContext } from "../shared/authorizer-context.js";
 import { UnauthorizedError } from "../shared/errors.js";
+import { createLastUseRecorder, type LastUseOptions } from "../shared/last-use.js";
 import { buildAllowPolicy, type PolicyDocument } from "../shared/policy.js";
 import { createTokenLookup, type TokenLookupOptions } from "../shared/token-lookup.js";
 
@@ -29,8 +30,8 @@ export interface AuthorizerResult {
   context: AuthorizerContext;
 }
 
-/** What the authorizer needs from its environment: the token table lookup's settings. */
-export type TokenAuthorizerOptions = TokenLookupOptions;
+/** What the authorizer needs from its environment: the token table lookup's and last-use settings. */
+export type TokenAuthorizerOptions = TokenLookupOptions & Pick<LastUseOptions, "budgetMs">;
 
 /**
  * Creates the authorizer function bound to a table and client.
@@ -53,6 +54,7 @@ export type TokenAuthorizerOptions = TokenLookupOptions;
 export function createTokenAuthorizer(options: TokenAuthorizerOptions) {
   const { logger } = options;
   const findToken = createTokenLookup(options);
+  const recordLastUse = createLastUseRecorder(options);
 
   return async function authorize(event: TokenAuthorizerEvent): Promise<AuthorizerResult> {
     const { record, tokenRef } = await findToken(event?.authorizationToken);
@@ -70,6 +72,7 @@ export function createTokenAuthorizer(options: TokenAuthorizerOptions) {
         policyDocument: buildAllowPolicy(event.methodArn, record.scopes),
         context: record.context ?? {},
       };
+      await recordLastUse(record, tokenRef);
       logger.info("allowed", { token: tokenRef, principalId: record.principalId, scopes: record.scopes });
       return result;
     } catch (error) {

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import {
@@ -75,6 +75,18 @@ describe("handlers/agent-authorizer/agent-authorizer", () => {
       TableName: TABLE,
       Key: { tokenDigest: digestToken(TOKEN) },
       ConsistentRead: true,
+    });
+  });
+
+  it("records the agent token's last use before allowing, and never for a refused agent id", async () => {
+    ddb.on(GetCommand).resolves({ Item: agentRecord() });
+    ddb.on(UpdateCommand).resolves({});
+    await refusal(authorize(event({ "X-AgentID": "agent-8", "X-Auth-Token": TOKEN })));
+    expect(ddb.commandCalls(UpdateCommand)).to.have.length(0);
+    await authorize(event({ "X-AgentID": "agent-7", "X-Auth-Token": TOKEN }));
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).to.deep.include({
+      Key: { tokenDigest: digestToken(TOKEN) },
+      UpdateExpression: "SET lastUsedAt = :now",
     });
   });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import {
@@ -119,12 +119,47 @@ describe("handlers/authorizer/token-authorizer", () => {
     it("logs the digest prefix, the principal and the scopes", async () => {
       ddb.on(GetCommand).resolves({ Item: record });
       await authorize(event);
-      expect(JSON.parse(lines[0] as string)).to.include({
+      expect(JSON.parse(lines.at(-1) as string)).to.include({
         level: "INFO",
         message: "allowed",
         token: digestPrefix(digestToken(TOKEN)),
         principalId: "alice",
       });
+    });
+  });
+
+  describe("last use", () => {
+    it("records the last use (conditional UpdateItem on lastUsedAt only) before allowing", async () => {
+      ddb.on(GetCommand).resolves({ Item: record });
+      ddb.on(UpdateCommand).resolves({});
+      await authorize(event);
+      const [call] = ddb.commandCalls(UpdateCommand);
+      expect(call?.args[0].input).to.deep.include({
+        TableName: TABLE,
+        Key: { tokenDigest: digestToken(TOKEN) },
+        UpdateExpression: "SET lastUsedAt = :now",
+        ReturnValues: "NONE",
+      });
+    });
+
+    it("does not write when the token was used within the hour", async () => {
+      ddb.on(GetCommand).resolves({ Item: { ...record, lastUsedAt: NOW_MS / 1000 - 60 } });
+      await authorize(event);
+      expect(ddb.commandCalls(UpdateCommand)).to.have.length(0);
+    });
+
+    it("still allows when the write fails, and logs why", async () => {
+      ddb.on(GetCommand).resolves({ Item: record });
+      ddb.on(UpdateCommand).rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
+      const result = await authorize(event);
+      expect(result.principalId).to.equal("alice");
+      expect(lines.some((line) => line.includes("last use not recorded"))).to.equal(true);
+    });
+
+    it("does not record a refused token's use", async () => {
+      ddb.on(GetCommand).resolves({ Item: { ...record, agentId: "agent-7", scopes: ["GET /agent/*"] } });
+      await rejection(authorize(event));
+      expect(ddb.commandCalls(UpdateCommand)).to.have.length(0);
     });
   });
 
