@@ -4,7 +4,6 @@
  * with jitter plus client-side rate limiting, so throttling is retried rather than fatal), and
  * `AWS_ENDPOINT_URL`, which the SDK honours by itself, for emulators such as moto.
  */
-import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -12,7 +11,6 @@ import { callAws } from "./aws-errors.js";
 
 /** The clients of one deploy run. */
 export interface AwsClients {
-  apigateway: APIGatewayClient;
   cloudformation: CloudFormationClient;
   s3: S3Client;
   sts: STSClient;
@@ -33,7 +31,7 @@ export function commonClientConfig(settings: { region?: string | undefined }) {
 }
 
 /**
- * Creates the API Gateway, CloudFormation, S3 and STS clients for `settings`. S3 uses path-style
+ * Creates the CloudFormation, S3 and STS clients for `settings`. S3 uses path-style
  * URLs when an endpoint is set: an emulator on `127.0.0.1:PORT` has no `<bucket>.127.0.0.1` names.
  */
 export function createAwsClients(settings: {
@@ -43,7 +41,6 @@ export function createAwsClients(settings: {
   const config = commonClientConfig(settings);
   const customEndpoint = settings.endpoint !== undefined || process.env.AWS_ENDPOINT_URL_S3 !== undefined;
   return {
-    apigateway: new APIGatewayClient(config),
     cloudformation: new CloudFormationClient(config),
     s3: new S3Client({ ...config, forcePathStyle: customEndpoint }),
     sts: new STSClient(config),

@@ -5,19 +5,15 @@
  * UPDATE_COMPLETE). `scripts/deploy.ts` calls {@link runDeploy}; the end-to-end test calls it
  * against moto.
  */
-import { readFileSync } from "node:fs";
-import { type APIGatewayClient, CreateDeploymentCommand } from "@aws-sdk/client-api-gateway";
-import {
-  type Change,
-  type CloudFormationClient,
-  ExecuteChangeSetCommand,
-} from "@aws-sdk/client-cloudformation";
+import { existsSync, readFileSync } from "node:fs";
+import { type CloudFormationClient, ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { createAwsClients, resolveIdentity } from "../../lib/aws/aws-clients.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
-import { deployActionFor, findStack, stackOutputs } from "../../lib/aws/stack-state.js";
+import { deployActionFor, findStack } from "../../lib/aws/stack-state.js";
 import { codeKeyParameterOverrides, MANIFEST_PATH, readManifest } from "../../lib/build/manifest.js";
+import { RENDERED_TEMPLATE_PATH } from "../../lib/build/render-template.js";
 import { parseTemplate } from "../../lib/cloudformation/load-template.js";
 import { type ArtifactToUpload, ensureArtifactBucket, templateSource, uploadArtifacts } from "./artifacts.js";
 import { createChangeSet, deployParameters, formatChanges, requiredCapabilities } from "./change-set.js";
@@ -34,8 +30,12 @@ import {
   type WaitTiming,
 } from "./stack-events.js";
 
-/** The template `make deploy` deploys. */
-export const TEMPLATE_PATH = "cloudformation/api.yaml";
+/**
+ * The template `make deploy` deploys: rendered by `make package` from cloudformation/api.yaml, with
+ * the Deployment's logical id carrying a hash of the API's definition (lib/build/render-template.ts),
+ * so CloudFormation itself deploys every API change to the stage.
+ */
+export const TEMPLATE_PATH = RENDERED_TEMPLATE_PATH;
 
 /** Everything a deploy needs to know. */
 export interface DeployRequest {
@@ -89,7 +89,14 @@ export async function runDeploy(options: RunDeployOptions = {}): Promise<DeployO
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const settings = readDeploySettings(env);
   const manifest = readManifest(options.manifestPath ?? MANIFEST_PATH);
-  const templateText = readFileSync(options.templatePath ?? TEMPLATE_PATH, "utf8");
+  const templatePath = options.templatePath ?? TEMPLATE_PATH;
+  if (!existsSync(templatePath)) {
+    throw new ApigwTokenAuthError(`${templatePath} does not exist: run make package (make deploy does)`, {
+      expected: "the template make package renders from cloudformation/api.yaml",
+      actual: "no such file",
+    });
+  }
+  const templateText = readFileSync(templatePath, "utf8");
   const clients = createAwsClients(settings);
   const { region, accountId } = await resolveIdentity(clients);
   const artifactBucket =
@@ -130,7 +137,7 @@ export async function runDeploy(options: RunDeployOptions = {}): Promise<DeployO
  * failed resources and, for a failed first create, how to recover).
  */
 export async function deployStack(
-  clients: { cloudformation: CloudFormationClient; s3: S3Client; apigateway: APIGatewayClient },
+  clients: { cloudformation: CloudFormationClient; s3: S3Client },
   request: DeployRequest,
   io: DeployIo,
 ): Promise<DeployOutcome> {
@@ -221,10 +228,7 @@ export async function deployStack(
     throw new ApigwTokenAuthError(`deploy of stack ${stackName} failed`, { expected, actual: status });
   }
   log(["", `Stack ${stackName} is ${status}.`]);
-  const outputs = await printOutputs(cloudformation, stackName, io.log);
-  if (type === "UPDATE" && changesApi(changeSet.changes)) {
-    await redeployStage(clients.apigateway, outputs.ApiId, parameters.StageName, io.log);
-  }
+  await printOutputs(cloudformation, stackName, io.log);
   return type === "CREATE" ? "created" : "updated";
 }
 
@@ -234,47 +238,7 @@ async function printOutputs(
   log: (line: string) => void,
 ) {
   const stack = await findStack(cloudformation, stackName);
-  if (stack === undefined) return {};
+  if (stack === undefined) return;
   log("");
   for (const line of formatDeployedStack(stack)) log(line);
-  return stackOutputs(stack);
-}
-
-/**
- * Whether the change set changes what an API deployment snapshots. An `AWS::ApiGateway::Deployment`
- * is a snapshot taken when CloudFormation creates it; an update that changes a method, an
- * authorizer or a model does not take a new one, so the stage would go on serving the old API.
- */
-function changesApi(changes: readonly Change[]): boolean {
-  return changes.some(({ ResourceChange: change }) => {
-    const type = change?.ResourceType ?? "";
-    return (
-      type.startsWith("AWS::ApiGateway::") &&
-      type !== "AWS::ApiGateway::Stage" &&
-      type !== "AWS::ApiGateway::Account"
-    );
-  });
-}
-
-/** Takes a new deployment of the API onto the stage (what `aws apigateway create-deployment` does). */
-async function redeployStage(
-  apigateway: APIGatewayClient,
-  restApiId: string | undefined,
-  stageName: string | undefined,
-  log: (line: string) => void,
-): Promise<void> {
-  if (restApiId === undefined || stageName === undefined) {
-    log("The API changed, but the stack has no ApiId output or StageName: redeploy the stage yourself.");
-    return;
-  }
-  const deployment = await callAws("apigateway:POST (CreateDeployment)", () =>
-    apigateway.send(
-      new CreateDeploymentCommand({
-        restApiId,
-        stageName,
-        description: `make deploy ${new Date().toISOString()}: the API changed`,
-      }),
-    ),
-  );
-  log(`The API changed: deployed it to stage ${stageName} (deployment ${deployment.id ?? "?"}).`);
 }

@@ -1,4 +1,4 @@
-import { APIGatewayClient, CreateDeploymentCommand } from "@aws-sdk/client-api-gateway";
+import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import {
   CloudFormationClient,
   CreateChangeSetCommand,
@@ -66,7 +66,6 @@ function run(confirmAnswer = false) {
   const clients = {
     cloudformation: new CloudFormationClient({ region: "eu-west-1" }),
     s3: new S3Client({ region: "eu-west-1" }),
-    apigateway: new APIGatewayClient({ region: "eu-west-1" }),
   };
   return { lines, questions, deploy: () => deployStack(clients, REQUEST, io) };
 }
@@ -79,7 +78,6 @@ describe("scripts/deploy/deploy-stack", () => {
   });
   const fakeCloudFormation = (script: FakeStackScript) => fakeStack(aws.cloudformation, script);
   beforeEach(() => {
-    aws.apigateway.on(CreateDeploymentCommand).resolves({ id: "dep1" });
     aws.s3.on(HeadBucketCommand).resolves({});
     aws.s3.on(HeadObjectCommand).resolves({}); // every zip is already uploaded: no file is read
   });
@@ -147,16 +145,21 @@ describe("scripts/deploy/deploy-stack", () => {
     expect(mock.commandCalls(CreateChangeSetCommand)[0]?.args[0].input.ChangeSetType).to.equal("UPDATE");
     expect(lines.filter((line) => /^\d\d:\d\d:\d\d /.test(line))).to.have.length(1);
     // New code reaches the functions without a new API deployment.
-    expect(aws.apigateway.commandCalls(CreateDeploymentCommand)).to.have.length(0);
+    expect(aws.apigateway.calls()).to.have.length(0);
   });
 
-  it("deploys the API to its stage again after an update that changed the API", async () => {
-    fakeCloudFormation({
+  it("leaves deploying a changed API to CloudFormation: the change set carries the new Deployment", async () => {
+    const { mock } = fakeCloudFormation({
       status: "UPDATE_COMPLETE",
       changeSet: [
         {
           Status: "CREATE_COMPLETE",
-          Changes: [resourceChange("Modify", "UserGetMethod", "AWS::ApiGateway::Method")],
+          Changes: [
+            resourceChange("Modify", "UserGetMethod", "AWS::ApiGateway::Method"),
+            resourceChange("Add", "Deployment0123456789", "AWS::ApiGateway::Deployment"),
+            resourceChange("Remove", "Deploymentabcdefabcd", "AWS::ApiGateway::Deployment"),
+            resourceChange("Modify", "Stage", "AWS::ApiGateway::Stage"),
+          ],
         },
       ],
       execution: { events: [], finalStatus: "UPDATE_COMPLETE" },
@@ -164,11 +167,12 @@ describe("scripts/deploy/deploy-stack", () => {
     });
     const { lines, deploy } = run();
     expect(await deploy()).to.equal("updated");
-    expect(aws.apigateway.commandCalls(CreateDeploymentCommand)[0]?.args[0].input).to.include({
-      restApiId: "abc123",
-      stageName: "v1",
-    });
-    expect(lines.join("\n")).to.include("deployed it to stage v1 (deployment dep1)");
+    expect(mock.commandCalls(ExecuteChangeSetCommand)).to.have.length(1);
+    expect(
+      lines.some((line) => /^Add\s+Deployment0123456789\s+AWS::ApiGateway::Deployment/.test(line)),
+    ).to.equal(true);
+    // No deployment outside the stack: the stage points at the Deployment the stack owns.
+    expect(aws.apigateway.calls()).to.have.length(0);
   });
 
   it("treats an empty change set as success: says so, deletes it and executes nothing", async () => {

@@ -45,7 +45,8 @@ import { findStack } from "../../../lib/aws/stack-state.js";
 import { bundleFunction } from "../../../lib/build/bundle.js";
 import { listFunctions, TEMPLATE_PATH } from "../../../lib/build/functions.js";
 import { packageFunctions } from "../../../lib/build/package-functions.js";
-import { loadTemplate } from "../../../lib/cloudformation/load-template.js";
+import { renderDeployTemplate } from "../../../lib/build/render-template.js";
+import { type CloudFormationTemplate, loadTemplate } from "../../../lib/cloudformation/load-template.js";
 import { runDeploy } from "../../../scripts/deploy/deploy-stack.js";
 import { runDestroy } from "../../../scripts/deploy/destroy-stack.js";
 import { runTokenCli } from "../../../scripts/tokens/run-token-cli.js";
@@ -82,9 +83,14 @@ function startMoto(): Promise<{ child: ChildProcess; endpoint: string }> {
   });
 }
 
-/** A copy of the template that moto can create (see the file comment): JSON, which is YAML. */
-function motoTemplate(): string {
+/**
+ * The template make package renders (the Deployment's logical id carrying the API's hash), from a
+ * copy of the hand-written one that moto can create (see the file comment); `change` edits the copy
+ * first, as a developer edits api.yaml.
+ */
+function motoTemplate(change: (template: CloudFormationTemplate) => void = () => {}): string {
   const template = loadTemplate(TEMPLATE_PATH);
+  change(template);
   for (const resource of Object.values(template.Resources)) {
     const integration = resource.Properties?.Integration as Record<string, unknown> | undefined;
     if (resource.Type === "AWS::ApiGateway::Method" && integration?.Type === "MOCK") {
@@ -92,7 +98,7 @@ function motoTemplate(): string {
       integration.Uri = "moto-needs-a-uri-for-mock-integrations";
     }
   }
-  return JSON.stringify(template, null, 1);
+  return JSON.stringify(renderDeployTemplate(template), null, 1);
 }
 
 describe("make deploy / make destroy against moto (end to end)", function () {
@@ -233,6 +239,37 @@ describe("make deploy / make destroy against moto (end to end)", function () {
     expect(text).to.include("No changes: stack moto-e2e is up to date");
     expect(text).not.to.include("uploaded ");
     expect(text).to.include("unchanged  s3://");
+  });
+
+  it("deploys an API change as a new Deployment the stack owns, and removes the old one", async () => {
+    const deployments = async () =>
+      (
+        (await clients.cloudformation.send(new ListStackResourcesCommand({ StackName: STACK })))
+          .StackResourceSummaries ?? []
+      )
+        .filter((resource) => resource.ResourceType === "AWS::ApiGateway::Deployment")
+        .map((resource) => resource.LogicalResourceId);
+    const [before] = await deployments();
+    expect(before).to.match(/^Deployment[0-9a-f]{10}$/);
+    // An API change, as a developer makes it: a method gains an operation name.
+    writeFileSync(
+      `${WORK_DIR}/api-moto.json`,
+      motoTemplate((template) => {
+        const method = template.Resources.UserGetMethod?.Properties as Record<string, unknown>;
+        method.OperationName = "GetUser";
+      }),
+    );
+    lines.length = 0;
+    expect(await withEnv(deploy)).to.equal("updated");
+    const text = lines.join("\n");
+    expect(text).to.match(/^Add\s+Deployment[0-9a-f]{10}\s+AWS::ApiGateway::Deployment/m);
+    expect(text).to.match(new RegExp(`^Remove\\s+${before}\\s+AWS::ApiGateway::Deployment`, "m"));
+    const after = await deployments();
+    expect(after).to.have.length(1);
+    expect(after[0])
+      .to.match(/^Deployment[0-9a-f]{10}$/)
+      .and.not.equal(before);
+    expect(text).not.to.include("The API changed: deployed it"); // nothing outside CloudFormation
   });
 
   it("destroys the stack and leaves the tables", async () => {
