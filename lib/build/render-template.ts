@@ -46,6 +46,7 @@ export function apiDefinitionHash(template: CloudFormationTemplate): string {
  *
  * @example
  * ```ts
+ * import { loadTemplate } from "../cloudformation/load-template.js";
  * const rendered = renderDeployTemplate(loadTemplate("cloudformation/api.yaml"));
  * Object.keys(rendered.Resources).filter((id) => id.startsWith("Deployment")); // ["Deployment3f9a1c07b2"]
  * ```
