@@ -47,8 +47,10 @@ export interface DeployRequest {
   templateText: string;
   /** The packaged zips (dist/manifest.json). */
   artifacts: readonly ArtifactToUpload[];
-  /** Parameter values: StageName, ArtifactBucket, the code keys. */
+  /** Parameter values: StageName, ArtifactBucket, the code keys, and PARAMETERS. */
   parameters: Record<string, string>;
+  /** The CloudFormation service role the change set (and a recovery delete) runs as, if any. */
+  cfnRoleArn?: string | undefined;
 }
 
 /** How the deploy talks to the operator and waits. */
@@ -103,7 +105,8 @@ export async function runDeploy(options: RunDeployOptions = {}): Promise<DeployO
     settings.artifactBucket ?? defaultArtifactBucket(settings.stackName, accountId, region);
   log(
     `Deploying stack ${settings.stackName} (stage ${settings.stage}) to account ${accountId} in ${region}` +
-      (settings.endpoint === undefined ? "" : ` at ${settings.endpoint}`),
+      (settings.endpoint === undefined ? "" : ` at ${settings.endpoint}`) +
+      (settings.cfnRoleArn === undefined ? "" : ` through ${settings.cfnRoleArn}`),
   );
   const stamp = (options.now ?? (() => new Date()))()
     .toISOString()
@@ -117,7 +120,9 @@ export async function runDeploy(options: RunDeployOptions = {}): Promise<DeployO
       artifactBucket,
       templateText,
       artifacts: Object.values(manifest.functions),
+      cfnRoleArn: settings.cfnRoleArn,
       parameters: {
+        ...settings.parameters,
         StageName: settings.stage,
         ArtifactBucket: artifactBucket,
         ...codeKeyParameterOverrides(manifest),
@@ -167,7 +172,7 @@ export async function deployStack(
         actual: "ROLLBACK_COMPLETE",
       });
     }
-    const deleted = await deleteStackAndWait(cloudformation, stackId, io.log, io.timing);
+    const deleted = await deleteStackAndWait(cloudformation, stackId, request.cfnRoleArn, io.log, io.timing);
     if (deleted.status !== "DELETE_COMPLETE") {
       throw new ApigwTokenAuthError(`could not delete stack ${stackName}`, {
         expected: "DELETE_COMPLETE",
@@ -188,6 +193,7 @@ export async function deployStack(
       template: source,
       parameters,
       capabilities: requiredCapabilities(template),
+      roleArn: request.cfnRoleArn,
     },
     io.timing,
   );

@@ -50,6 +50,7 @@ export async function runDestroy(options: { env?: NodeJS.ProcessEnv } & Partial<
       stackName: settings.stackName,
       region,
       artifactBucket: settings.artifactBucket ?? defaultArtifactBucket(settings.stackName, accountId, region),
+      cfnRoleArn: settings.cfnRoleArn,
     },
     {
       log: options.log ?? ((line) => process.stdout.write(`${line}\n`)),
@@ -65,7 +66,7 @@ export async function runDestroy(options: { env?: NodeJS.ProcessEnv } & Partial<
  */
 export async function destroyStack(
   cloudformation: CloudFormationClient,
-  target: { stackName: string; region: string; artifactBucket?: string },
+  target: { stackName: string; region: string; artifactBucket?: string; cfnRoleArn?: string | undefined },
   io: DestroyIo,
 ): Promise<DestroyOutcome> {
   const { stackName, region } = target;
@@ -90,7 +91,13 @@ export async function destroyStack(
     io.log("Not deleted.");
     return "declined";
   }
-  const { status, events } = await deleteStackAndWait(cloudformation, stackId, io.log, io.timing);
+  const { status, events } = await deleteStackAndWait(
+    cloudformation,
+    stackId,
+    target.cfnRoleArn,
+    io.log,
+    io.timing,
+  );
   if (status !== "DELETE_COMPLETE") {
     log([`Delete failed: stack ${stackName} is ${status}.`, ...formatFailures(events)]);
     throw new ApigwTokenAuthError(`could not delete stack ${stackName}`, {
@@ -114,18 +121,22 @@ export async function destroyStack(
 }
 
 /**
- * Deletes the stack `stackId` (an id, not a name: a deleted stack is only found by id) and prints its
- * events until it is gone; returns the final status (DELETE_COMPLETE, or DELETE_FAILED).
+ * Deletes the stack `stackId` (an id, not a name: a deleted stack is only found by id), as the
+ * service role `roleArn` when there is one, and prints its events until it is gone; returns the
+ * final status (DELETE_COMPLETE, or DELETE_FAILED).
  */
 export async function deleteStackAndWait(
   cloudformation: CloudFormationClient,
   stackId: string,
+  roleArn: string | undefined,
   log: (line: string) => void,
   timing: WaitTiming,
 ): Promise<FollowResult> {
   const marker = await newestEventId(cloudformation, stackId);
   await callAws("cloudformation:DeleteStack", () =>
-    cloudformation.send(new DeleteStackCommand({ StackName: stackId })),
+    cloudformation.send(
+      new DeleteStackCommand({ StackName: stackId, ...(roleArn === undefined ? {} : { RoleARN: roleArn }) }),
+    ),
   );
   return followStack(cloudformation, stackId, "delete", marker, log, timing);
 }

@@ -11,6 +11,8 @@
  * | `STAGE`           | `v1`                                           |
  * | `AWS_ENDPOINT_URL`| unset (AWS); set it to deploy to an emulator   |
  * | `CONFIRM`         | unset: ask on the terminal (no terminal: no)   |
+ * | `CFN_ROLE_ARN`    | unset: CloudFormation acts as the deployer     |
+ * | `PARAMETERS`      | unset: `Key=Value ...` template parameters     |
  *
  * Credentials come from the standard AWS SDK chain (environment, profile, SSO, instance role).
  */
@@ -28,6 +30,13 @@ export interface DeploySettings {
   stage: string;
   /** AWS_ENDPOINT_URL (the SDK reads it itself; kept to print it and to use path-style S3 URLs). */
   endpoint: string | undefined;
+  /**
+   * CFN_ROLE_ARN: the CloudFormation service role stack operations run as, so the deployer needs no
+   * permission on the stack's resources (cloudformation/iam/deployer-policy.json).
+   */
+  cfnRoleArn: string | undefined;
+  /** PARAMETERS: template parameter values (`AlarmEmail=ops@example.com PermissionsBoundary=arn:...`). */
+  parameters: Record<string, string>;
 }
 
 /** The stack name when STACK_NAME is unset. */
@@ -39,6 +48,10 @@ export const DEFAULT_STAGE = "v1";
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const STAGE = /^[A-Za-z0-9_]{1,128}$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/;
+const PARAMETER = /^([A-Za-z0-9]{1,255})=(.*)$/;
+/** Parameters `make deploy` sets itself, from STAGE, the artifact bucket and the manifest. */
+const SET_BY_DEPLOY = /^(StageName|ArtifactBucket|[A-Za-z]+CodeKey)$/;
 
 /**
  * Reads and validates the settings from the environment.
@@ -66,13 +79,51 @@ export function readDeploySettings(env: NodeJS.ProcessEnv = process.env): Deploy
   }
   const artifactBucket = nonEmpty(env.ARTIFACT_BUCKET);
   if (artifactBucket !== undefined) assertBucketName(artifactBucket, "ARTIFACT_BUCKET");
+  const cfnRoleArn = nonEmpty(env.CFN_ROLE_ARN);
+  if (cfnRoleArn !== undefined && !ROLE_ARN.test(cfnRoleArn)) {
+    throw new ApigwTokenAuthError("CFN_ROLE_ARN is not an IAM role ARN", {
+      expected: "arn:aws:iam::<account>:role/<name>, the CloudFormation service role",
+      actual: JSON.stringify(cfnRoleArn.slice(0, 140)),
+    });
+  }
   return {
     stackName,
     region: regionFromEnv(env),
     artifactBucket,
     stage,
     endpoint: nonEmpty(env.AWS_ENDPOINT_URL),
+    cfnRoleArn,
+    parameters: parseParameters(env.PARAMETERS ?? ""),
   };
+}
+
+/**
+ * PARAMETERS as a map: whitespace-separated `Key=Value` pairs (a value holds no spaces; the template's
+ * parameters need none). Every deploy passes the values it is given and the template's defaults for
+ * the rest, so give the same PARAMETERS on every deploy of a stack.
+ */
+function parseParameters(text: string): Record<string, string> {
+  const parameters: Record<string, string> = {};
+  for (const pair of text
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== "")) {
+    const [, key, value] = PARAMETER.exec(pair) ?? [];
+    if (key === undefined || value === undefined || key in parameters) {
+      throw new ApigwTokenAuthError("PARAMETERS must be Key=Value pairs, each key once", {
+        expected: "for example PARAMETERS='AlarmEmail=ops@example.com Alarm5xxThreshold=10'",
+        actual: JSON.stringify(pair.slice(0, 140)),
+      });
+    }
+    if (SET_BY_DEPLOY.test(key)) {
+      throw new ApigwTokenAuthError(`PARAMETERS may not set ${key}: make deploy sets it`, {
+        expected: "STAGE for the stage name; the bucket and code keys come from the build",
+        actual: key,
+      });
+    }
+    parameters[key] = value;
+  }
+  return parameters;
 }
 
 /**

@@ -51,7 +51,7 @@ const REQUEST: DeployRequest = {
   },
 };
 
-function run(confirmAnswer = false) {
+function run(confirmAnswer = false, extra: Partial<DeployRequest> = {}) {
   const lines: string[] = [];
   const questions: string[] = [];
   const io = {
@@ -67,7 +67,7 @@ function run(confirmAnswer = false) {
     cloudformation: new CloudFormationClient({ region: "eu-west-1" }),
     s3: new S3Client({ region: "eu-west-1" }),
   };
-  return { lines, questions, deploy: () => deployStack(clients, REQUEST, io) };
+  return { lines, questions, deploy: () => deployStack(clients, { ...REQUEST, ...extra }, io) };
 }
 
 describe("scripts/deploy/deploy-stack", () => {
@@ -109,6 +109,7 @@ describe("scripts/deploy/deploy-stack", () => {
     const create = mock.commandCalls(CreateChangeSetCommand)[0]?.args[0].input;
     expect(create?.ChangeSetType).to.equal("CREATE");
     expect(create?.Capabilities).to.deep.equal(["CAPABILITY_IAM"]);
+    expect(create?.RoleARN).to.equal(undefined); // no CFN_ROLE_ARN: CloudFormation acts as the deployer
     expect(create?.TemplateBody).to.equal(TEMPLATE);
     expect(create?.Parameters).to.deep.include({ ParameterKey: "StageName", ParameterValue: "v1" });
     expect(mock.commandCalls(ExecuteChangeSetCommand)[0]?.args[0].input.ChangeSetName).to.equal(
@@ -296,6 +297,18 @@ describe("scripts/deploy/deploy-stack", () => {
     expect(await deploy()).to.equal("created");
     expect(mock.commandCalls(DeleteStackCommand)).to.have.length(1);
     expect(mock.commandCalls(CreateChangeSetCommand)[0]?.args[0].input.ChangeSetType).to.equal("CREATE");
+  });
+
+  it("runs the change set, and the delete of a failed first create, as the service role when given", async () => {
+    const { mock } = fakeCloudFormation({
+      status: "ROLLBACK_COMPLETE",
+      execution: { events: [], finalStatus: "CREATE_COMPLETE" },
+    });
+    const role = "arn:aws:iam::123456789012:role/CloudFormationDeployer-demo";
+    const { deploy } = run(true, { cfnRoleArn: role });
+    expect(await deploy()).to.equal("created");
+    expect(mock.commandCalls(CreateChangeSetCommand)[0]?.args[0].input.RoleARN).to.equal(role);
+    expect(mock.commandCalls(DeleteStackCommand)[0]?.args[0].input.RoleARN).to.equal(role);
   });
 
   it("refuses a stack that is busy", async () => {

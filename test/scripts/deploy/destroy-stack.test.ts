@@ -24,7 +24,12 @@ function run(answer: boolean) {
   const lines: string[] = [];
   const result = destroyStack(
     new CloudFormationClient({ region: "eu-west-1" }),
-    { stackName: STACK_NAME, region: "eu-west-1", artifactBucket: "demo-artifacts" },
+    {
+      stackName: STACK_NAME,
+      region: "eu-west-1",
+      artifactBucket: "demo-artifacts",
+      cfnRoleArn: "arn:aws:iam::123456789012:role/CloudFormationDeployer-demo",
+    },
     { log: (line) => lines.push(line), confirm: async () => answer, timing: FAST },
   );
   return { lines, result };
@@ -42,7 +47,11 @@ describe("scripts/deploy/destroy-stack", () => {
     });
     const { lines, result } = run(true);
     expect(await result).to.equal("deleted");
-    expect(mock.commandCalls(DeleteStackCommand)[0]?.args[0].input.StackName).to.equal(STACK_ID);
+    // By id, as the service role: the deployer itself may not delete the stack's resources.
+    expect(mock.commandCalls(DeleteStackCommand)[0]?.args[0].input).to.deep.equal({
+      StackName: STACK_ID,
+      RoleARN: "arn:aws:iam::123456789012:role/CloudFormationDeployer-demo",
+    });
     const text = lines.join("\n");
     expect(text).to.match(/DELETE_COMPLETE\s+AWS::CloudFormation::Stack\s+demo/);
     expect(text).to.include("TokenTable  AWS::DynamoDB::Table  demo-auth-token");

@@ -10,6 +10,8 @@ describe("scripts/deploy/settings", () => {
       artifactBucket: undefined,
       stage: "v1",
       endpoint: undefined,
+      cfnRoleArn: undefined,
+      parameters: {},
     });
   });
 
@@ -21,6 +23,8 @@ describe("scripts/deploy/settings", () => {
       ARTIFACT_BUCKET: "my-bucket",
       STAGE: "prod",
       AWS_ENDPOINT_URL: "http://127.0.0.1:5000",
+      CFN_ROLE_ARN: "arn:aws:iam::123456789012:role/CloudFormationDeployer-demo",
+      PARAMETERS: " AlarmEmail=ops@example.com  Alarm5xxThreshold=10 ",
     });
     expect(settings).to.deep.equal({
       stackName: "demo",
@@ -28,6 +32,8 @@ describe("scripts/deploy/settings", () => {
       artifactBucket: "my-bucket",
       stage: "prod",
       endpoint: "http://127.0.0.1:5000",
+      cfnRoleArn: "arn:aws:iam::123456789012:role/CloudFormationDeployer-demo",
+      parameters: { AlarmEmail: "ops@example.com", Alarm5xxThreshold: "10" },
     });
     expect(readDeploySettings({ AWS_DEFAULT_REGION: "us-east-1" }).region).to.equal("us-east-1");
   });
@@ -36,6 +42,23 @@ describe("scripts/deploy/settings", () => {
     expect(() => readDeploySettings({ STACK_NAME: "1demo" })).to.throw(ApigwTokenAuthError, /STACK_NAME/);
     expect(() => readDeploySettings({ STAGE: "v-1" })).to.throw(ApigwTokenAuthError, /STAGE/);
     expect(() => readDeploySettings({ ARTIFACT_BUCKET: "My_Bucket" })).to.throw(/ARTIFACT_BUCKET/);
+  });
+
+  it("refuses a CFN_ROLE_ARN that is no role, and PARAMETERS that are not Key=Value or that make deploy sets", () => {
+    expect(() => readDeploySettings({ CFN_ROLE_ARN: "CloudFormationDeployer" })).to.throw(
+      ApigwTokenAuthError,
+      "CFN_ROLE_ARN is not an IAM role ARN",
+    );
+    expect(() => readDeploySettings({ PARAMETERS: "AlarmEmail" })).to.throw(ApigwTokenAuthError, /Key=Value/);
+    expect(() => readDeploySettings({ PARAMETERS: "A=1 A=2" })).to.throw(
+      ApigwTokenAuthError,
+      /each key once/,
+    );
+    expect(() => readDeploySettings({ PARAMETERS: "StageName=prod" })).to.throw(
+      ApigwTokenAuthError,
+      "PARAMETERS may not set StageName: make deploy sets it",
+    );
+    expect(() => readDeploySettings({ PARAMETERS: "UserCodeKey=x.zip" })).to.throw(/may not set UserCodeKey/);
   });
 
   it("names the default bucket after stack, account and region, lowercased, within 63 characters", () => {
