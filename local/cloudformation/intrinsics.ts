@@ -14,8 +14,14 @@ export const NO_VALUE: unique symbol = Symbol("AWS::NoValue");
 
 /** A resource as far as intrinsics see it. */
 export interface ReferencedResource {
+  type: string;
   physicalId: string;
   attributes: Record<string, string>;
+  /**
+   * The local run does not know this type's attributes (nothing of the API uses it, e.g. an
+   * EventBridge rule): `Fn::GetAtt` gives a well-formed placeholder instead of stopping start-up.
+   */
+  placeholderAttributes?: boolean;
 }
 
 /** Everything an intrinsic may refer to. */
@@ -193,6 +199,9 @@ function getAtt(argument: unknown, context: IntrinsicContext, path: string): str
 
 function attributeOf(logicalId: string, attribute: string, context: IntrinsicContext, path: string): string {
   const resource = context.resource(logicalId, path);
+  if (resource.attributes[attribute] === undefined && resource.placeholderAttributes) {
+    resource.attributes[attribute] = placeholderAttribute(resource, attribute, context);
+  }
   const value = resource.attributes[attribute];
   if (value === undefined) {
     const known = Object.keys(resource.attributes);
@@ -205,6 +214,24 @@ function attributeOf(logicalId: string, attribute: string, context: IntrinsicCon
     );
   }
   return value;
+}
+
+/**
+ * A stand-in for an attribute of a resource type the local run does not model: an ARN of the
+ * service's usual shape for `Arn`/`…Arn` (`AWS::Events::Rule` → `arn:aws:events:REGION:ACCOUNT:rule/NAME`),
+ * else `<physical id>.<attribute>`. Well-formed, so policies and environment variables that carry it
+ * resolve; anything that would need the real value (an integration URI, a role) is refused where
+ * it is used.
+ */
+function placeholderAttribute(
+  resource: ReferencedResource,
+  attribute: string,
+  context: IntrinsicContext,
+): string {
+  if (!attribute.endsWith("Arn")) return `${resource.physicalId}.${attribute}`;
+  const [, service = "unknown", kind = "resource"] = resource.type.split("::");
+  const pseudo = (name: string) => String(context.pseudoParameters[name] ?? "");
+  return `arn:${pseudo("AWS::Partition")}:${service.toLowerCase()}:${pseudo("AWS::Region")}:${pseudo("AWS::AccountId")}:${kind.toLowerCase()}/${resource.physicalId}`;
 }
 
 function sub(argument: unknown, context: IntrinsicContext, path: string): string {

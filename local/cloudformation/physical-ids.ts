@@ -21,6 +21,8 @@ export interface NamingContext {
 export interface ResourceIdentity {
   physicalId: string;
   attributes: Record<string, string>;
+  /** Set for types without a rule here: their attributes are placeholders (intrinsics.ts). */
+  placeholderAttributes?: boolean;
 }
 
 type Namer = (context: NamingContext) => ResourceIdentity;
@@ -158,10 +160,13 @@ const NAMERS: Record<string, Namer> = {
 };
 
 /**
- * The physical id and attributes of a resource. Types without a rule get a generated name and no
- * attributes, so a `Fn::GetAtt` on them fails with a message naming the resource and attribute.
+ * The physical id and attributes of a resource. Types without a rule get a generated name and
+ * placeholder attributes (a `Fn::GetAtt` on them resolves to a well-formed stand-in); types with a
+ * rule refuse an attribute they do not have, naming the resource and attribute.
  */
 export function nameResource(type: string, context: NamingContext): ResourceIdentity {
   const namer = NAMERS[type];
-  return namer ? namer(context) : { physicalId: generatedName(context, 128), attributes: {} };
+  return namer
+    ? namer(context)
+    : { physicalId: generatedName(context, 128), attributes: {}, placeholderAttributes: true };
 }

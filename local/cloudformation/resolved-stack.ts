@@ -19,6 +19,8 @@ export interface ResolvedResource {
   attributes: Record<string, string>;
   /** The resource's Metadata, resolved like its properties (e.g. `BuildEntryPoint`). */
   metadata: Record<string, unknown>;
+  /** A type the local run does not model: its GetAtt values are well-formed placeholders. */
+  placeholderAttributes?: boolean;
 }
 
 /** A template resolved against parameters: what a deployed stack would hold. */

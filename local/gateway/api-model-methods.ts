@@ -172,7 +172,18 @@ function buildIntegration(
     "Credentials",
     "CacheKeyParameters",
     "CacheNamespace",
+    "ConnectionType",
   ]);
+  // INTERNET is the default (and what a Lambda integration uses); a VPC link reaches a private load
+  // balancer, which does not exist locally.
+  const connectionType = p.ConnectionType === undefined ? "INTERNET" : String(p.ConnectionType);
+  if (connectionType !== "INTERNET") {
+    throw cannotEmulate(logicalId, "Integration.ConnectionType", {
+      expected:
+        "INTERNET (the default; VPC_LINK integrations reach a private network the local run does not have)",
+      actual: connectionType,
+    });
+  }
   const type = requireString(logicalId, "Integration.Type", p.Type).toUpperCase();
   if (type !== "AWS" && type !== "AWS_PROXY" && type !== "MOCK") {
     throw cannotEmulate(logicalId, "Integration.Type", {

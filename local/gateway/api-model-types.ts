@@ -101,6 +101,10 @@ export interface ApiModel {
   restApiLogicalId: string;
   stageName: string;
   stageVariables: Record<string, string>;
+  /** The resource that creates this stage, e.g. `Stage (AWS::ApiGateway::Stage)`. */
+  stageCreatedBy: string;
+  /** The API's other stages (served beside this one, each with its own model). */
+  otherStages: { name: string; createdBy: string }[];
   region: string;
   accountId: string;
   /** The ARN partition of the region (`aws`, `aws-cn`, `aws-us-gov`). */

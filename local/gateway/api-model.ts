@@ -8,8 +8,14 @@
 import { resourcesOfType } from "../cloudformation/resolved-stack.js";
 import { buildAuthorizers } from "./api-model-authorizers.js";
 import { buildMethod } from "./api-model-methods.js";
-import { buildStage } from "./api-model-stage.js";
-import type { ApiModel, GatewayResponseModel, ModelSchema } from "./api-model-types.js";
+import { buildStages, type StageModel } from "./api-model-stage.js";
+import type {
+  ApiModel,
+  AuthorizerModel,
+  GatewayResponseModel,
+  MethodModel,
+  ModelSchema,
+} from "./api-model-types.js";
 import { cannotEmulate, invalidTemplate } from "./errors.js";
 import { invokePermission } from "./invoke-permissions.js";
 import { allowOnly, requireString, stringMap } from "./property-checks.js";
@@ -62,10 +68,20 @@ const BUILT_IN_MODELS: Record<string, ModelSchema> = {
 };
 
 /**
- * Builds the served API from a resolved stack; throws a `cannotEmulate` error for anything the
- * local gateway cannot emulate.
+ * Builds the served API from a resolved stack, one model per stage (the Stage resources' first, then
+ * the Deployments' StageName); throws a `cannotEmulate` error for anything the local gateway cannot
+ * emulate.
  */
-export function buildApiModel(stack: ResolvedStack, restApiLogicalId?: string): ApiModel {
+export function buildApiModels(stack: ResolvedStack, restApiLogicalId?: string): ApiModel[] {
+  const first = buildApiModel(stack, restApiLogicalId, 0);
+  return [first, ...first.otherStages.map((_, index) => buildApiModel(stack, restApiLogicalId, index + 1))];
+}
+
+/**
+ * Builds the served API for one stage (by its index in {@link buildApiModels}'s order; default the
+ * first); throws a `cannotEmulate` error for anything the local gateway cannot emulate.
+ */
+export function buildApiModel(stack: ResolvedStack, restApiLogicalId?: string, stageIndex = 0): ApiModel {
   const [apiLogicalId, restApi] = pickRestApi(stack, restApiLogicalId);
   allowOnly(apiLogicalId, "", restApi.properties, REST_API_PROPERTIES);
   const apiId = restApi.physicalId;
@@ -90,11 +106,12 @@ export function buildApiModel(stack: ResolvedStack, restApiLogicalId?: string): 
     }),
   );
   const models = buildModels(ofApi("AWS::ApiGateway::Model"));
-  const stage = buildStage(
+  const stages = buildStages(
     apiLogicalId,
     ofApi("AWS::ApiGateway::Stage"),
     ofApi("AWS::ApiGateway::Deployment"),
   );
+  const stage = stages[stageIndex] as StageModel;
   const functionTimeouts = new Map(
     resourcesOfType(stack, "AWS::Lambda::Function").map(([, fn]) => [
       fn.attributes.Arn ?? "",
@@ -115,6 +132,7 @@ export function buildApiModel(stack: ResolvedStack, restApiLogicalId?: string): 
     }
     seen.add(key);
   }
+  requireTemplateFunctions(stack, authorizers, methods);
   const partition = partitionOf(stack.region);
   const callerBase = `arn:${partition}:execute-api:${stack.region}:${stack.accountId}:${apiId}`;
   for (const authorizer of authorizers.values()) {
@@ -136,6 +154,8 @@ export function buildApiModel(stack: ResolvedStack, restApiLogicalId?: string): 
     restApiLogicalId: apiLogicalId,
     stageName: stage.name,
     stageVariables: stage.variables,
+    stageCreatedBy: stage.createdBy,
+    otherStages: stages.filter((other) => other !== stage),
     region: stack.region,
     accountId: stack.accountId,
     partition,
@@ -146,6 +166,35 @@ export function buildApiModel(stack: ResolvedStack, restApiLogicalId?: string): 
     gatewayResponses: buildGatewayResponses(ofApi("AWS::ApiGateway::GatewayResponse")),
     functionTimeouts,
   };
+}
+
+/**
+ * Every function the API invokes must be one of the template's: the local run can only run those.
+ * An ARN from elsewhere, or from a resource it does not model (an alias: a placeholder), is refused
+ * here, where the API's own path needs the real value, rather than failing on the first request.
+ */
+function requireTemplateFunctions(
+  stack: ResolvedStack,
+  authorizers: Map<string, AuthorizerModel>,
+  methods: MethodModel[],
+): void {
+  const functions = new Set(
+    resourcesOfType(stack, "AWS::Lambda::Function").map(([, fn]) => fn.attributes.Arn),
+  );
+  const check = (logicalId: string, property: string, functionArn: string) => {
+    if (functions.has(functionArn)) return;
+    throw cannotEmulate(logicalId, property, {
+      expected:
+        "the Arn of one of the template's AWS::Lambda::Function resources (the local run invokes only those; aliases and versions are not modelled)",
+      actual: functionArn,
+    });
+  };
+  for (const authorizer of authorizers.values())
+    check(authorizer.logicalId, "AuthorizerUri", authorizer.functionArn);
+  for (const method of methods) {
+    const { functionArn } = method.integration;
+    if (functionArn !== undefined) check(method.logicalId, "Integration.Uri", functionArn);
+  }
 }
 
 /** The ARN partition of a region, as CloudFormation's AWS::Partition. */

@@ -6,10 +6,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { formatMethodArn } from "../../handlers/shared/method-arn.js";
-import { buildApiModel } from "./api-model.js";
+import { buildApiModels } from "./api-model.js";
 import type { ApiModel } from "./api-model-types.js";
 import { type AuthorizerRunner, createAuthorizerRunner } from "./authorizer.js";
-import { createAuthorizerCache } from "./authorizer-cache.js";
+import { type AuthorizerCache, createAuthorizerCache } from "./authorizer-cache.js";
 import { createCacheSafetyCheck } from "./cache-safety.js";
 import {
   fixedAnswer,
@@ -57,38 +57,31 @@ const MAX_METHOD_ARN_BYTES = 1600;
  * ```
  */
 export function createGateway(options: GatewayOptions): Gateway {
-  const api = buildApiModel(options.stack, options.restApiLogicalId);
-  const now = options.now ?? Date.now;
+  const apis = buildApiModels(options.stack, options.restApiLogicalId);
   const log = options.log ?? (() => {});
   const cache = options.authorizerCache ?? createAuthorizerCache();
-  warnMissingInvokePermissions(api, log);
-  const deps: Pipeline = {
-    api,
-    lambda: options.lambda,
-    now,
-    log,
-    onTrace: options.trace === false ? undefined : (options.onTrace ?? (() => {})),
-    debug: options.debug ?? false,
-    router: createRouter(api.methods),
-    validator: createRequestValidator(api),
-    bodyBudget: createBodyBudget(options.maxConcurrentBodyBytes ?? DEFAULT_MAX_CONCURRENT_BODY_BYTES),
-    authorizers: createAuthorizerRunner({
-      api,
-      lambda: options.lambda,
-      cache,
-      now,
-      log,
-      ...(options.checkCacheSafety
-        ? { cacheSafety: createCacheSafetyCheck({ lambda: options.lambda, log }) }
-        : {}),
-    }),
-  };
+  // One budget for the whole server; one authorizer cache per stage, as on AWS (the first stage's is
+  // the one the admin server shows and flushes).
+  const bodyBudget = createBodyBudget(options.maxConcurrentBodyBytes ?? DEFAULT_MAX_CONCURRENT_BODY_BYTES);
+  const pipelines = apis.map((api, index) =>
+    createPipeline(api, options, index === 0 ? cache : createAuthorizerCache(), bodyBudget),
+  );
+  const primary = pipelines[0] as Pipeline;
+  const { api } = primary;
+  if (apis.length > 1) {
+    const created = apis.map((stage) => `${stage.stageName} (created by ${stage.stageCreatedBy})`);
+    log(`serving ${apis.length} stages of ${api.restApiLogicalId}: ${created.join(", ")}`);
+  }
+  const byStage = new Map(pipelines.map((pipeline) => [pipeline.api.stageName, pipeline]));
   return {
     apiId: api.apiId,
     stageName: api.stageName,
+    stageNames: apis.map((stage) => stage.stageName),
     stageArn: `arn:${api.partition}:execute-api:${api.region}:${api.accountId}:${api.apiId}/${api.stageName}`,
     handler: (req, res) => {
-      handle(deps, req, res).catch((error: unknown) => {
+      // The first path segment picks the stage; a path under no stage gets the first stage's 403.
+      const stage = decodeURIComponent((req.url ?? "/").split(/[/?]/)[1] ?? "");
+      handle(byStage.get(stage) ?? primary, req, res).catch((error: unknown) => {
         log(`gateway error: ${(error as Error)?.stack ?? String(error)}`);
         if (!res.headersSent) {
           res.writeHead(500, {
@@ -101,6 +94,38 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     describe: () => describeApi(api),
     authorizerCache: cache,
+  };
+}
+
+function createPipeline(
+  api: ApiModel,
+  options: GatewayOptions,
+  cache: AuthorizerCache,
+  bodyBudget: BodyBudget,
+): Pipeline {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => {});
+  warnMissingInvokePermissions(api, log);
+  return {
+    api,
+    lambda: options.lambda,
+    now,
+    log,
+    onTrace: options.trace === false ? undefined : (options.onTrace ?? (() => {})),
+    debug: options.debug ?? false,
+    router: createRouter(api.methods),
+    validator: createRequestValidator(api),
+    bodyBudget,
+    authorizers: createAuthorizerRunner({
+      api,
+      lambda: options.lambda,
+      cache,
+      now,
+      log,
+      ...(options.checkCacheSafety
+        ? { cacheSafety: createCacheSafetyCheck({ lambda: options.lambda, log }) }
+        : {}),
+    }),
   };
 }
 

@@ -100,7 +100,10 @@ export interface GatewayDescription {
 export interface Gateway {
   /** Serves one request; never throws (failures become API Gateway-shaped 5xx answers). */
   handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The first stage (the Stage resource's, else a Deployment's StageName): what the admin server shows. */
   stageName: string;
+  /** Every served stage, the first one first (a Deployment's StageName beside the Stage resource's). */
+  stageNames: string[];
   apiId: string;
   /** The stage's execute-api ARN, the base of every method ARN: `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>`. */
   stageArn: string;
