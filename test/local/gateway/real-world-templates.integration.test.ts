@@ -52,9 +52,8 @@ describe("local gateway: real-world templates", () => {
   });
 
   it("resolves GetAtt of a resource outside the API to a well-formed placeholder ARN", () => {
-    const variables = (
-      api.stack.resources.ItemsFunction?.properties.Environment as { Variables: Record<string, string> }
-    ).Variables;
+    const environment = api.stack.resources.ItemsFunction?.properties.Environment;
+    const variables = (environment as { Variables: Record<string, string> }).Variables;
     expect(variables.RULE_ARN).to.match(
       /^arn:aws:events:us-east-1:000000000000:rule\/local-NightlyRule-[A-Z0-9]{12}$/,
     );
