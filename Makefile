@@ -12,7 +12,7 @@ MAKEFLAGS += --no-builtin-rules
 # counts as fresh too; the stamp then just records it.
 INSTALL_STAMP := node_modules/.install-stamp
 
-.PHONY: help install build package start lint format test test-unit test-integration test-e2e test-browser browser coverage clean deploy destroy smoke bench
+.PHONY: help install build package start lint format test test-unit test-integration test-e2e test-browser browser coverage clean deploy destroy smoke logs bench
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-17s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -50,6 +50,9 @@ destroy: $(INSTALL_STAMP) ## Delete the stack, keeping its tables (asks first; C
 
 smoke: $(INSTALL_STAMP) ## Check the deployed API: 401 without/bad token, 204/200 fresh token, 403 out of scope
 	npx tsx scripts/smoke.ts
+
+logs: $(INSTALL_STAMP) ## The stack's access and function logs, one request per block (STACK_NAME, SINCE=15m, FOLLOW=1)
+	npx tsx scripts/logs.ts
 
 lint: $(INSTALL_STAMP) ## tsc, biome, import boundaries (dependency-cruiser), doc examples and cfn-lint on every template
 	npx tsc --noEmit -p .
