@@ -122,9 +122,17 @@ export async function resolveStackTokenTarget(
         return identity.Arn ?? `account:${identity.Account}`;
       },
       flushAuthorizerCache: async () => {
-        await callAws("apigateway:FlushStageAuthorizersCache", () =>
-          clients.apigateway.send(new FlushStageAuthorizersCacheCommand({ restApiId, stageName })),
-        );
+        try {
+          await callAws("apigateway:FlushStageAuthorizersCache", () =>
+            clients.apigateway.send(new FlushStageAuthorizersCacheCommand({ restApiId, stageName })),
+          );
+        } catch (cause) {
+          if (cause instanceof ApigwTokenAuthError) throw cause;
+          throw new ApigwTokenAuthError(
+            `apigateway:FlushStageAuthorizersCache on API ${restApiId} stage ${stageName} failed: ${(cause as Error).message.split("\n")[0]}`,
+            { expected: "202 from API Gateway", actual: (cause as Error).name, cause },
+          );
+        }
         return `authorizer cache of stage ${stageName} of API ${restApiId} flushed`;
       },
       close,

@@ -21,8 +21,10 @@
  *   stack that is only half created as CREATE_COMPLETE. The copy gives those integrations both
  *   properties; nothing else is changed.
  * The token CLI's --stack target is exercised on a stack made with CreateStack (moto computes
- * Outputs on that path) holding the template's own TokenTable and TokenAuditTable definitions; moto
- * has no FlushStageAuthorizersCache, so a revoke there ends in the CLI's "flush failed" exit 1.
+ * Outputs on that path) holding the template's own TokenTable (with its byPrincipal index) and
+ * TokenAuditTable definitions: every change goes through TransactWriteItems with its audit record,
+ * the actor comes from STS. moto has no FlushStageAuthorizersCache, so the CLI runs with --no-flush
+ * there and `token flush` is checked to fail with exit 1 naming the call.
  * DELETE /user/{id} is checked as deployed: the method and its Lambda integration on /user/{id}, and
  * the user function's resource policy letting API Gateway invoke it for DELETE (moto cannot invoke
  * the function through the API, and the project has no IAM client to read the role's policy; the
@@ -200,10 +202,16 @@ describe("make deploy / make destroy against moto (end to end)", function () {
     expect((await stackFunctions()).length).to.equal(
       types.filter((type) => type === "AWS::Lambda::Function").length,
     );
-    for (const table of [`${STACK}-auth-token`, `${STACK}-users`]) {
+    for (const table of [`${STACK}-auth-token`, `${STACK}-token-audit`, `${STACK}-users`]) {
       const described = await clients.dynamodb.send(new DescribeTableCommand({ TableName: table }));
       expect(described.Table?.TableStatus).to.equal("ACTIVE");
     }
+    const tokenTable = await clients.dynamodb.send(
+      new DescribeTableCommand({ TableName: `${STACK}-auth-token` }),
+    );
+    expect(tokenTable.Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).to.deep.equal([
+      "byPrincipal",
+    ]);
   });
 
   it("deploys DELETE /user/{id}: the method on /user/{id} and the user function's invoke permission for it", async () => {
@@ -281,14 +289,19 @@ describe("make deploy / make destroy against moto (end to end)", function () {
     expect(await findStack(clients.cloudformation, STACK)).to.equal(undefined);
     // moto deletes the functions with the stack (it leaves the RestApi behind, which AWS deletes).
     expect(await stackFunctions()).to.deep.equal([]);
-    for (const table of [`${STACK}-auth-token`, `${STACK}-users`]) {
+    for (const table of [`${STACK}-auth-token`, `${STACK}-token-audit`, `${STACK}-users`]) {
       const described = await clients.dynamodb.send(new DescribeTableCommand({ TableName: table }));
       expect(described.Table?.TableStatus).to.equal("ACTIVE");
     }
-    expect(lines.join("\n")).to.match(new RegExp(`TokenTable +AWS::DynamoDB::Table +${STACK}-auth-token`));
+    expect(lines.join("\n")).to.match(
+      new RegExp(`TokenTable\\s+AWS::DynamoDB::Table\\s+${STACK}-auth-token`),
+    );
+    expect(lines.join("\n")).to.match(
+      new RegExp(`TokenAuditTable\\s+AWS::DynamoDB::Table\\s+${STACK}-token-audit`),
+    );
   });
 
-  it("runs the token CLI against a stack: issue, rotate, list and revoke through its TokenTableName and TokenAuditTableName outputs", async () => {
+  it("runs the token CLI against a stack: issue, rotate, list by principal (index), revoke and audit (audit table, one transaction per change)", async () => {
     const { TokenTable, TokenAuditTable } = loadTemplate(TEMPLATE_PATH).Resources;
     const tokenStack = `${STACK}-tokens`;
     await clients.cloudformation.send(
@@ -299,14 +312,20 @@ describe("make deploy / make destroy against moto (end to end)", function () {
           Outputs: {
             TokenTableName: { Value: { Ref: "TokenTable" } },
             TokenAuditTableName: { Value: { Ref: "TokenAuditTable" } },
-            // The API whose authorizer cache a revoke flushes; this stack has no API of its own.
-            ApiId: { Value: "noapi00000" },
+            // moto creates no Stage and has no FlushStageAuthorizersCache: the flush is checked to fail cleanly.
+            ApiId: { Value: "no-such-api" },
             StageName: { Value: "v1" },
           },
         }),
       }),
     );
-    const cli = (...argv: string[]) =>
+    const described = await clients.dynamodb.send(
+      new DescribeTableCommand({ TableName: `${tokenStack}-auth-token` }),
+    );
+    expect(described.Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).to.deep.equal([
+      "byPrincipal",
+    ]);
+    const cli = (argv: string[], stdin = "") =>
       withEnv(async () => {
         let stdout = "";
         let stderr = "";
@@ -317,10 +336,11 @@ describe("make deploy / make destroy against moto (end to end)", function () {
           stderr: (text) => {
             stderr += text;
           },
+          readStdin: async () => stdin,
         });
         return { code, stdout, stderr };
       });
-    const issued = await cli(
+    const issued = await cli([
       "issue",
       "--stack",
       tokenStack,
@@ -328,25 +348,48 @@ describe("make deploy / make destroy against moto (end to end)", function () {
       "alice",
       "--scope",
       "GET /user/*",
-    );
-    expect(issued, issued.stderr).to.deep.include({ code: 0, stderr: "" });
+      "--expires-in",
+      "1d",
+      "--reason",
+      "e2e",
+    ]);
+    expect(issued).to.deep.include({ code: 0, stderr: "" });
     expect(issued.stdout).to.match(/^[A-Za-z0-9]{32}\n$/);
-    const rotated = await cli("rotate", "--stack", tokenStack, "--principal", "alice");
-    expect(rotated.code).to.equal(1); // rotated, then the flush moto lacks failed (see the file comment)
-    expect(rotated.stderr).to.include("but flushing the authorizer cache failed");
+    await cli(["issue", "--stack", tokenStack, "--principal", "bob", "--scope", "*"]);
+    const rotated = await cli(["rotate", "--stack", tokenStack, "--principal", "alice", "--no-flush"]);
+    expect(rotated.code, rotated.stderr).to.equal(0);
     expect(rotated.stderr).to.include(`in stack ${tokenStack} (table ${tokenStack}-auth-token in ${REGION})`);
-    const listed = await cli("list", "--stack", tokenStack, "--json");
-    const tokens = JSON.parse(listed.stdout) as { digestPrefix: string; scopes: string[] }[];
-    expect(tokens.map((token) => token.scopes)).to.deep.equal([["GET /user/*"]]);
-    const revoked = await cli("revoke", "--stack", tokenStack, tokens[0]?.digestPrefix as string);
-    // moto does not implement FlushStageAuthorizersCache (it answers an HTML page): the revoke is
-    // done and the CLI says the flush failed, exiting 1, as it would for a real failed flush.
-    expect(revoked.code).to.equal(1);
-    expect(revoked.stderr).to.match(
-      /revoked [0-9a-f]{12} in stack .* but flushing the authorizer cache failed/,
+    const listed = await cli(["list", "--stack", tokenStack, "--principal", "alice", "--json"]);
+    const tokens = JSON.parse(listed.stdout) as {
+      digestPrefix: string;
+      scopes: string[];
+      principalId: string;
+    }[];
+    expect(tokens.map((token) => [token.principalId, token.scopes])).to.deep.equal([
+      ["alice", ["GET /user/*"]],
+    ]);
+    const revoked = await cli(
+      ["revoke", "--stack", tokenStack, "--token-stdin", "--no-flush"],
+      rotated.stdout,
     );
-    expect((await cli("list", "--stack", tokenStack)).stdout).to.equal("no tokens\n");
-    const missing = await cli("list", "--stack", "no-such-stack");
+    expect(revoked.code, revoked.stderr).to.equal(0);
+    expect((await cli(["list", "--stack", tokenStack, "--principal", "alice"])).stdout).to.equal(
+      "no tokens\n",
+    );
+    const audit = JSON.parse(
+      (await cli(["audit", "--stack", tokenStack, "--principal", "alice", "--json"])).stdout,
+    ) as {
+      action: string;
+      actor: string;
+    }[];
+    expect(audit.map((record) => record.action)).to.have.members(["issue", "rotate", "revoke", "revoke"]);
+    expect(audit.every((record) => record.actor.startsWith("arn:aws:"))).to.equal(true);
+    const flushed = await cli(["flush", "--stack", tokenStack]);
+    expect(flushed.code).to.equal(1);
+    expect(flushed.stderr).to.match(
+      /^token: apigateway:FlushStageAuthorizersCache on API no-such-api stage v1 failed/,
+    );
+    const missing = await cli(["list", "--stack", "no-such-stack"]);
     expect(missing.code).to.equal(1);
     expect(missing.stderr).to.include(`stack no-such-stack not found in ${REGION}`);
   });

@@ -148,6 +148,13 @@ describe("scripts/tokens/stack-target", () => {
       .rejects(awsError("AccessDeniedException", "User is not authorized to perform: apigateway:DELETE"));
     const denied = await rejection<ApigwTokenAuthError>(target.flushAuthorizerCache());
     expect(denied.message).to.contain("apigateway:FlushStageAuthorizersCache");
+    aws.apigateway
+      .on(FlushStageAuthorizersCacheCommand)
+      .rejects(awsError("NotFoundException", "Invalid stage identifier"));
+    const missing = await rejection<ApigwTokenAuthError>(target.flushAuthorizerCache());
+    expect(missing.message).to.equal(
+      "apigateway:FlushStageAuthorizersCache on API abc123 stage v1 failed: Invalid stage identifier",
+    );
     target.close();
   });
 
