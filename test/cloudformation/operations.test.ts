@@ -175,7 +175,8 @@ describe("cloudformation/api.yaml: operations and hardening", () => {
 
     it("estimates the authorizer cache-hit rate as 1 - authorizer invocations / requests", () => {
       expect(widget("Authorizer cache-hit estimate (%)")).to.include(
-        '"expression":"100 * (1 - (token + agent + jwt) / requests)"',
+        // FILL: an authorizer that is never called (or absent) counts 0, not "no data".
+        '"expression":"100 * (1 - (FILL(token, 0) + FILL(agent, 0) + FILL(jwt, 0)) / requests)"',
       );
     });
 
@@ -242,8 +243,8 @@ describe("cloudformation/api.yaml: operations and hardening", () => {
       for (const [id, role] of invokeRoles) {
         const [statement] = (role.Properties.AssumeRolePolicyDocument as { Statement: Props[] }).Statement;
         expect(statement?.Condition, id).to.deep.equal({
-          StringEquals: { "aws:SourceAccount": ref("AWS::AccountId") },
-          ArnLike: {
+          StringEqualsIfExists: { "aws:SourceAccount": ref("AWS::AccountId") },
+          ArnLikeIfExists: {
             "aws:SourceArn": {
               "Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*",
             },
