@@ -12,7 +12,7 @@ MAKEFLAGS += --no-builtin-rules
 # counts as fresh too; the stamp then just records it.
 INSTALL_STAMP := node_modules/.install-stamp
 
-.PHONY: help install build package start lint format test test-unit test-integration test-e2e test-browser browser coverage clean deploy destroy smoke logs bench
+.PHONY: help install build package start lint format test test-unit test-integration test-e2e test-browser browser coverage clean deploy destroy smoke logs bench bench-trace
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-17s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -113,6 +113,9 @@ $(PEER_STAMP): bench/peer/package-lock.json
 
 bench: package $(PEER_STAMP) ## Benchmarks vs serverless-offline and a bare server (~6 min): bench/results/
 	npx tsx bench/run.ts
+
+bench-trace: package ## What the decision trace costs: trace on vs off side by side (BENCH_SECONDS, BENCH_RUNS)
+	npx tsx bench/trace-cost.ts
 
 clean: ## Remove build output, coverage reports and test screenshots
 	rm -rf dist coverage test-output

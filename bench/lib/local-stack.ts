@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { localDynamoDBClient } from "../../lib/aws/local-dynamodb.js";
 import { issueToken } from "../../lib/tokens/token-store.js";
 import { startEmbeddedDynamoDB } from "../../local/dynamodb/embedded-dynamodb.js";
-import { type LocalApi, startLocalApi } from "../../local/index.js";
+import { type LocalApi, type StartLocalApiOptions, startLocalApi } from "../../local/index.js";
 import { type DynamoDbProxy, startDynamoDbProxy } from "./dynamodb-proxy.js";
 
 /** A started local stack. */
@@ -28,7 +28,12 @@ export interface LocalStack {
  * Starts the whole local run in memory.
  */
 export async function startLocalStack(
-  options: { parameterOverrides?: Record<string, string>; manifestPath?: string } = {},
+  options: {
+    parameterOverrides?: Record<string, string>;
+    manifestPath?: string;
+    /** More options of startLocalApi (tracing, debug log, the authorizer cache). */
+    api?: Pick<StartLocalApiOptions, "onTrace" | "debug" | "trace" | "authorizerCache">;
+  } = {},
 ): Promise<LocalStack> {
   const dynamodb = await startEmbeddedDynamoDB({ dataDir: null });
   const proxy = await startDynamoDbProxy(dynamodb.endpoint);
@@ -40,6 +45,7 @@ export async function startLocalStack(
       parameterOverrides: options.parameterOverrides ?? {},
       ...(options.manifestPath ? { manifestPath: options.manifestPath } : {}),
       log: (line) => logs.push(line),
+      ...options.api,
     });
   } catch (error) {
     await proxy.stop();

@@ -109,7 +109,7 @@ export function createAuthorizerRunner(deps: {
       const cached = caching ? cache.get(key, now()) : undefined;
       if (trace) {
         trace.cache = caching ? (cached ? "hit" : "miss") : "off";
-        if (caching) trace.cacheKey = cacheKeyDigest(key);
+        if (caching) trace.cacheKey = remembered(key, cacheKeyDigest);
         const expiresAt = cached && cache.expiresAt(key);
         if (expiresAt) trace.ttlSecondsLeft = Math.ceil((expiresAt - now()) / 1000);
       }
@@ -190,6 +190,25 @@ function decide(
   return { kind: "deny", error: { type: "ACCESS_DENIED", message }, result };
 }
 
+const identityDigest = (value: string) => digestPrefix(digestToken(value));
+
+/**
+ * Digests of the identity values and cache keys seen lately: the same token comes back request
+ * after request, and hashing it each time was most of what the trace cost. Bounded like the cache.
+ */
+const recentDigests = new Map<string, string>();
+const MAX_RECENT_DIGESTS = 10_000;
+
+function remembered(value: string, digest: (value: string) => string): string {
+  let known = recentDigests.get(value);
+  if (known === undefined) {
+    if (recentDigests.size >= MAX_RECENT_DIGESTS) recentDigests.clear();
+    known = digest(value);
+    recentDigests.set(value, known);
+  }
+  return known;
+}
+
 function wholeMatchSource(expression: RegExp): string {
   return /^\^\(\?:([\s\S]*)\)\$$/.exec(expression.source)?.[1] ?? expression.source;
 }
@@ -227,7 +246,7 @@ function identityValues(
       return undefined;
     }
     // Only a digest prefix: the value is a token (or another secret) as often as not.
-    if (trace) trace.identity.push({ source: source.expression, digest: digestPrefix(digestToken(value)) });
+    if (trace) trace.identity.push({ source: source.expression, digest: remembered(value, identityDigest) });
     values.push(value);
   }
   return values;

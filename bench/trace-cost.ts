@@ -1,0 +1,176 @@
+/**
+ * What the decision trace costs: two local APIs side by side in this process, one tracing every
+ * request into the inspector's ring as `make start` does, one with `trace: false`, measured
+ * alternately (on, off, on, off, …) so that a busy machine slows both alike. Routes: a GET the
+ * cached authorizer allows (200) and one it denies (403, the reason line built). The issue's
+ * budget: at most 5 % fewer requests per second with the trace on.
+ *
+ * Alone: `make bench-trace` (BENCH_SECONDS, BENCH_RUNS); `make bench` includes it.
+ */
+import { pathToFileURL } from "node:url";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
+import { issueToken } from "../lib/tokens/token-store.js";
+import { requestRecord } from "../local/admin/request-record.js";
+import { createRequestRing } from "../local/admin/request-ring.js";
+import { type LocalApi, startLocalApi } from "../local/index.js";
+import { type LoadFigures, loadTest, type RequestSpec } from "./http-load.js";
+import { median, round } from "./lib/stats.js";
+
+/** One route's figures with the trace on and off. */
+export interface TraceCostRow {
+  route: string;
+  connections: number;
+  on: TracedFigures;
+  off: TracedFigures;
+  /** (off − on) / off of the median requests per second, in percent (negative: on was faster). */
+  costPercent: number;
+  /** (on − off) / off of the median CPU time per request: steadier than throughput on a busy machine. */
+  cpuCostPercent: number;
+}
+
+/** Load figures plus this process's CPU time per request (gateway, functions and load generator). */
+export interface TracedFigures extends LoadFigures {
+  cpuUsPerRequest: number;
+}
+
+/** The budget of issue 11. */
+export const TRACE_COST_BUDGET_PERCENT = 5;
+
+const USER = { id: "bench", name: "Bench User" };
+const ROUTE_NAMES = [
+  "GET /user/{id} 200 (cached Allow)",
+  "GET /user/{id} 403 (cached ImplicitDeny)",
+] as const;
+type RouteName = (typeof ROUTE_NAMES)[number];
+
+/**
+ * Measures the trace's cost at `connections` (median of `runs` alternating runs per side).
+ *
+ * @example
+ * ```ts
+ * const rows = await measureTraceCost({ connections: 16, durationSeconds: 3, runs: 3, log: console.log });
+ * ```
+ */
+export async function measureTraceCost(options: {
+  connections: number;
+  durationSeconds: number;
+  runs: number;
+  log: (line: string) => void;
+}): Promise<TraceCostRow[]> {
+  const ring = createRequestRing();
+  const traced = await startLocalApi({ onTrace: (trace) => ring.push(requestRecord(trace)) });
+  const untraced = await startLocalApi({ trace: false });
+  try {
+    const [onRoutes, offRoutes] = await Promise.all([prepare(traced), prepare(untraced)]);
+    const rows: TraceCostRow[] = [];
+    for (const name of ROUTE_NAMES) {
+      const on: TracedFigures[] = [];
+      const off: TracedFigures[] = [];
+      for (let run = 0; run < options.runs; run++) {
+        const settings = {
+          connections: options.connections,
+          durationSeconds: options.durationSeconds,
+          runs: 1,
+        };
+        on.push(await measured(onRoutes[name], settings));
+        off.push(await measured(offRoutes[name], settings));
+      }
+      const row = {
+        route: name,
+        connections: options.connections,
+        on: medianFigures(on),
+        off: medianFigures(off),
+      };
+      const costPercent = round(
+        ((row.off.requestsPerSecond - row.on.requestsPerSecond) / row.off.requestsPerSecond) * 100,
+        1,
+      );
+      const cpuCostPercent = round(
+        ((row.on.cpuUsPerRequest - row.off.cpuUsPerRequest) / row.off.cpuUsPerRequest) * 100,
+        1,
+      );
+      rows.push({ ...row, costPercent, cpuCostPercent });
+      options.log(
+        `  ${name} · ${options.connections} connections: trace on ${row.on.requestsPerSecond} req/s ` +
+          `(${row.on.cpuUsPerRequest} µs CPU/request), off ${row.off.requestsPerSecond} req/s ` +
+          `(${row.off.cpuUsPerRequest} µs) → cost ${costPercent} % throughput, ${cpuCostPercent} % CPU`,
+      );
+    }
+    return rows;
+  } finally {
+    await traced.stop();
+    await untraced.stop();
+  }
+}
+
+/** Issues a token scoped to GET /user/{id}, writes the user, warms the cache: the two routes. */
+async function prepare(api: LocalApi): Promise<Record<RouteName, RequestSpec>> {
+  const client = localDynamoDBClient(api.dynamodbEndpoint, api.region);
+  try {
+    const store = { client: DynamoDBDocumentClient.from(client), tableName: api.tables.TokenTable as string };
+    const writer = (await issueToken(store, { principalId: "bench", scopes: ["PUT /user"] })).token;
+    const reader = (await issueToken(store, { principalId: "bench", scopes: ["GET /user/{id}"] })).token;
+    const put = await fetch(`${api.url}/user`, {
+      method: "PUT",
+      headers: { Authorization: writer, "Content-Type": "application/json" },
+      body: JSON.stringify(USER),
+    });
+    if (put.status !== 204) throw new Error(`bench: PUT /user answered ${put.status}`);
+    const routes: Record<RouteName, RequestSpec> = {
+      "GET /user/{id} 200 (cached Allow)": {
+        method: "GET",
+        url: `${api.url}/user/${USER.id}`,
+        headers: { Authorization: reader },
+        expectStatus: 200,
+      },
+      "GET /user/{id} 403 (cached ImplicitDeny)": {
+        method: "GET",
+        url: `${api.url}/user/${USER.id}`,
+        headers: { Authorization: writer },
+        expectStatus: 403,
+      },
+    };
+    for (const spec of Object.values(routes)) await fetch(spec.url, { headers: spec.headers });
+    return routes;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** One load run with the CPU time this process spent per answered request. */
+async function measured(
+  spec: RequestSpec,
+  settings: { connections: number; durationSeconds: number; runs: number },
+): Promise<TracedFigures> {
+  const before = process.cpuUsage();
+  const figures = await loadTest(spec, settings);
+  const cpu = process.cpuUsage(before);
+  const requests = Math.max(1, figures.requestsPerSecond * settings.durationSeconds);
+  return { ...figures, cpuUsPerRequest: round((cpu.user + cpu.system) / requests, 0) };
+}
+
+function medianFigures(runs: TracedFigures[]): TracedFigures {
+  return {
+    cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest)),
+    requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+  };
+}
+
+// `npx tsx bench/trace-cost.ts` (make bench-trace): measure and print the table alone.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const durationSeconds = Number(process.env.BENCH_SECONDS ?? 3);
+  const runs = Number(process.env.BENCH_RUNS ?? 5);
+  log(`trace cost: trace on vs off, ${runs} alternating runs × ${durationSeconds} s, 16 connections`);
+  const rows = await measureTraceCost({ connections: 16, durationSeconds, runs, log });
+  const worst = Math.max(...rows.map((row) => row.costPercent));
+  const worstCpu = Math.max(...rows.map((row) => row.cpuCostPercent));
+  log(
+    `${worst <= TRACE_COST_BUDGET_PERCENT ? "met " : "MISS"} trace cost ≤ ${TRACE_COST_BUDGET_PERCENT} %: ` +
+      `worst ${worst} % throughput, ${worstCpu} % CPU per request`,
+  );
+}
