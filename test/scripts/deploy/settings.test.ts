@@ -1,6 +1,12 @@
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
-import { defaultArtifactBucket, readDeploySettings } from "../../../scripts/deploy/settings.js";
+import {
+  createConfirm,
+  defaultArtifactBucket,
+  describeError,
+  readDeploySettings,
+  runCommand,
+} from "../../../scripts/deploy/settings.js";
 
 describe("scripts/deploy/settings", () => {
   it("has a default for everything but the region, which may come from the profile", () => {
@@ -68,5 +74,66 @@ describe("scripts/deploy/settings", () => {
     expect(() => defaultArtifactBucket("a".repeat(40), "123456789012", "eu-west-1")).to.throw(
       /ARTIFACT_BUCKET or a shorter STACK_NAME/,
     );
+  });
+
+  describe("runCommand: the exit codes of make deploy, destroy and smoke", () => {
+    const saved = process.exitCode;
+    afterEach(() => {
+      process.exitCode = saved;
+    });
+
+    it("exits with the command's own code", async () => {
+      await runCommand(
+        async () => 3,
+        () => expect.fail("nothing to print"),
+      );
+      expect(process.exitCode).to.equal(3);
+    });
+
+    it("exits 1 on a failure, printing its message, what was expected and what came", async () => {
+      const lines: string[] = [];
+      await runCommand(
+        () =>
+          Promise.reject(
+            new ApigwTokenAuthError("stack demo is busy", {
+              expected: "a settled stack",
+              actual: "UPDATE_IN_PROGRESS",
+            }),
+          ),
+        (line) => lines.push(line),
+      );
+      expect(process.exitCode).to.equal(1);
+      expect(lines).to.deep.equal([
+        "error: stack demo is busy",
+        "  expected: a settled stack",
+        "  actual:   UPDATE_IN_PROGRESS",
+      ]);
+    });
+
+    it("describes an error it does not know by name and message, and anything else as text", () => {
+      expect(describeError(Object.assign(new Error("Rate exceeded"), { name: "Throttling" }))).to.deep.equal([
+        "error: Throttling: Rate exceeded",
+      ]);
+      expect(describeError("boom")).to.deep.equal(["error: boom"]);
+      expect(describeError(new ApigwTokenAuthError("bare"))).to.deep.equal(["error: bare"]);
+    });
+  });
+
+  describe("createConfirm", () => {
+    const terminal = (isTTY: boolean) => ({ isTTY }) as NodeJS.ReadStream;
+    const output = (written: string[]) =>
+      ({ write: (text: string) => written.push(text) }) as unknown as NodeJS.WriteStream;
+
+    it("takes CONFIRM=yes or no as the answer, for CI", async () => {
+      expect(await createConfirm({ CONFIRM: "YES" }, terminal(false), output([]))("Delete?")).to.equal(true);
+      expect(await createConfirm({ CONFIRM: "y" }, terminal(false), output([]))("Delete?")).to.equal(true);
+      expect(await createConfirm({ CONFIRM: "no" }, terminal(true), output([]))("Delete?")).to.equal(false);
+    });
+
+    it("answers no without a terminal, saying how to proceed", async () => {
+      const written: string[] = [];
+      expect(await createConfirm({}, terminal(false), output(written))("Delete stack demo?")).to.equal(false);
+      expect(written.join("")).to.contain("set CONFIRM=yes to proceed");
+    });
   });
 });
