@@ -34,7 +34,7 @@ build: $(INSTALL_STAMP) ## Type-check, then bundle every function in the templat
 package: build ## Zip each bundle deterministically into dist/ and write dist/manifest.json
 	npx tsx scripts/package.ts
 
-start: package ## Run the API locally on 127.0.0.1 from the template (PORT=3000 DYNAMODB_PORT=8000 DATA_DIR=.local/data)
+start: package ## Run the API locally on 127.0.0.1 from the template, reloading on change (PORT=3000 DYNAMODB_PORT=8000 DATA_DIR=.local/data WATCH=0)
 	npx tsx local/start.ts
 
 # Deploy settings (see scripts/deploy/settings.ts): `make deploy STACK_NAME=demo AWS_REGION=eu-west-1`.

@@ -16,7 +16,7 @@ import { resolveStack } from "./cloudformation/resolve-stack.js";
 import { type ResolvedStack, resourcesOfType } from "./cloudformation/resolved-stack.js";
 import { startEmbeddedDynamoDB } from "./dynamodb/embedded-dynamodb.js";
 import { createStackTables } from "./dynamodb/stack-tables.js";
-import type { AuthorizerCache } from "./gateway/authorizer-cache.js";
+import { type AuthorizerCache, createAuthorizerCache } from "./gateway/authorizer-cache.js";
 import { createGateway } from "./gateway/gateway.js";
 import type { RequestTrace } from "./gateway/trace.js";
 import { type LocalJwtIssuer, startLocalJwtIssuerFor } from "./jwt-issuer/jwt-issuer.js";
@@ -54,6 +54,8 @@ export interface StartLocalApiOptions {
   parameterOverrides?: Record<string, string>;
   /** Default `dist/manifest.json` of this checkout. */
   manifestPath?: string;
+  /** The build to serve, instead of reading `manifestPath` (watch mode builds its own). */
+  manifest?: Manifest;
   /** Request, function and start-up lines. Default: dropped. */
   log?: (line: string) => void;
   /** The gateway's clock (authorizer cache TTL) in epoch milliseconds, for tests. Default `Date.now`. */
@@ -96,9 +98,20 @@ export interface LocalApi {
   authorizerCacheEntries(): AuthorizerCacheEntry[];
   /** How many times the stack's authorizer functions have been invoked (cache hits do not count). */
   authorizerInvocations(): number;
+  /**
+   * Reads the template again and serves what it says now (watch mode), on the same port and the same
+   * DynamoDB (new tables are created, data is kept) with fresh functions. Rejects, leaving the
+   * running API as it was, for a template it cannot run. `manifest`: where the code is now.
+   */
+  reload(options?: { manifest?: Manifest }): Promise<void>;
+  /** Makes the function (logical id) load its rebuilt bundle: its warm workers are replaced. */
+  reloadFunction(logicalId: string): void;
   /** Stops the HTTP server, the functions and the DynamoDB (flushing data to disk). */
   stop(): Promise<void>;
 }
+
+/** How long a replaced API's functions may finish what they are running before they are stopped. */
+const RELOAD_GRACE_MS = 10_000;
 
 /**
  * Starts the local API. Throws an ApigwTokenAuthError whose message says what to fix for a
@@ -114,11 +127,10 @@ export interface LocalApi {
  */
 export async function startLocalApi(options: StartLocalApiOptions = {}): Promise<LocalApi> {
   const { host = "127.0.0.1", log = () => undefined } = options;
-  const template = loadTemplate(options.templatePath ?? join(PROJECT_ROOT, "cloudformation/api.yaml"));
-  const manifest = loadManifestIfNeeded(
-    template,
-    options.manifestPath ?? join(PROJECT_ROOT, "dist/manifest.json"),
-  );
+  const templatePath = options.templatePath ?? join(PROJECT_ROOT, "cloudformation/api.yaml");
+  const manifestPath = options.manifestPath ?? join(PROJECT_ROOT, "dist/manifest.json");
+  const template = loadTemplate(templatePath);
+  const manifest = options.manifest ?? loadManifestIfNeeded(template, manifestPath);
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -130,15 +142,18 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
       persistKey: (options.dataDir ?? null) !== null,
     });
     if (jwtIssuer) cleanups.push(jwtIssuer.stop);
-    const stack = resolveStack(template, {
-      stackName: LOCAL_STACK_NAME,
-      parameterOverrides: {
-        ...localParameterDefaults(template, manifest),
-        ...jwtIssuer?.parameterOverrides,
-        ...options.parameterOverrides,
-      },
-    });
+    const resolveLocal = (template: CloudFormationTemplate, manifest: Manifest | undefined) =>
+      resolveStack(template, {
+        stackName: LOCAL_STACK_NAME,
+        parameterOverrides: {
+          ...localParameterDefaults(template, manifest),
+          ...jwtIssuer?.parameterOverrides,
+          ...options.parameterOverrides,
+        },
+      });
+    const stack = resolveLocal(template, manifest);
 
+    // The DynamoDB outlives reloads of the API: its data is the point of keeping the run up.
     const dynamodb = options.dynamodbEndpoint
       ? { endpoint: options.dynamodbEndpoint }
       : await startEmbeddedDynamoDB({
@@ -147,56 +162,106 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
           dataDir: options.dataDir ?? null,
         });
     if ("stop" in dynamodb) cleanups.push(dynamodb.stop);
-    const client = localDynamoDBClient(dynamodb.endpoint, stack.region);
-    const tables = await createStackTables(client, stack, log).finally(() => client.destroy());
-
-    const lambda = createLambdaRuntime({
-      stack,
-      manifest,
-      rootDir: PROJECT_ROOT,
-      dynamodbEndpoint: dynamodb.endpoint,
-      log,
-    });
-    cleanups.push(() => lambda.close());
-    const gateway = createGateway({
-      stack,
-      lambda,
-      log,
-      ...(options.now ? { now: options.now } : {}),
-      ...(options.authorizerCache ? { authorizerCache: options.authorizerCache } : {}),
-      ...(options.onTrace ? { onTrace: options.onTrace } : {}),
-      ...(options.trace !== undefined ? { trace: options.trace } : {}),
-      ...(options.debug !== undefined ? { debug: options.debug } : {}),
-      ...(options.checkCacheSafety !== undefined ? { checkCacheSafety: options.checkCacheSafety } : {}),
-    });
-    const authorizerNames = new Map(gateway.describe().authorizers.map((a) => [a.id, a.logicalId]));
+    const authorizerCache = options.authorizerCache ?? createAuthorizerCache();
     const now = options.now ?? Date.now;
 
-    const server = createServer(gateway.handler);
+    /** Tables, functions and gateway for one version of the template. */
+    const serve = async (stack: ResolvedStack, manifest: Manifest | undefined, reloading = false) => {
+      const client = localDynamoDBClient(dynamodb.endpoint, stack.region);
+      // On a reload the tables' start-up notes were already printed; new tables are created quietly.
+      const tableLog = reloading ? () => undefined : log;
+      const tables = await createStackTables(client, stack, tableLog).finally(() => client.destroy());
+      const lambda = createLambdaRuntime({
+        stack,
+        manifest,
+        rootDir: PROJECT_ROOT,
+        dynamodbEndpoint: dynamodb.endpoint,
+        log,
+      });
+      try {
+        const gateway = createGateway({
+          stack,
+          lambda,
+          log,
+          authorizerCache,
+          now,
+          ...(options.onTrace ? { onTrace: options.onTrace } : {}),
+          ...(options.trace !== undefined ? { trace: options.trace } : {}),
+          ...(options.debug !== undefined ? { debug: options.debug } : {}),
+          ...(options.checkCacheSafety !== undefined ? { checkCacheSafety: options.checkCacheSafety } : {}),
+        });
+        const authorizerNames = new Map(gateway.describe().authorizers.map((a) => [a.id, a.logicalId]));
+        return {
+          stack,
+          tables,
+          lambda,
+          gateway,
+          authorizerNames,
+          authorizerArns: authorizerFunctionArns(stack),
+        };
+      } catch (error) {
+        await lambda.close();
+        throw error;
+      }
+    };
+    let current = await serve(stack, manifest);
+    cleanups.push(() => current.lambda.close());
+    const retiring = new Set<{ close(): Promise<void> }>();
+    cleanups.push(async () => {
+      await Promise.all([...retiring].map((lambda) => lambda.close()));
+    });
+
+    // The handler of the current version: a reload swaps it without closing the listening socket.
+    const server = createServer((request, response) => current.gateway.handler(request, response));
     cleanups.push(() => closeServer(server));
     const port = await listen(server, host, options.port ?? 0, {
       service: "the local API",
       envVariable: "PORT",
     });
     const origin = `http://${host}:${port}`;
-    const authorizerArns = authorizerFunctionArns(stack);
     return {
-      url: `${origin}/${gateway.stageName}`,
+      get url() {
+        return `${origin}/${current.gateway.stageName}`;
+      },
       origin,
-      stage: gateway.stageName,
-      stageArn: gateway.stageArn,
+      get stage() {
+        return current.gateway.stageName;
+      },
+      get stageArn() {
+        return current.gateway.stageArn;
+      },
       dynamodbEndpoint: dynamodb.endpoint,
-      tables,
-      outputs: stack.outputs,
-      region: stack.region,
+      get tables() {
+        return current.tables;
+      },
+      get outputs() {
+        return current.stack.outputs;
+      },
+      get region() {
+        return current.stack.region;
+      },
       ...(jwtIssuer ? { jwtIssuer } : {}),
-      authorizerCache: gateway.authorizerCache,
+      authorizerCache,
       authorizerCacheEntries: () =>
-        gateway.authorizerCache.entries(now()).map((entry) => {
-          const name = authorizerNames.get(entry.authorizerId);
+        authorizerCache.entries(now()).map((entry) => {
+          const name = current.authorizerNames.get(entry.authorizerId);
           return name ? { ...entry, authorizer: name } : entry;
         }),
-      authorizerInvocations: () => authorizerArns.reduce((sum, arn) => sum + lambda.invocationCount(arn), 0),
+      authorizerInvocations: () =>
+        current.authorizerArns.reduce((sum, arn) => sum + current.lambda.invocationCount(arn), 0),
+      async reload(reloadOptions = {}) {
+        const template = loadTemplate(templatePath);
+        const manifest = reloadOptions.manifest ?? loadManifestIfNeeded(template, manifestPath);
+        const previous = current;
+        current = await serve(resolveLocal(template, manifest), manifest, true);
+        // Requests already inside the old version finish there; its workers stop after a grace.
+        retiring.add(previous.lambda);
+        setTimeout(() => {
+          retiring.delete(previous.lambda);
+          void previous.lambda.close();
+        }, RELOAD_GRACE_MS).unref();
+      },
+      reloadFunction: (logicalId) => current.lambda.reload(logicalId),
       stop,
     };
   } catch (error) {

@@ -2,7 +2,7 @@
  * `make start`: the API on 127.0.0.1 from the same template that gets deployed, until Ctrl-C.
  *
  * Environment: PORT (default 3000), DYNAMODB_PORT (8000), DATA_DIR (.local/data), INSPECTOR_PORT
- * (3001; 0 = no inspector), LOG_LEVEL (debug prints every request's whole decision trace). Prints one
+ * (3001; 0 = no inspector), WATCH (default on; 0 = no reload on change, see ./watch/), LOG_LEVEL (debug prints every request's whole decision trace). Prints one
  * ready line with the base URL and the inspector's link and, on the first start (empty token table),
  * a demo token that may call every method for 24 hours (later starts say how to issue one). Each request's line gives the reason of a non-2xx. Any
  * failure to start is one line saying what to fix, and a non-zero exit.
@@ -10,7 +10,7 @@
  * The inspector (admin server), its ring of recent requests and the authorizer cache belong to this
  * process, not to the API: they outlive a reload of the API.
  */
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ApigwTokenAuthError } from "../handlers/shared/errors.js";
 import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
@@ -22,6 +22,7 @@ import { requestRecord } from "./admin/request-record.js";
 import { createRequestRing } from "./admin/request-ring.js";
 import { createAuthorizerCache } from "./gateway/authorizer-cache.js";
 import { type LocalApi, PROJECT_ROOT, startLocalApi } from "./index.js";
+import { startWatchMode, type WatchMode } from "./watch/watch-mode.js";
 
 function portFromEnv(name: string, fallback: number, zeroMeans?: string): number {
   const text = process.env[name];
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
       throw error;
     }
   }
+  let watch: WatchMode | undefined;
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {
@@ -132,7 +134,7 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: stopping`);
     removeLocalState(process.pid);
-    Promise.all([api.stop(), admin?.stop()]).then(
+    Promise.all([watch?.close(), api.stop(), admin?.stop()]).then(
       () => process.exit(0),
       (error: unknown) => {
         process.stderr.write(`make start: stopping failed: ${(error as Error).message}\n`);
@@ -169,6 +171,15 @@ async function main(): Promise<void> {
         `  TOKEN=$(npm run --silent token -- issue --local --principal me --scope "PUT /user" --scope "GET /user/{id}" --expires-in 1d)\n` +
         exampleCommands(api.url, "$TOKEN"),
     );
+  }
+  if (process.env.WATCH !== "0") {
+    // After the ready line: the API serves while watch mode builds each function once to learn its sources.
+    watch = await startWatchMode({
+      api,
+      root: PROJECT_ROOT,
+      templatePath: join(PROJECT_ROOT, "cloudformation/api.yaml"),
+      log,
+    });
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { build } from "esbuild";
+import { type BuildOptions, build } from "esbuild";
 import type { FunctionSpec } from "./functions.js";
 
 /** Where bundles go, relative to the repository root: `dist/build/<LogicalId>/index.mjs`. */
@@ -52,10 +52,29 @@ export async function bundleFunction(fn: FunctionSpec, options: BundleOptions = 
   const outDir = resolve(root, buildDir);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
-  await build({
+  await build(bundleBuildOptions(fn, options));
+  return buildDir;
+}
+
+/**
+ * The esbuild options of a function's bundle: what {@link bundleFunction} builds, for callers that
+ * keep an esbuild context to rebuild it (watch mode).
+ *
+ * @example
+ * ```ts
+ * import { context } from "esbuild";
+ *
+ * const spec = { logicalId: "UserFunction", entryPoint: "handlers/user/index.ts", codeKeyParameter: "UserCodeKey" };
+ * const ctx = await context({ ...bundleBuildOptions(spec), metafile: true });
+ * const result = await ctx.rebuild(); // result.metafile.inputs: every source file in the bundle
+ * ```
+ */
+export function bundleBuildOptions(fn: FunctionSpec, options: BundleOptions = {}): BuildOptions {
+  const { root = process.cwd(), buildDir: buildRoot = BUILD_DIR } = options;
+  return {
     absWorkingDir: root,
     entryPoints: [fn.entryPoint],
-    outfile: join(outDir, BUNDLE_FILE),
+    outfile: join(resolve(root, buildDirOf(fn.logicalId, buildRoot)), BUNDLE_FILE),
     bundle: true,
     platform: "node",
     format: "esm",
@@ -63,12 +82,11 @@ export async function bundleFunction(fn: FunctionSpec, options: BundleOptions = 
     // Prefer the SDK's ES module builds: smaller bundles through tree shaking.
     mainFields: ["module", "main"],
     minify: true,
-    // Error classes name themselves after their class (UnauthorizedError...): Lambda reports that name as
+    // Error classes name themselves after their class (TokenStoreError...): Lambda reports that name as
     // errorType and the logs show it, so minification must not rename them.
     keepNames: true,
     legalComments: "none",
     banner: { js: REQUIRE_BANNER },
     logLevel: "warning",
-  });
-  return buildDir;
+  };
 }

@@ -32,6 +32,8 @@ export interface FunctionPoolOptions {
 
 interface Environment {
   worker: Worker;
+  /** The pool's code generation when it started: an environment of an older one is not reused. */
+  generation: number;
   pending?: {
     id: number;
     timer: NodeJS.Timeout;
@@ -61,6 +63,7 @@ export class FunctionPool {
   private readonly waiting: Waiting[] = [];
   private nextId = 1;
   private closed = false;
+  private generation = 0;
 
   constructor(private readonly options: FunctionPoolOptions) {}
 
@@ -92,6 +95,15 @@ export class FunctionPool {
     if (index < 0) return;
     this.waiting.splice(index, 1);
     waiting.resolve(ABANDONED);
+  }
+
+  /**
+   * New code (watch mode rebuilt the bundle): idle environments stop now, running ones when their
+   * invocation ends, so every later invocation loads the code afresh in a new worker.
+   */
+  recycle(): void {
+    this.generation++;
+    for (const environment of this.idle.splice(0)) void this.discard(environment);
   }
 
   /** Stops every worker; invocations still running answer crash. */
@@ -164,7 +176,7 @@ export class FunctionPool {
       stdout: true,
       stderr: true,
     });
-    const environment: Environment = { worker };
+    const environment: Environment = { worker, generation: this.generation };
     for (const stream of [worker.stdout, worker.stderr] as Readable[]) {
       createInterface({ input: stream }).on("line", (line) => log(`${config.logicalId} ${line}`));
     }
@@ -217,7 +229,7 @@ export class FunctionPool {
       pending.signal?.removeEventListener("abort", pending.onAbort);
       pending.resolve(outcome);
     }
-    if (discard) {
+    if (discard || environment.generation !== this.generation) {
       const index = this.idle.indexOf(environment);
       if (index >= 0) this.idle.splice(index, 1);
       void this.discard(environment);

@@ -34,6 +34,8 @@ export interface LambdaRuntime extends LambdaInvoker {
   readonly functions: Record<string, FunctionConfig>;
   /** How many invocations a function (ARN, name or logical id) has had. */
   invocationCount(functionId: string): number;
+  /** Makes a function (logical id) load its code afresh: its warm workers are replaced. */
+  reload(logicalId: string): void;
   /** Stops every worker and removes inline code. */
   close(): Promise<void>;
 }
@@ -101,6 +103,7 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
       return pool.invoke(event, options?.signal);
     },
     invocationCount: (functionId) => find(functionId)?.invocations ?? 0,
+    reload: (logicalId) => pools.get(logicalId)?.recycle(),
     async close() {
       await Promise.all([...pools.values()].map((pool) => pool.close()));
       if (inlineDir) rmSync(inlineDir, { recursive: true, force: true });

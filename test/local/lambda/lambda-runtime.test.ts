@@ -108,6 +108,21 @@ describe("local/lambda/lambda-runtime", function () {
     expect(runtime.invocationCount(arn("Echo"))).to.equal(2);
   });
 
+  it("reload replaces a function's warm environments: idle ones now, a running one when it ends", async () => {
+    await runtime.invoke(arn("Echo"), { action: "count" });
+    const warm = await runtime.invoke(arn("Echo"), { action: "count" });
+    expect((warm as { payload: { calls: number } }).payload.calls).to.be.greaterThan(1);
+    const running = runtime.invoke(arn("Echo"), { action: "sleep", ms: 200 });
+    runtime.reload("Echo");
+    // The running invocation finishes in the environment it started in (its count goes on)...
+    expect(((await running) as { payload: { calls: number } }).payload.calls).to.be.greaterThan(1);
+    // ...and every later one starts afresh, loading the code again.
+    expect(await runtime.invoke(arn("Echo"), { action: "count" })).to.deep.include({
+      payload: { calls: 1, event: { action: "count" } },
+    });
+    expect(() => runtime.reload("NotAFunction")).to.not.throw();
+  });
+
   it("gives each function its own environment variables plus the Lambda ones", async () => {
     const echo = await runtime.invoke(arn("Echo"), { action: "env" });
     const other = await runtime.invoke("other-fn", {});
