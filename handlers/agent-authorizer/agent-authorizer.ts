@@ -13,7 +13,7 @@
 import type { AuthorizerResult } from "../authorizer/token-authorizer.js";
 import { UnauthorizedError } from "../shared/errors.js";
 import { createLastUseRecorder, type LastUseOptions } from "../shared/last-use.js";
-import { buildAllowPolicy } from "../shared/policy.js";
+import { type ApiRoute, buildAllowPolicy } from "../shared/policy.js";
 import { createTokenLookup, type TokenLookupOptions } from "../shared/token-lookup.js";
 import { PRINCIPAL_ID_PATTERN } from "../shared/token-record.js";
 
@@ -37,7 +37,11 @@ export interface RequestAuthorizerEvent {
 }
 
 /** What the authorizer needs from its environment: the token table lookup's and last-use settings. */
-export type AgentAuthorizerOptions = TokenLookupOptions & Pick<LastUseOptions, "budgetMs">;
+export type AgentAuthorizerOptions = TokenLookupOptions &
+  Pick<LastUseOptions, "budgetMs"> & {
+    /** The API's routes (from the template, built in): deeper routes a `{name}` scope does not grant are denied. */
+    routes?: readonly ApiRoute[];
+  };
 
 /**
  * Creates the agent authorizer function bound to a table and client.
@@ -89,7 +93,7 @@ export function createAgentAuthorizer(options: AgentAuthorizerOptions) {
     try {
       const result: AuthorizerResult = {
         principalId: agentId,
-        policyDocument: buildAllowPolicy(event.methodArn, record.scopes),
+        policyDocument: buildAllowPolicy(event.methodArn, record.scopes, options.routes),
         context: record.context ?? {},
       };
       await recordLastUse(record, tokenRef, { agentId });

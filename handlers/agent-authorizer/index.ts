@@ -6,6 +6,7 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { parseApiRoutes } from "../shared/api-routes.js";
 import { requireEnv } from "../shared/environment.js";
 import { createLogger } from "../shared/logger.js";
 import { createAgentAuthorizer } from "./agent-authorizer.js";
@@ -14,5 +15,7 @@ import { createAgentAuthorizer } from "./agent-authorizer.js";
 export const handler = createAgentAuthorizer({
   documentClient: DynamoDBDocumentClient.from(new DynamoDBClient({})),
   tableName: requireEnv("TOKEN_TABLE_NAME"),
+  // Built in from the template by the bundler (undefined when run unbundled).
+  routes: parseApiRoutes(process.env.API_ROUTES),
   logger: createLogger("agent-authorizer"),
 });

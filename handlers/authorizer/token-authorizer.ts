@@ -13,7 +13,7 @@
 import type { AuthorizerContext } from "../shared/authorizer-context.js";
 import { UnauthorizedError } from "../shared/errors.js";
 import { createLastUseRecorder, type LastUseOptions } from "../shared/last-use.js";
-import { buildAllowPolicy, type PolicyDocument } from "../shared/policy.js";
+import { type ApiRoute, buildAllowPolicy, type PolicyDocument } from "../shared/policy.js";
 import { createTokenLookup, type TokenLookupOptions } from "../shared/token-lookup.js";
 
 /** The event API Gateway sends a TOKEN authorizer. */
@@ -31,7 +31,11 @@ export interface AuthorizerResult {
 }
 
 /** What the authorizer needs from its environment: the token table lookup's and last-use settings. */
-export type TokenAuthorizerOptions = TokenLookupOptions & Pick<LastUseOptions, "budgetMs">;
+export type TokenAuthorizerOptions = TokenLookupOptions &
+  Pick<LastUseOptions, "budgetMs"> & {
+    /** The API's routes (from the template, built in): deeper routes a `{name}` scope does not grant are denied. */
+    routes?: readonly ApiRoute[];
+  };
 
 /**
  * Creates the authorizer function bound to a table and client.
@@ -69,7 +73,7 @@ export function createTokenAuthorizer(options: TokenAuthorizerOptions) {
     try {
       const result: AuthorizerResult = {
         principalId: record.principalId,
-        policyDocument: buildAllowPolicy(event.methodArn, record.scopes),
+        policyDocument: buildAllowPolicy(event.methodArn, record.scopes, options.routes),
         context: record.context ?? {},
       };
       await recordLastUse(record, tokenRef);

@@ -14,7 +14,7 @@ import type { AuthorizerResult, TokenAuthorizerEvent } from "../authorizer/token
 import type { AuthorizerContext } from "../shared/authorizer-context.js";
 import { UnauthorizedError } from "../shared/errors.js";
 import type { Logger } from "../shared/logger.js";
-import { buildAllowPolicy } from "../shared/policy.js";
+import { type ApiRoute, buildAllowPolicy } from "../shared/policy.js";
 import type { VerifyJwt } from "./jwt-verifier.js";
 import { grantedMethods, type MethodRule } from "./method-rules.js";
 
@@ -26,6 +26,8 @@ export interface JwtAuthorizerOptions {
   verify: VerifyJwt;
   rules: readonly MethodRule[];
   logger: Logger;
+  /** The API's routes (from the template, built in): deeper routes a `{name}` rule does not grant are denied. */
+  routes?: readonly ApiRoute[];
 }
 
 const BEARER = /^Bearer +(\S+)$/i;
@@ -84,7 +86,7 @@ export function createJwtAuthorizer(options: JwtAuthorizerOptions) {
     logger.info("allowed", { sub: subject, methods: granted });
     return {
       principalId: subject,
-      policyDocument: buildAllowPolicy(event.methodArn, granted),
+      policyDocument: buildAllowPolicy(event.methodArn, granted, options.routes),
       context: claimsContext(payload, groups),
     };
   };

@@ -6,7 +6,7 @@
  * { "GET /me": {}, "GET /reports/*": { "scope": "reports/read" }, "DELETE /user/{id}": { "group": ["admin"] } }
  * ```
  *
- * Keys are scopes as in scope.ts (`<VERB> /<path>`, `{id}` = `*`). A requirement may name OAuth
+ * Keys are scopes as in scope.ts (`<VERB> /<path>`, `{id}` = one path segment). A requirement may name OAuth
  * scopes (`scope`: the token's `scope` claim must hold at least one) and groups (`group`: its
  * `cognito:groups` claim must hold at least one); both, when given, must hold; `{}` lets every valid
  * token in. Every method the JWT authorizer guards must be listed: API Gateway caches the policy per
@@ -41,7 +41,7 @@ const REQUIREMENT_KEYS = ["scope", "group"] as const;
  * ```ts
  * parseMethodRules('{"GET /me": {}, "get /reports/{id}": {"scope": ["reports/read"]}}');
  * // [{ method: "GET /me", scopes: [], groups: [] },
- * //  { method: "GET /reports/*", scopes: ["reports/read"], groups: [] }]
+ * //  { method: "GET /reports/{id}", scopes: ["reports/read"], groups: [] }]
  * ```
  */
 export function parseMethodRules(json: string): MethodRule[] {
@@ -79,7 +79,7 @@ export function parseMethodRules(json: string): MethodRule[] {
  * @example
  * ```ts
  * const rules = parseMethodRules('{"GET /me": {}, "GET /reports/{id}": {"scope": "reports/read"}}');
- * grantedMethods(rules, { scopes: ["reports/read"], groups: [] }); // ["GET /me", "GET /reports/*"]
+ * grantedMethods(rules, { scopes: ["reports/read"], groups: [] }); // ["GET /me", "GET /reports/{id}"]
  * grantedMethods(rules, { scopes: [], groups: [] }); // ["GET /me"]
  * ```
  */

@@ -8,7 +8,20 @@
  */
 import { ApigwTokenAuthError } from "./errors.js";
 import { formatMethodArn, parseMethodArn } from "./method-arn.js";
-import { parseScope, SCOPE_VERBS, type Scope } from "./scope.js";
+import {
+  hasSegmentParameter,
+  parseScope,
+  SCOPE_VERBS,
+  type Scope,
+  scopeGrants,
+  scopeResourcePattern,
+} from "./scope.js";
+
+/** A route of the API as the template declares it: `GET` and `user/{id}` (no leading slash). */
+export interface ApiRoute {
+  verb: string;
+  path: string;
+}
 
 /** One statement of an IAM policy; `Action`/`Resource` may be a string or a list. */
 export interface PolicyStatement {
@@ -39,31 +52,63 @@ export const INVOKE_ACTION = "execute-api:Invoke";
  * first; a bad scope, or none at all, throws (fail closed). Resources are de-duplicated and sorted
  * so that equal grants give equal policies.
  *
+ * A `{name}` scope means one path segment, but IAM's `*` (its only wildcard) also matches `/`. With
+ * the API's `routes` (the template's, built into the authorizer), every route the Allow would match
+ * but no scope grants gets an explicit Deny, so `GET /user/{id}` never reaches `GET /user/{id}/tokens`.
+ * Should such a Deny also cover a deeper route another scope does grant, the Deny wins: fail closed.
+ *
  * @example
  * ```ts
- * buildAllowPolicy("arn:aws:execute-api:eu-west-1:123456789012:abc/v1/GET/user/42", ["PUT /user", "GET /user/*"]);
- * // { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "execute-api:Invoke",
- * //   Resource: ["arn:aws:execute-api:eu-west-1:123456789012:abc/v1/GET/user/*",
- * //              "arn:aws:execute-api:eu-west-1:123456789012:abc/v1/PUT/user"] }] }
+ * buildAllowPolicy("arn:aws:execute-api:eu-west-1:123456789012:abc/v1/GET/user/42", ["PUT /user", "GET /user/{id}"], [
+ *   { verb: "GET", path: "user/{id}" },
+ *   { verb: "GET", path: "user/{id}/tokens" },
+ * ]);
+ * // Allow .../GET/user/* and .../PUT/user; Deny .../GET/user/*\/tokens
  * ```
  */
-export function buildAllowPolicy(methodArn: string, scopes: readonly string[]): PolicyDocument {
-  if (scopes.length === 0) {
+export function buildAllowPolicy(
+  methodArn: string,
+  scopeTexts: readonly string[],
+  routes?: readonly ApiRoute[],
+): PolicyDocument {
+  if (scopeTexts.length === 0) {
     throw new ApigwTokenAuthError("a policy needs at least one scope", {
       expected: "one or more scopes",
       actual: "none",
     });
   }
   const base = parseMethodArn(methodArn);
-  const resources = scopes.flatMap((text) => {
-    const scope = parseScope(text);
-    return verbsOf(scope).map((verb) => formatMethodArn({ ...base, verb, resourcePath: scope.resourcePath }));
-  });
-  const unique = [...new Set(resources)].sort();
-  return {
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Action: INVOKE_ACTION, Resource: unique }],
-  };
+  const scopes = scopeTexts.map(parseScope);
+  const resources = scopes.flatMap((scope) =>
+    verbsOf(scope).map((verb) =>
+      formatMethodArn({ ...base, verb, resourcePath: scopeResourcePattern(scope) }),
+    ),
+  );
+  const statements: PolicyStatement[] = [
+    { Effect: "Allow", Action: INVOKE_ACTION, Resource: [...new Set(resources)].sort() },
+  ];
+  if (routes && scopes.some(hasSegmentParameter)) {
+    const denied = routes.flatMap((route) =>
+      routeVerbs(route)
+        .filter(
+          (verb) =>
+            scopes.some((scope) => scopeGrants(scope, verb, route.path, { iam: true })) &&
+            !scopes.some((scope) => scopeGrants(scope, verb, route.path)),
+        )
+        .map((verb) =>
+          formatMethodArn({ ...base, verb, resourcePath: route.path.replace(/\{[A-Za-z0-9_]+\+?\}/g, "*") }),
+        ),
+    );
+    if (denied.length > 0) {
+      statements.push({ Effect: "Deny", Action: INVOKE_ACTION, Resource: [...new Set(denied)].sort() });
+    }
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** A route's verbs: API Gateway's `ANY` method answers every verb. */
+function routeVerbs(route: ApiRoute): string[] {
+  return route.verb === "ANY" ? SCOPE_VERBS.filter((verb) => verb !== "*") : [route.verb];
 }
 
 /**

@@ -6,7 +6,9 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type BuildOptions, build } from "esbuild";
-import type { FunctionSpec } from "./functions.js";
+import { apiRoutes, formatApiRoutes } from "../cloudformation/api-routes.js";
+import { loadTemplate } from "../cloudformation/load-template.js";
+import { type FunctionSpec, TEMPLATE_PATH } from "./functions.js";
 
 /** Where bundles go, relative to the repository root: `dist/build/<LogicalId>/index.mjs`. */
 export const BUILD_DIR = "dist/build";
@@ -34,6 +36,8 @@ export interface BundleOptions {
   root?: string;
   /** The directory of bundle directories, relative to `root`. Default: {@link BUILD_DIR}. */
   buildDir?: string;
+  /** The template whose API routes are built in (`process.env.API_ROUTES`). Default: the project's. */
+  templatePath?: string;
 }
 
 /**
@@ -71,6 +75,7 @@ export async function bundleFunction(fn: FunctionSpec, options: BundleOptions = 
  */
 export function bundleBuildOptions(fn: FunctionSpec, options: BundleOptions = {}): BuildOptions {
   const { root = process.cwd(), buildDir: buildRoot = BUILD_DIR } = options;
+  const template = loadTemplate(resolve(root, options.templatePath ?? TEMPLATE_PATH));
   return {
     absWorkingDir: root,
     entryPoints: [fn.entryPoint],
@@ -87,6 +92,8 @@ export function bundleBuildOptions(fn: FunctionSpec, options: BundleOptions = {}
     keepNames: true,
     legalComments: "none",
     banner: { js: REQUIRE_BANNER },
+    // One truth about the routes: the authorizers hold {name} scopes to one segment against these.
+    define: { "process.env.API_ROUTES": JSON.stringify(formatApiRoutes(apiRoutes(template))) },
     logLevel: "warning",
   };
 }

@@ -4,7 +4,9 @@
  *
  * What a scope grants is decided here by a reference written from the scope rules (scope.ts): `*`
  * grants every method; `<VERB> /<path>` grants that verb (or any, for `*`) on every path the pattern
- * matches, where `*` and `{name}` stand for any run of characters, `/` included (IAM wildcards).
+ * matches, where `*` and `{name}` stand for any run of characters, `/` included (IAM wildcards): the
+ * policy's meaning without the API's routes. With the routes, `{name}` is one segment
+ * (scope-segments.property.test.ts).
  */
 import { expect } from "chai";
 import fc from "fast-check";

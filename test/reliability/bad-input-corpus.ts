@@ -92,6 +92,8 @@ export function badInputCorpus(tokens: {
   revoked: string;
   expired: string;
   getOnly: string;
+  /** An agent token (bound to an X-AgentID): only the agents' authorizer accepts it. */
+  agent: string;
 }) {
   return [
     // Tokens (401, the authorizer is not even invoked for a malformed one).
@@ -108,6 +110,7 @@ export function badInputCorpus(tokens: {
     tokenCase("well-formed but never issued", tokens.unknown),
     tokenCase("revoked token", tokens.revoked),
     tokenCase("expired token", tokens.expired),
+    tokenCase("agent token presented as a bearer token, without X-AgentID", tokens.agent),
     // Scopes (403 from the policy, nothing written).
     {
       name: "PUT with a token scoped to GET only",

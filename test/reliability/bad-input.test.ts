@@ -61,7 +61,17 @@ describe("reliability: bad input corpus", function () {
       },
     );
     const getOnly = await stack.issue("get-only", ["GET /user/{id}"]);
-    corpus = badInputCorpus({ unknown: generateToken(), revoked, expired: expired.token, getOnly });
+    const agent = await issueToken(
+      { client: stack.documentClient, tableName: tokenTable },
+      { principalId: "agent-7", agentId: "agent-7", scopes: ["GET /agent/*"] },
+    );
+    corpus = badInputCorpus({
+      unknown: generateToken(),
+      revoked,
+      expired: expired.token,
+      getOnly,
+      agent: agent.token,
+    });
     const seeded = await fetch(`${stack.api.url}/user`, {
       method: "PUT",
       headers: { Authorization: token, "content-type": "application/json" },
@@ -121,10 +131,16 @@ describe("reliability: bad input corpus", function () {
     expect(users.map((u) => u.id)).to.deep.equal(["seed"]);
     expect(users[0]?.name).to.equal("Seed");
     expect((await scan("TokenTable")).length).to.equal(tokenCount);
-    // The functions' only write to the users table was the seed's UpdateItem.
+    // The functions' only write to the users table was the seed's UpdateItem; to the token table,
+    // the authorizers' last-use records (lastUsedAt and nothing else).
     const writes = stack.proxy.calls.filter((call) => WRITE_OPERATIONS.includes(call.operation));
-    expect(writes.map((call) => `${call.operation} ${call.tableName}`)).to.deep.equal([
-      `UpdateItem ${stack.api.tables.UserTable}`,
-    ]);
+    const lastUse = writes.filter((call) => call.tableName === stack.api.tables.TokenTable);
+    for (const call of lastUse) {
+      expect(call.operation).to.equal("UpdateItem");
+      expect(JSON.parse(call.body).UpdateExpression).to.equal("SET lastUsedAt = :now");
+    }
+    expect(
+      writes.filter((call) => !lastUse.includes(call)).map((call) => `${call.operation} ${call.tableName}`),
+    ).to.deep.equal([`UpdateItem ${stack.api.tables.UserTable}`]);
   });
 });

@@ -10,7 +10,7 @@ describe("handlers/jwt-authorizer/method-rules", () => {
       ),
     ).to.deep.equal([
       { method: "GET /me", scopes: [], groups: [] },
-      { method: "GET /reports/*", scopes: ["reports/read"], groups: ["a", "b"] },
+      { method: "GET /reports/{id}", scopes: ["reports/read"], groups: ["a", "b"] },
     ]);
   });
 

@@ -22,7 +22,7 @@ describe("handlers/shared/token-record", () => {
   });
 
   it("parses a minimal record, scopes in canonical form", () => {
-    expect(parseTokenRecord(item)).to.deep.equal({ ...item, scopes: ["PUT /user", "GET /user/*"] });
+    expect(parseTokenRecord(item)).to.deep.equal({ ...item, scopes: ["PUT /user", "GET /user/{id}"] });
   });
 
   it("keeps the optional attributes and drops unknown ones", () => {
@@ -35,7 +35,7 @@ describe("handlers/shared/token-record", () => {
     });
     expect(record).to.deep.equal({
       ...item,
-      scopes: ["PUT /user", "GET /user/*"],
+      scopes: ["PUT /user", "GET /user/{id}"],
       expiresAt: 1_800_000_000,
       context: { tier: "gold", quota: 3, admin: true },
       description: "ci token",

@@ -1,9 +1,12 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect } from "chai";
 import { BUILD_DIR, BUNDLE_FILE, buildDirOf, bundleFunction } from "../../../lib/build/bundle.js";
+import { TEMPLATE_PATH } from "../../../lib/build/functions.js";
+import { apiRoutes } from "../../../lib/cloudformation/api-routes.js";
+import { loadTemplate } from "../../../lib/cloudformation/load-template.js";
 
 describe("lib/build/bundle", () => {
   let out: string;
@@ -45,7 +48,7 @@ describe("lib/build/bundle", () => {
       // A stale file from an earlier build must not survive into the zip.
       await mkdir(join(out, "DemoFunction"), { recursive: true });
       await writeFile(join(out, "DemoFunction", "stale.js"), "");
-      const dir = await bundleFunction(fn, { root, buildDir: out });
+      const dir = await bundleFunction(fn, { root, buildDir: out, templatePath: resolve(TEMPLATE_PATH) });
       expect(dir).to.equal(join(out, "DemoFunction"));
       const code = await readFile(join(dir, BUNDLE_FILE), "utf8");
       expect(code.startsWith('import { createRequire as __createRequire } from "node:module";')).to.equal(
@@ -72,6 +75,9 @@ describe("lib/build/bundle", () => {
     const dir = await bundleFunction(fn, { buildDir: out });
     const code = await readFile(join(dir, BUNDLE_FILE), "utf8");
     expect(code).to.not.match(/from\s*"@aws-sdk\//);
+    // The template's routes are built in (one truth): {id} scopes are held to one segment against them.
+    for (const route of apiRoutes(loadTemplate(TEMPLATE_PATH)))
+      expect(code).to.contain(`${route.verb} /${route.path}`);
     Object.assign(process.env, {
       TOKEN_TABLE_NAME: "bundle-test-auth-token",
       AWS_REGION: "eu-west-1",

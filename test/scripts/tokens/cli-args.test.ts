@@ -28,14 +28,14 @@ describe("scripts/tokens/cli-args", () => {
       target: { local: true },
       json: true,
       principalId: "alice",
-      scopes: ["PUT /user", "GET /user/*"],
+      scopes: ["PUT /user", "GET /user/{id}"],
       expiresInSeconds: 2_592_000,
       context: { tier: "gold", team: "a=b" },
       description: "laptop",
     });
   });
 
-  it("takes a scope for DELETE /user/{id} (the path parameter becomes the wildcard)", () => {
+  it("takes a scope for DELETE /user/{id} (the path parameter stays: one segment)", () => {
     const command = parseTokenCommand([
       "issue",
       "--local",
@@ -44,7 +44,7 @@ describe("scripts/tokens/cli-args", () => {
       "--scope",
       "DELETE /user/{id}",
     ]);
-    expect(command).to.deep.include({ scopes: ["DELETE /user/*"] });
+    expect(command).to.deep.include({ scopes: ["DELETE /user/{id}"] });
   });
 
   it("parses --expires-in never as a token without expiry, and rotate's own flags", () => {

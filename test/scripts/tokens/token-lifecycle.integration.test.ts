@@ -143,7 +143,7 @@ describe("token lifecycle on the local run (HTTP)", function () {
     expect(await get(second)).to.equal(401);
     expect(await get(third)).to.equal(404);
     const [listed] = JSON.parse((await token(["list", "--local", "--principal", "rotor", "--json"])).stdout);
-    expect(listed).to.deep.include({ description: "ci", scopes: ["GET /user/*"] });
+    expect(listed).to.deep.include({ description: "ci", scopes: ["GET /user/{id}"] });
   });
 
   it("records the last use on a cache miss, and list shows it", async () => {
