@@ -4,10 +4,11 @@
  * authorizer's policy builder (`buildAllowPolicy`) and the gateway's evaluator
  * (`explainAuthorizerPolicy`) — so the answer cannot drift from what the API does.
  */
+import { fileURLToPath } from "node:url";
 import { type DynamoDBDocumentClient, GetCommand, paginateScan } from "@aws-sdk/lib-dynamodb";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { formatMethodArn, type MethodArnParts } from "../../handlers/shared/method-arn.js";
-import { buildAllowPolicy, type PolicyDocument } from "../../handlers/shared/policy.js";
+import { type ApiRoute, buildAllowPolicy, type PolicyDocument } from "../../handlers/shared/policy.js";
 import { SCOPE_VERBS } from "../../handlers/shared/scope.js";
 import { digestPrefix, TOKEN_PATTERN } from "../../handlers/shared/token.js";
 import {
@@ -16,6 +17,8 @@ import {
   TOKEN_KEY_ATTRIBUTE,
   type TokenRecord,
 } from "../../handlers/shared/token-record.js";
+import { apiRoutes } from "../cloudformation/api-routes.js";
+import { loadTemplate } from "../cloudformation/load-template.js";
 import { explainAuthorizerPolicy } from "../iam/authorizer-policy.js";
 import type { PolicyDecision } from "../iam/policy-evaluator.js";
 
@@ -143,7 +146,12 @@ export async function findTokenRecord(
  * console.log(formatExplanation(explanation, "the local API")); // state, scopes, each statement, the decision
  * ```
  */
-export function explainToken(lookup: TokenLookup, methodArn: string, nowSeconds: number): TokenExplanation {
+export function explainToken(
+  lookup: TokenLookup,
+  methodArn: string,
+  nowSeconds: number,
+  routes: readonly ApiRoute[] = projectRoutes(),
+): TokenExplanation {
   const method = methodOf(methodArn);
   if (!lookup.found) {
     return lookup.problem
@@ -183,7 +191,8 @@ export function explainToken(lookup: TokenLookup, methodArn: string, nowSeconds:
       reason: `the token expired at ${when}: the authorizer answers Unauthorized, 401`,
     };
   }
-  const policy = buildAllowPolicy(methodArn, record.scopes);
+  // The routes the authorizers have built in, so a {name} scope's deeper routes are denied here too.
+  const policy = buildAllowPolicy(methodArn, record.scopes, routes);
   const explanation = explainAuthorizerPolicy(policy, methodArn);
   const statements = explanation.statements.map(({ statement, matched }) => ({
     index: statement.index,
@@ -248,4 +257,14 @@ export function formatExplanation(e: TokenExplanation, where: string): string {
 function methodOf(methodArn: string): string {
   const [, , verb, ...path] = methodArn.split(":").slice(5).join(":").split("/");
   return `${verb} /${path.join("/")}`;
+}
+
+let routesOfProject: ApiRoute[] | undefined;
+
+/** The routes of this checkout's template: what `make package` builds into the authorizers. */
+function projectRoutes(): ApiRoute[] {
+  routesOfProject ??= apiRoutes(
+    loadTemplate(fileURLToPath(new URL("../../cloudformation/api.yaml", import.meta.url))),
+  );
+  return routesOfProject;
 }
