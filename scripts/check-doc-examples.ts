@@ -96,7 +96,9 @@ export function exampleModule(
   for (const list of code.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}/g)) {
     for (const name of (list[1] as string).split(",")) bound.add(name.replace(/^\s*type\s+/, "").trim());
   }
-  const uses = (name: string) => !bound.has(name) && new RegExp(`(?<![\\w.])${name}\\b`).test(code);
+  // A name used as a value, not as a property (`x.name`); a spread (`...name`) is a use.
+  const uses = (name: string) =>
+    !bound.has(name) && new RegExp(`(?:^|[^\\w$.]|\\.\\.\\.)${name}\\b`, "m").test(code);
   const self = repoint(`./${example.file.split("/").pop()?.replace(/\.ts$/, ".js")}`);
   const header: string[] = [];
   const values = exports.values.filter(uses);

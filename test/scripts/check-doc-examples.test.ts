@@ -59,6 +59,16 @@ describe("scripts/check-doc-examples", () => {
     ]);
   });
 
+  it("imports an export used in a spread, but not a property of the same name", () => {
+    const { text } = exampleModule(
+      { file: "lib/build/bundle.ts", code: "const options = { ...bundleOptions(spec), other: ctx.build };" },
+      { values: ["bundleOptions", "build"], types: [] },
+      "/repo/.local/x",
+      "/repo",
+    );
+    expect(text.split("\n")[0]).to.equal('import { bundleOptions } from "../../lib/build/bundle.js";');
+  });
+
   it("does not import what the example imports or declares itself", () => {
     const { text, headerLines } = exampleModule(
       {
