@@ -72,22 +72,31 @@ export async function createChangeSet(
   );
   const changeSetId = created.Id ?? request.changeSetName;
   const id = { StackName: stackName, ChangeSetName: changeSetId };
-  try {
-    await waitUntilChangeSetCreateComplete({ client: cloudformation, ...timing }, id);
-  } catch (error) {
-    if ((error as Error).name === "TimeoutError") {
-      throw new ApigwTokenAuthError(`change set ${request.changeSetName} was not ready in time`, {
-        expected: `CREATE_COMPLETE within ${timing.maxWaitTime} s`,
-        actual: "still being created",
-      });
-    }
-    // FAILED: the status and its reason are read below.
-  }
   // DescribeChangeSet returns the changes in pages; a large template has more than one.
-  const pages: DescribeChangeSetCommandOutput[] = [];
-  await callAws("cloudformation:DescribeChangeSet", async () => {
-    for await (const page of paginateDescribeChangeSet({ client: cloudformation }, id)) pages.push(page);
-  });
+  const describe = async () => {
+    const pages: DescribeChangeSetCommandOutput[] = [];
+    await callAws("cloudformation:DescribeChangeSet", async () => {
+      for await (const page of paginateDescribeChangeSet({ client: cloudformation }, id)) pages.push(page);
+    });
+    return pages;
+  };
+  // Read once before waiting: the waiter retries every error but ValidationError, so a denied
+  // DescribeChangeSet would otherwise only surface when the wait times out.
+  let pages = await describe();
+  if (pages[0]?.Status === "CREATE_PENDING" || pages[0]?.Status === "CREATE_IN_PROGRESS") {
+    try {
+      await waitUntilChangeSetCreateComplete({ client: cloudformation, ...timing }, id);
+    } catch (error) {
+      if ((error as Error).name === "TimeoutError") {
+        throw new ApigwTokenAuthError(`change set ${request.changeSetName} was not ready in time`, {
+          expected: `CREATE_COMPLETE within ${timing.maxWaitTime} s`,
+          actual: "still being created",
+        });
+      }
+      // FAILED: the status and its reason are read below.
+    }
+    pages = await describe();
+  }
   const described = pages[0];
   if (described?.Status !== "CREATE_COMPLETE") {
     const reason = described?.StatusReason ?? `status ${described?.Status ?? "unknown"}`;

@@ -4,6 +4,7 @@ import {
   CreateChangeSetCommand,
   DeleteChangeSetCommand,
   DeleteStackCommand,
+  DescribeChangeSetCommand,
   ExecuteChangeSetCommand,
 } from "@aws-sdk/client-cloudformation";
 import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -210,6 +211,17 @@ describe("scripts/deploy/deploy-stack", () => {
     expect(error?.message).to.include("Unresolved resource dependencies [Nope]");
     expect(mock.commandCalls(DeleteChangeSetCommand)).to.have.length(1);
     expect(mock.commandCalls(ExecuteChangeSetCommand)).to.have.length(0);
+  });
+
+  it("says at once when the change set cannot be read, instead of waiting until the waiter gives up", async () => {
+    fakeCloudFormation({ status: "UPDATE_COMPLETE" });
+    aws.cloudformation.on(DescribeChangeSetCommand).rejects(awsError("AccessDenied", "not authorized", 403));
+    const started = Date.now();
+    const error = await run()
+      .deploy()
+      .catch((e: unknown) => e as Error);
+    expect((error as Error).message).to.include("access denied on cloudformation:DescribeChangeSet");
+    expect(Date.now() - started).to.be.below(FAST.maxWaitTime * 1000);
   });
 
   it("fails when the update rolls back, printing the failed resources with their reasons", async () => {
