@@ -65,6 +65,21 @@ describe("cloudformation/iam: the deployer, its service role and the boundary", 
     }
   });
 
+  it("the service role is assumable by CloudFormation of this account only", () => {
+    const trust = JSON.parse(readFileSync("cloudformation/iam/cfn-service-role-trust.json", "utf8")) as {
+      Statement: Record<string, unknown>[];
+    };
+    expect(trust.Statement).to.deep.equal([
+      {
+        Effect: "Allow",
+        Principal: { Service: "cloudformation.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        // ACCOUNT_ID is replaced at set-up (README, "Deploying with a service role").
+        Condition: { StringEquals: { "aws:SourceAccount": "ACCOUNT_ID" } },
+      },
+    ]);
+  });
+
   it("the service role grants an action of every service whose resources the template creates", () => {
     const actions = actionsOf(documents.serviceRole);
     const services = new Set(
