@@ -14,7 +14,7 @@ import { ROUTES, TARGETS, type ThroughputCell } from "./throughput.js";
 const WIDTH = 960;
 const HEIGHT = 480;
 const MARGIN = { top: 56, right: 24, bottom: 84, left: 72 };
-const COLOURS = ["#1f77b4", "#ff7f0e", "#9e9e9e"];
+const COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9e9e9e"];
 
 const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 

@@ -4,6 +4,10 @@
  * `npm ci --prefix bench/peer` to have run (the Makefile target does both).
  *
  * BENCH_RUNS (default 3) and BENCH_SECONDS (default 3) shorten or lengthen the load runs.
+ *
+ * `npx tsx bench/run.ts --only throughput [--skip-peer]` runs the throughput matrix alone (the local
+ * gateway, the fair ceiling, the bare server and, unless skipped, serverless-offline) and prints its
+ * table and the fair-ceiling target, writing no results file (those come from a whole run).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -17,9 +21,9 @@ import { measureAuthorizerDecisions } from "./authorizer-decisions.js";
 import { measureAuthorizerEconomy } from "./authorizer-economy.js";
 import { renderChartSvg, svgToPng } from "./chart.js";
 import { measureColdStart } from "./cold-start.js";
-import { type BenchResults, cellOf, renderMarkdown } from "./report.js";
+import { type BenchResults, cellOf, renderMarkdown, renderThroughputTable } from "./report.js";
 import { targetChecks } from "./targets.js";
-import { measureThroughput } from "./throughput.js";
+import { measureThroughput, TARGETS } from "./throughput.js";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const RESULTS_DIR = join(ROOT, "bench/results");
@@ -40,6 +44,43 @@ const machine = {
   loadAverage: loadavg(),
 };
 const manifest = readManifest(join(ROOT, "dist/manifest.json"));
+
+const argv = process.argv.slice(2);
+const only = argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : undefined;
+if (only !== undefined && only !== "throughput") {
+  process.stderr.write(`bench/run.ts: --only takes "throughput", not ${JSON.stringify(only)}\n`);
+  process.exit(2);
+}
+if (only === "throughput") {
+  const targets = TARGETS.filter(
+    (target) => !(argv.includes("--skip-peer") && target === "serverless-offline"),
+  );
+  log(`throughput only (${targets.join(", ")}): ${settings.runs} × ${settings.durationSeconds} s per cell`);
+  const throughput = await measureThroughput({
+    manifest,
+    rootDir: ROOT,
+    peerDir: PEER_DIR,
+    ...settings,
+    log,
+    targets,
+  });
+  log(["", ...renderThroughputTable(throughput, settings.connections), ""].join("\n"));
+  const checks = targetChecks({
+    startedAt: new Date(started).toISOString(),
+    durationSeconds: 0,
+    machine,
+    settings,
+    throughput,
+    economy: [],
+    coldStart: [],
+    authorizer: { decisionsPerSecond: 0, runs: [], getItemCalls: 0 },
+  }).filter((check) => check.name.includes("fair ceiling") || check.name.includes("overhead"));
+  for (const check of checks) log(`${check.met ? "met " : "MISS"} ${check.name}: ${check.measured}`);
+  log(
+    `load average at start ${machine.loadAverage.map((n) => n.toFixed(2)).join(" / ")} on ${machine.cpus} CPU(s)`,
+  );
+  process.exit(0);
+}
 
 log("authorizer decisions per second (in process, stubbed DynamoDB)");
 const authorizer = await measureAuthorizerDecisions({ runs: 5, windowMs: 1000 });

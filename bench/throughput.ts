@@ -1,11 +1,11 @@
 /**
  * Throughput and latency, side by side on one machine: the local gateway, serverless-offline (the
- * peer, same bundles, authorizer and mapping templates, same embedded DynamoDB) and a bare
- * `node:http` server returning the same body (the ceiling), for an authorized GET (cached
+ * peer, same bundles, authorizer and mapping templates, same embedded DynamoDB), the fair ceiling
+ * (the user function's bundle called in process behind `node:http`, same DynamoDB: ./fair-ceiling.ts)
+ * and a bare `node:http` server returning the same body (HTTP alone), for an authorized GET (cached
  * authorizer) and PUT /user at several concurrencies. Also the gateway's own overhead at p50.
  */
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
 import { codeKeyParameterOverrides, type Manifest } from "../lib/build/manifest.js";
@@ -13,6 +13,7 @@ import { loadTemplate } from "../lib/cloudformation/load-template.js";
 import { issueToken } from "../lib/tokens/token-store.js";
 import { resolveStack } from "../local/cloudformation/resolve-stack.js";
 import { LOCAL_STACK_NAME, startLocalApi } from "../local/index.js";
+import { importUserFunction, startFairCeilingServer } from "./fair-ceiling.js";
 import {
   type LoadFigures,
   loadTest,
@@ -24,7 +25,7 @@ import { median, round } from "./lib/stats.js";
 import { startPeer } from "./peer-offline.js";
 
 /** The targets, in table order. */
-export const TARGETS = ["local gateway", "serverless-offline", "bare node:http"] as const;
+export const TARGETS = ["local gateway", "serverless-offline", "fair ceiling", "bare node:http"] as const;
 export type Target = (typeof TARGETS)[number];
 
 /** The measured routes. */
@@ -68,7 +69,10 @@ export async function measureThroughput(options: {
   durationSeconds: number;
   runs: number;
   log: (line: string) => void;
+  /** Which targets to load (default all); the overhead is measured only with the gateway and bare. */
+  targets?: readonly Target[];
 }): Promise<ThroughputResult> {
+  const wanted = new Set<Target>(options.targets ?? TARGETS);
   const api = await startLocalApi({});
   const client = localDynamoDBClient(api.dynamodbEndpoint, api.region);
   const documentClient = DynamoDBDocumentClient.from(client);
@@ -105,9 +109,23 @@ export async function measureThroughput(options: {
       await fetch(local["GET /user/{id} (cached authorizer)"].url, { headers: { Authorization: token } })
     ).text();
     const bare = await startBareServer(body);
+    const userFunction = await importUserFunction(
+      options,
+      api.dynamodbEndpoint,
+      api.tables.UserTable as string,
+    );
+    const fair = await startFairCeilingServer(userFunction);
 
     const run = async (target: Target, routeSpecs: Record<Route, RequestSpec>) => {
+      if (!wanted.has(target)) return;
       for (const route of ROUTES) {
+        // Unmeasured, at the highest concurrency: every worker the load will use is started and warm
+        // (a Lambda container's cold start is not what this table compares).
+        await loadTest(routeSpecs[route], {
+          connections: Math.max(...options.connections),
+          durationSeconds: 1,
+          runs: 1,
+        });
         for (const connections of options.connections) {
           options.log(`  ${target} · ${route} · ${connections} connection(s)`);
           const figures = await loadTest(routeSpecs[route], {
@@ -121,39 +139,42 @@ export async function measureThroughput(options: {
     };
     try {
       await run("local gateway", local);
+      await run("fair ceiling", specs(`${fair.origin}/v1`));
       await run("bare node:http", specs(bare.origin));
-      try {
-        const stack = resolveStack(loadTemplate(join(options.rootDir, "cloudformation/api.yaml")), {
-          stackName: LOCAL_STACK_NAME,
-          parameterOverrides: {
-            ArtifactBucket: "local-artifacts",
-            ...codeKeyParameterOverrides(options.manifest),
-          },
-        });
-        const peer = await startPeer({
-          stack,
-          manifest: options.manifest,
-          rootDir: options.rootDir,
-          serviceDir: resolve(options.rootDir, "dist/bench/peer-service"),
-          dynamodbEndpoint: api.dynamodbEndpoint,
-          tables: api.tables,
-          peerDir: options.peerDir,
-        });
+      if (wanted.has("serverless-offline")) {
         try {
-          await sequentialLatency(specs(peer.url)["GET /user/{id} (cached authorizer)"], 50);
-          await run("serverless-offline", specs(peer.url));
-        } finally {
-          await peer.stop();
+          const stack = resolveStack(loadTemplate(join(options.rootDir, "cloudformation/api.yaml")), {
+            stackName: LOCAL_STACK_NAME,
+            parameterOverrides: {
+              ArtifactBucket: "local-artifacts",
+              ...codeKeyParameterOverrides(options.manifest),
+            },
+          });
+          const peer = await startPeer({
+            stack,
+            manifest: options.manifest,
+            rootDir: options.rootDir,
+            serviceDir: resolve(options.rootDir, "dist/bench/peer-service"),
+            dynamodbEndpoint: api.dynamodbEndpoint,
+            tables: api.tables,
+            peerDir: options.peerDir,
+          });
+          try {
+            await sequentialLatency(specs(peer.url)["GET /user/{id} (cached authorizer)"], 50);
+            await run("serverless-offline", specs(peer.url));
+          } finally {
+            await peer.stop();
+          }
+        } catch (error) {
+          peerError = (error as Error).message.slice(0, 2000);
+          options.log(`  serverless-offline could not be measured: ${peerError}`);
         }
-      } catch (error) {
-        peerError = (error as Error).message.slice(0, 2000);
-        options.log(`  serverless-offline could not be measured: ${peerError}`);
       }
       const gatewayP50 = (await sequentialLatency(local["GET /user/{id} (cached authorizer)"], 2000)).p50Ms;
       const bareP50 = (
         await sequentialLatency(specs(bare.origin)["GET /user/{id} (cached authorizer)"], 2000)
       ).p50Ms;
-      const handlerP50 = await handlerOwnTime(options, api.dynamodbEndpoint, api.tables.UserTable as string);
+      const handlerP50 = await handlerOwnTime(userFunction);
       return {
         cells,
         overhead: {
@@ -165,7 +186,7 @@ export async function measureThroughput(options: {
         ...(peerError ? { peerError } : {}),
       };
     } finally {
-      await bare.stop();
+      await Promise.all([bare.stop(), fair.stop()]);
     }
   } finally {
     client.destroy();
@@ -178,36 +199,14 @@ export async function measureThroughput(options: {
  * the bundle imported in this process and called directly, p50 of 2,000 sequential calls.
  */
 async function handlerOwnTime(
-  options: { manifest: Manifest; rootDir: string },
-  dynamodbEndpoint: string,
-  userTable: string,
+  handler: (event: unknown, context: unknown) => Promise<unknown>,
 ): Promise<number> {
-  const fn = options.manifest.functions.UserFunction;
-  if (fn === undefined) throw new Error("the manifest has no UserFunction: run make package");
-  Object.assign(process.env, {
-    USER_TABLE_NAME: userTable,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
-    AWS_REGION: "us-east-1",
-    LOG_LEVEL: "INFO",
-  });
-  const module = (await import(pathToFileURL(resolve(options.rootDir, fn.buildDir, "index.mjs")).href)) as {
-    handler: (event: unknown, context: unknown) => Promise<unknown>;
-  };
   const event = { operation: "getUser", principalId: "bench", requestId: "bench", id: USER.id };
   const samples: number[] = [];
-  // The function logs a line per call, as in the gateway's workers; the line is formatted, not shown.
-  const write = process.stdout.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    for (let i = 0; i < 2050; i++) {
-      const started = process.hrtime.bigint();
-      await module.handler(event, {});
-      if (i >= 50) samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-    }
-  } finally {
-    process.stdout.write = write;
+  for (let i = 0; i < 2050; i++) {
+    const started = process.hrtime.bigint();
+    await handler(event, {});
+    if (i >= 50) samples.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   return round(median(samples), 3);
 }
