@@ -60,6 +60,9 @@ const UNAUTHORIZED: AuthorizationOutcome = {
   kind: "deny",
   error: { type: "UNAUTHORIZED", message: "Unauthorized" },
 };
+/** API Gateway's default integration timeout: the longest it waits for a backend by default. */
+const DEFAULT_QUEUE_ALLOWANCE_MS = 29_000;
+
 const THROTTLED: AuthorizationOutcome = {
   kind: "deny",
   error: { type: "THROTTLED", message: "Too Many Requests" },
@@ -80,8 +83,11 @@ export function createAuthorizerRunner(deps: {
   log: (line: string) => void;
   /** Checks cached denials for a cache-unsafe authorizer. Default: no check (no extra invocations). */
   cacheSafety?: CacheSafetyCheck;
+  /** How long an authorizer call may wait for a free environment beyond its Timeout. Default 29 s. */
+  queueAllowanceMs?: number;
 }): AuthorizerRunner {
   const { api, lambda, cache, now, log } = deps;
+  const queueAllowanceMs = deps.queueAllowanceMs ?? DEFAULT_QUEUE_ALLOWANCE_MS;
   const safety = deps.cacheSafety;
   const eventFor = (input: AuthorizationRequest, token: string | undefined) =>
     input.authorizer.type === "TOKEN"
@@ -128,9 +134,11 @@ export function createAuthorizerRunner(deps: {
       }
       const event = eventFor(input, token);
       const started = performance.now();
-      // Bounded by the function's Timeout gateway-side too, waiting in the queue included: past it
-      // the call is abandoned (the invocation stopped) and counts as the function timing out.
-      const timeoutMs = (api.functionTimeouts.get(authorizer.functionArn) ?? 3) * 1000;
+      // The runtime stops a run past the function's Timeout; the gateway bounds the whole call too
+      // (Timeout plus time waiting for a free environment, which only the local run has: Lambda
+      // scales out instead), so no invoker can hold a request forever. Past it the call is abandoned
+      // (the invocation stopped) and counts as the function timing out.
+      const timeoutMs = (api.functionTimeouts.get(authorizer.functionArn) ?? 3) * 1000 + queueAllowanceMs;
       const called = await callLambda(lambda, authorizer.functionArn, event, timeoutMs);
       const outcome: LambdaOutcome = called.kind === "integration-timeout" ? { kind: "timeout" } : called;
       const latency = Math.round(performance.now() - started);

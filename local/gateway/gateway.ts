@@ -125,6 +125,9 @@ function createPipeline(
       ...(options.checkCacheSafety
         ? { cacheSafety: createCacheSafetyCheck({ lambda: options.lambda, log }) }
         : {}),
+      ...(options.authorizerQueueAllowanceMs === undefined
+        ? {}
+        : { queueAllowanceMs: options.authorizerQueueAllowanceMs }),
     }),
   };
 }

@@ -84,6 +84,11 @@ export interface GatewayOptions {
    * answered 429 (THROTTLED) like API Gateway's throttling. Default 64 MiB.
    */
   maxConcurrentBodyBytes?: number;
+  /**
+   * How long an authorizer call may wait for a free environment of its function beyond the
+   * function's Timeout (local queueing; Lambda scales out instead). Default 29 s.
+   */
+  authorizerQueueAllowanceMs?: number;
 }
 
 /** What the gateway serves, for start-up lines and tests. */

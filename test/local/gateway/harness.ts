@@ -75,7 +75,10 @@ export async function startTestGateway(
   name: string,
   functions: Record<string, FakeFunction>,
   parameterOverrides: Record<string, string> = {},
-  options: Pick<GatewayOptions, "checkCacheSafety" | "maxConcurrentBodyBytes"> = {},
+  options: Pick<
+    GatewayOptions,
+    "checkCacheSafety" | "maxConcurrentBodyBytes" | "authorizerQueueAllowanceMs"
+  > = {},
 ): Promise<TestGateway> {
   const path = fileURLToPath(new URL(`./templates/${name}.yaml`, import.meta.url));
   const stack = resolveStack(loadTemplate(path), { parameterOverrides });

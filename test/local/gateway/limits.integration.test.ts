@@ -16,7 +16,11 @@ describe("local gateway: limits", () => {
       "request-proxy",
       { AuthFunction: (e, s) => authorizer(e, s), ProxyFunction: (e, s) => proxy(e, s) },
       {},
-      maxConcurrentBodyBytes === undefined ? {} : { maxConcurrentBodyBytes },
+      // No allowance for waiting in a queue: the fake invoker has none.
+      {
+        authorizerQueueAllowanceMs: 0,
+        ...(maxConcurrentBodyBytes === undefined ? {} : { maxConcurrentBodyBytes }),
+      },
     );
   };
   beforeEach(async () => {
@@ -32,7 +36,7 @@ describe("local gateway: limits", () => {
     expect(api.aborted).to.deep.equal(["ProxyFunction"]);
   });
 
-  it("bounds the authorizer by its function's Timeout (3 s by default): 500, the invocation aborted", async function () {
+  it("bounds the authorizer call by its function's Timeout (3 s by default) plus the queue allowance: 500, the invocation aborted", async function () {
     this.timeout(10_000);
     authorizer = () => new Promise(() => {});
     const started = Date.now();
