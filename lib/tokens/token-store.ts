@@ -385,9 +385,11 @@ async function send<T>(tableName: string, call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (cause) {
     const name = (cause as Error).name;
+    const noIndex = /specified index/i.test((cause as Error).message);
     throw new ApigwTokenAuthError(
-      name === "ResourceNotFoundException"
-        ? `token table ${tableName} (or its ${TOKEN_PRINCIPAL_INDEX} index) does not exist`
+      name === "ResourceNotFoundException" || noIndex
+        ? `token table ${tableName} (or its ${TOKEN_PRINCIPAL_INDEX} index) does not exist` +
+            (noIndex ? ": a table made before the index (make deploy adds it; locally, delete DATA_DIR)" : "")
         : `token table ${tableName}: ${(cause as Error).message}`,
       { expected: "a reachable token table", actual: name, cause },
     );

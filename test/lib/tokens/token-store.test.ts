@@ -116,6 +116,15 @@ describe("lib/tokens/token-store (SDK calls)", () => {
     expect((missing as Error).message).to.equal(
       `token table tokens (or its ${TOKEN_PRINCIPAL_INDEX} index) does not exist`,
     );
+    ddb.on(QueryCommand).rejects(
+      Object.assign(new Error("The table does not have the specified index: byPrincipal"), {
+        name: "ValidationException",
+      }),
+    );
+    const old = await listTokens(store, { principalId: "a" }).catch((e: unknown) => e as Error);
+    expect((old as Error).message).to.contain(
+      "a table made before the index (make deploy adds it; locally, delete DATA_DIR)",
+    );
     ddb.on(ScanCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
     const throttled = await hasTokens(store).catch((e: unknown) => e as Error);
     expect((throttled as Error).message).to.equal("token table tokens: Rate exceeded");
