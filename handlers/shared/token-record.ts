@@ -13,6 +13,7 @@
  * | `description` | S, optional          | free text for operators                                        |
  * | `agentId`     | S, optional          | set on agent tokens: the one agent id the token is bound to    |
  * | `lastUsedAt`  | N, optional          | epoch seconds of the last authorization on a cache miss (≤ 1/h) |
+ * | `replacedBy`  | S, optional          | set by `rotate --grace`: digest prefix of the token replacing it |
  *
  * The global secondary index {@link TOKEN_PRINCIPAL_INDEX} (key `principalId`, all attributes) finds
  * a principal's tokens without a scan.
@@ -49,6 +50,8 @@ export interface TokenRecord {
   agentId?: string;
   /** Epoch seconds of the last authorization the authorizer recorded (at most one write per hour). */
   lastUsedAt?: number;
+  /** Set by a rotation with grace: the digest prefix of the token that replaces this one. */
+  replacedBy?: string;
 }
 
 const DIGEST = /^[0-9a-f]{64}$/;
@@ -84,6 +87,7 @@ export function parseTokenRecord(item: Record<string, unknown>): TokenRecord {
     description,
     agentId,
     lastUsedAt,
+    replacedBy,
   } = item;
   check(
     typeof tokenDigest === "string" && DIGEST.test(tokenDigest),
@@ -118,6 +122,12 @@ export function parseTokenRecord(item: Record<string, unknown>): TokenRecord {
     "epoch seconds",
     lastUsedAt,
   );
+  check(
+    replacedBy === undefined || typeof replacedBy === "string",
+    "replacedBy",
+    "a digest prefix",
+    replacedBy,
+  );
   const record: TokenRecord = {
     tokenDigest: tokenDigest as string,
     principalId: principalId as string,
@@ -129,6 +139,7 @@ export function parseTokenRecord(item: Record<string, unknown>): TokenRecord {
   if (description !== undefined) record.description = description as string;
   if (agentId !== undefined) record.agentId = agentId as string;
   if (lastUsedAt !== undefined) record.lastUsedAt = lastUsedAt as number;
+  if (replacedBy !== undefined) record.replacedBy = replacedBy as string;
   return record;
 }
 

@@ -71,6 +71,8 @@ export interface TokenSummary {
   agentId?: string;
   /** Epoch seconds of the last use the authorizer recorded (at most hourly); absent if never used. */
   lastUsedAt?: number;
+  /** Kept for a grace period after a rotation: the digest prefix of the token replacing it. */
+  replacedBy?: string;
   /** Why the record is not one the authorizer accepts (it answers 500 for it); absent when valid. */
   problem?: string;
 }
@@ -302,6 +304,7 @@ function summarize(record: TokenRecord, nowSeconds: number): TokenSummary {
   if (record.context !== undefined) summary.context = record.context;
   if (record.agentId !== undefined) summary.agentId = record.agentId;
   if (record.lastUsedAt !== undefined) summary.lastUsedAt = record.lastUsedAt;
+  if (record.replacedBy !== undefined) summary.replacedBy = record.replacedBy;
   return summary;
 }
 

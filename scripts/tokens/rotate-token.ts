@@ -62,7 +62,10 @@ export async function rotateToken(store: TokenStore, options: RotateTokenOptions
       actual: "no active tokens",
     });
   }
-  const carried = carriedOver(old, options);
+  // Tokens kept for a grace period by an earlier rotation are replaced too, but what the new token
+  // keeps comes from the current ones (a graced token's shortened lifetime is not its lifetime).
+  const current = old.filter((record) => record.replacedBy === undefined);
+  const carried = carriedOver(current.length > 0 ? current : old, options);
   const { token, record } = newTokenRecord({ ...carried, principalId, now });
   const newPrefix = digestPrefix(record.tokenDigest);
   const oldPrefixes = old.map((oldRecord) => digestPrefix(oldRecord.tokenDigest));
@@ -83,15 +86,15 @@ export async function rotateToken(store: TokenStore, options: RotateTokenOptions
       oldRecord.expiresAt ?? Number.POSITIVE_INFINITY,
       nowSeconds + options.graceSeconds,
     );
-    const graced = { ...oldRecord, expiresAt };
+    const graced = { ...oldRecord, expiresAt, replacedBy: newPrefix };
     writes.push({
       Update: {
         TableName: store.tableName,
         Key: { [TOKEN_KEY_ATTRIBUTE]: oldRecord.tokenDigest },
-        UpdateExpression: "SET expiresAt = :expiresAt",
+        UpdateExpression: "SET expiresAt = :expiresAt, replacedBy = :replacedBy",
         ConditionExpression: "attribute_exists(#key)",
         ExpressionAttributeNames: { "#key": TOKEN_KEY_ATTRIBUTE },
-        ExpressionAttributeValues: { ":expiresAt": expiresAt },
+        ExpressionAttributeValues: { ":expiresAt": expiresAt, ":replacedBy": newPrefix },
       },
     });
     replaced.push(graced);

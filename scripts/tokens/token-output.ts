@@ -21,7 +21,11 @@ export function formatTokenTable(tokens: readonly TokenSummary[]): string {
         ? "never"
         : `${isoTime(token.expiresAt)}${token.expired ? " (expired)" : ""}`,
       token.lastUsedAt === undefined ? "never" : isoTime(token.lastUsedAt),
-      token.problem ? `INVALID RECORD: ${token.problem}` : (token.description ?? ""),
+      token.problem
+        ? `INVALID RECORD: ${token.problem}`
+        : [token.replacedBy ? `(replaced by ${token.replacedBy})` : "", token.description ?? ""]
+            .filter(Boolean)
+            .join(" "),
     ]),
   ]);
 }

@@ -93,6 +93,12 @@ describe("scripts/tokens/rotate-token (embedded DynamoDB)", () => {
     expect(byDigest[rotated.record.tokenDigest]).to.equal(NOW / 1000 + 86_400);
     const actions = (await readAudit(tokens.client, tokens.auditTable)).map((entry) => entry.action);
     expect(actions.filter((action) => action === "grace")).to.have.length(2);
+    const graced = (await items()).find((item) => item.tokenDigest === short.record.tokenDigest);
+    expect(graced?.replacedBy).to.equal(rotated.record.tokenDigest.slice(0, 12));
+    // Finishing the switch: the graced tokens' shortened lifetimes are not a disagreement.
+    const finished = await rotateToken(store, { principalId: "a", now: () => NOW + 1000 });
+    expect(finished.record.expiresAt).to.equal(Math.floor((NOW + 1000) / 1000) + 86_400);
+    expect(finished.replaced).to.have.length(3);
   });
 
   it("refuses when the active tokens disagree, naming each difference, until flags settle it", async () => {
