@@ -7,6 +7,7 @@ import type { AuthorizerDecisionsResult } from "./authorizer-decisions.js";
 import type { EconomyRow } from "./authorizer-economy.js";
 import type { ColdStartResult } from "./cold-start.js";
 import { ROUTES, type ThroughputCell, type ThroughputResult } from "./throughput.js";
+import type { TraceCostRow } from "./trace-cost.js";
 
 /** Everything one `make bench` run measured. */
 export interface BenchResults {
@@ -18,6 +19,8 @@ export interface BenchResults {
   economy: EconomyRow[];
   coldStart: ColdStartResult[];
   authorizer: AuthorizerDecisionsResult;
+  /** The decision trace on vs off (bench/trace-cost.ts); absent from partial runs. */
+  traceCost?: TraceCostRow[];
   targets: TargetCheck[];
 }
 
@@ -84,6 +87,15 @@ export function renderMarkdown(results: BenchResults): string {
     ...results.economy.map(
       (r) =>
         `| ${r.design} | ${r.ttlSeconds} s | ${r.getItemCalls} | ${r.getItemPer1000} | ${r.wrong403s} | ${r.otherFailures} |`,
+    ),
+    "",
+    "## Decision trace on vs off (budget ≤ 5 %)",
+    "",
+    "| Route | Connections | On req/s | Off req/s | Throughput cost | CPU/request cost | Paired p50 latency cost |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...(results.traceCost ?? []).map(
+      (r) =>
+        `| ${r.route} | ${r.connections} | ${r.on.requestsPerSecond} | ${r.off.requestsPerSecond} | ${r.costPercent} % | ${r.cpuCostPercent} % | ${r.pairedLatencyCostPercent} % |`,
     ),
     "",
     "## Cold-start proxies",

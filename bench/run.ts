@@ -24,6 +24,7 @@ import { measureColdStart } from "./cold-start.js";
 import { type BenchResults, cellOf, renderMarkdown, renderThroughputTable } from "./report.js";
 import { targetChecks } from "./targets.js";
 import { measureThroughput, TARGETS } from "./throughput.js";
+import { measureTraceCost } from "./trace-cost.js";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const RESULTS_DIR = join(ROOT, "bench/results");
@@ -114,6 +115,14 @@ const economy = await measureAuthorizerEconomy({ manifest, rootDir: ROOT, reques
 log(`throughput: ${settings.runs} × ${settings.durationSeconds} s per cell`);
 const throughput = await measureThroughput({ manifest, rootDir: ROOT, peerDir: PEER_DIR, ...settings, log });
 
+log("decision trace on vs off (16 connections)");
+const traceCost = await measureTraceCost({
+  connections: 16,
+  durationSeconds: settings.durationSeconds,
+  runs: settings.runs,
+  log,
+});
+
 const partial: Omit<BenchResults, "targets"> = {
   startedAt: new Date(started).toISOString(),
   durationSeconds: Math.round((Date.now() - started) / 1000),
@@ -123,6 +132,7 @@ const partial: Omit<BenchResults, "targets"> = {
   economy,
   coldStart,
   authorizer,
+  traceCost,
 };
 const results: BenchResults = { ...partial, targets: targetChecks(partial) };
 

@@ -95,6 +95,17 @@ export function targetChecks(results: Omit<BenchResults, "targets">): TargetChec
       met: authorizer !== undefined && authorizer.moduleLoadMs <= 50,
     },
     {
+      name: "Decision trace cost (trace on vs off)",
+      target: "≤ 5 % throughput",
+      measured: (results.traceCost ?? [])
+        .map((r) => `${r.route}: ${r.costPercent} % throughput, ${r.pairedLatencyCostPercent} % paired p50`)
+        .join("; "),
+      met: (results.traceCost ?? []).length > 0 && (results.traceCost ?? []).every((r) => r.costPercent <= 5),
+      why:
+        "both sides run in one process on a shared machine; compare the paired p50 latency figure, " +
+        "which sees the same load on both sides of each pair",
+    },
+    {
       name: "GetItem per 1,000 requests, one token, one TTL window",
       target: "exactly 1, no wrong 403",
       measured: ours ? `${ours.getItemPer1000} GetItem, ${ours.wrong403s} wrong 403s` : "not measured",
