@@ -8,14 +8,8 @@
  * API Gateway answers such an authorizer with 500.
  */
 import { INVOKE_ACTION } from "../../handlers/shared/policy.js";
-import { contextLookup } from "./policy-condition.js";
 import { type ParsedStatement, parsePolicy } from "./policy-document.js";
-import {
-  type AccessDecision,
-  evaluatePolicies,
-  type PolicyDecision,
-  statementApplies,
-} from "./policy-evaluator.js";
+import { type AccessDecision, evaluatePolicies, type PolicyDecision } from "./policy-evaluator.js";
 
 /**
  * The decision for `execute-api:Invoke` on `methodArn`, with the statement that made it. Throws
@@ -58,11 +52,11 @@ export function explainAuthorizerPolicy(
   methodArn: string,
 ): AccessDecision & { statements: StatementMatch[] } {
   const parsed = parsePolicy(policy, "policyDocument", { conditions: "refuse" });
-  const action = INVOKE_ACTION.toLowerCase();
-  const noContext = contextLookup(undefined);
-  const statements = parsed.statements.map((statement) => ({
-    statement,
-    matched: statementApplies(statement, action, methodArn, noContext),
-  }));
-  return { ...evaluatePolicies([parsed], { action: INVOKE_ACTION, resource: methodArn }), statements };
+  const statements: StatementMatch[] = [];
+  const decision = evaluatePolicies(
+    [parsed],
+    { action: INVOKE_ACTION, resource: methodArn },
+    (statement, matched) => statements.push({ statement, matched }),
+  );
+  return { ...decision, statements };
 }

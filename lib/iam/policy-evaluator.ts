@@ -52,17 +52,28 @@ export interface AccessDecision {
  * if (result.decision !== "Allow") console.log(result.decision, result.statement?.label);
  * ```
  */
-export function evaluatePolicies(policies: readonly ParsedPolicy[], request: AccessRequest): AccessDecision {
+export function evaluatePolicies(
+  policies: readonly ParsedPolicy[],
+  request: AccessRequest,
+  /** Called with every statement and whether it applies (then no statement is skipped after a Deny). */
+  onStatement?: (statement: ParsedStatement, applies: boolean) => void,
+): AccessDecision {
   const action = request.action.toLowerCase();
   const context = contextLookup(request.context);
   let allowedBy: ParsedStatement | undefined;
+  let deniedBy: ParsedStatement | undefined;
   for (const policy of policies) {
     for (const statement of policy.statements) {
-      if (!statementApplies(statement, action, request.resource, context)) continue;
-      if (statement.effect === "Deny") return { decision: "ExplicitDeny", statement };
-      allowedBy ??= statement;
+      const applies = statementApplies(statement, action, request.resource, context);
+      onStatement?.(statement, applies);
+      if (!applies) continue;
+      if (statement.effect === "Deny") {
+        deniedBy ??= statement;
+        if (!onStatement) return { decision: "ExplicitDeny", statement };
+      } else allowedBy ??= statement;
     }
   }
+  if (deniedBy !== undefined) return { decision: "ExplicitDeny", statement: deniedBy };
   return allowedBy === undefined ? { decision: "ImplicitDeny" } : { decision: "Allow", statement: allowedBy };
 }
 
