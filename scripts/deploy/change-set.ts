@@ -16,8 +16,7 @@ import {
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
 import type { CloudFormationTemplate } from "../../lib/cloudformation/load-template.js";
-import { formatTable } from "./format-table.js";
-import type { WaitTiming } from "./stack-events.js";
+import { formatTable, type WaitTiming } from "./stack-events.js";
 
 /** What to create a change set for. */
 export interface ChangeSetRequest {

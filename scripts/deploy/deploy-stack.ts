@@ -6,26 +6,29 @@
  * against moto.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { type CloudFormationClient, ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
+import {
+  type CloudFormationClient,
+  ExecuteChangeSetCommand,
+  type Stack,
+} from "@aws-sdk/client-cloudformation";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { createAwsClients, resolveIdentity } from "../../lib/aws/aws-clients.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
-import { deployActionFor, findStack } from "../../lib/aws/stack-state.js";
+import { deployActionFor, findStack, stackOutputs } from "../../lib/aws/stack-state.js";
 import { codeKeyParameterOverrides, MANIFEST_PATH, readManifest } from "../../lib/build/manifest.js";
 import { RENDERED_TEMPLATE_PATH } from "../../lib/build/render-template.js";
 import { parseTemplate } from "../../lib/cloudformation/load-template.js";
 import { type ArtifactToUpload, ensureArtifactBucket, templateSource, uploadArtifacts } from "./artifacts.js";
 import { createChangeSet, deployParameters, formatChanges, requiredCapabilities } from "./change-set.js";
-import { deleteStackAndWait } from "./destroy-stack.js";
-import { formatDeployedStack } from "./format-table.js";
-import { explainRollbackComplete } from "./retained-resources.js";
+import { deleteStackAndWait, explainRollbackComplete } from "./destroy-stack.js";
 import { createConfirm, defaultArtifactBucket, readDeploySettings } from "./settings.js";
 import {
   AWS_TIMING,
   allStackEvents,
   followStack,
   formatFailures,
+  formatTable,
   newestEventId,
   type WaitTiming,
 } from "./stack-events.js";
@@ -247,4 +250,22 @@ async function printOutputs(
   if (stack === undefined) return;
   log("");
   for (const line of formatDeployedStack(stack)) log(line);
+}
+
+/** What `make deploy` prints at the end: the outputs, then how to get a token and call the API. */
+export function formatDeployedStack(stack: Stack): string[] {
+  const outputs = stackOutputs(stack);
+  if (Object.keys(outputs).length === 0) return [`Stack ${stack.StackName} reports no outputs.`];
+  const lines = formatTable(["Output", "Value"], Object.entries(outputs));
+  const apiUrl = outputs.ApiUrl;
+  if (apiUrl === undefined) return lines;
+  const name = stack.StackName ?? "<stack>";
+  return [
+    ...lines,
+    "",
+    "Try it (the token is printed once; keep it secret):",
+    `  TOKEN=$(npm run --silent token -- issue --stack ${name} --principal "$USER" --scope '*')`,
+    `  curl -i -X PUT '${apiUrl}/user' -H "Authorization: $TOKEN" -H 'Content-Type: application/json' -d '{"id":"u1","name":"Ada"}'`,
+    `  curl -i '${apiUrl}/user/u1' -H "Authorization: $TOKEN"`,
+  ];
 }

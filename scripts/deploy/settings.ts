@@ -39,16 +39,28 @@ export interface DeploySettings {
   parameters: Record<string, string>;
 }
 
-/** The stack name when STACK_NAME is unset. */
 export const DEFAULT_STACK_NAME = "apigw-token-auth";
 
-/** The stage when STAGE is unset: the template's StageName default. */
-export const DEFAULT_STAGE = "v1";
-
-const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
-const STAGE = /^[A-Za-z0-9_]{1,128}$/;
+/** The variables checked by pattern: what a valid value is, and the message when it is not. */
+const CHECKED = {
+  STACK_NAME: [
+    /^[A-Za-z][A-Za-z0-9-]{0,127}$/,
+    "STACK_NAME is not a valid CloudFormation stack name",
+    "a letter, then up to 127 letters, digits and hyphens",
+  ],
+  // The default stage is the template's StageName default.
+  STAGE: [
+    /^[A-Za-z0-9_]{1,128}$/,
+    "STAGE is not a valid API Gateway stage name",
+    "1 to 128 letters, digits and underscores",
+  ],
+  CFN_ROLE_ARN: [
+    /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/,
+    "CFN_ROLE_ARN is not an IAM role ARN",
+    "arn:aws:iam::<account>:role/<name>, the CloudFormation service role",
+  ],
+} as const;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/;
 const PARAMETER = /^([A-Za-z0-9]{1,255})=(.*)$/;
 /** Parameters `make deploy` sets itself, from STAGE, the artifact bucket and the manifest. */
 const SET_BY_DEPLOY = /^(StageName|ArtifactBucket|[A-Za-z]+CodeKey)$/;
@@ -63,36 +75,25 @@ const SET_BY_DEPLOY = /^(StageName|ArtifactBucket|[A-Za-z]+CodeKey)$/;
  * ```
  */
 export function readDeploySettings(env: NodeJS.ProcessEnv = process.env): DeploySettings {
-  const stackName = nonEmpty(env.STACK_NAME) ?? DEFAULT_STACK_NAME;
-  if (!STACK_NAME.test(stackName)) {
-    throw new ApigwTokenAuthError("STACK_NAME is not a valid CloudFormation stack name", {
-      expected: "a letter, then up to 127 letters, digits and hyphens",
-      actual: JSON.stringify(stackName.slice(0, 140)),
-    });
-  }
-  const stage = nonEmpty(env.STAGE) ?? DEFAULT_STAGE;
-  if (!STAGE.test(stage)) {
-    throw new ApigwTokenAuthError("STAGE is not a valid API Gateway stage name", {
-      expected: "1 to 128 letters, digits and underscores",
-      actual: JSON.stringify(stage.slice(0, 140)),
-    });
-  }
+  const checked = (name: keyof typeof CHECKED) => {
+    const value = nonEmpty(env[name]);
+    const [pattern, message, expected] = CHECKED[name];
+    if (value !== undefined && !pattern.test(value)) {
+      throw new ApigwTokenAuthError(message, { expected, actual: JSON.stringify(value.slice(0, 140)) });
+    }
+    return value;
+  };
+  const stackName = checked("STACK_NAME") ?? DEFAULT_STACK_NAME;
+  const stage = checked("STAGE") ?? "v1";
   const artifactBucket = nonEmpty(env.ARTIFACT_BUCKET);
   if (artifactBucket !== undefined) assertBucketName(artifactBucket, "ARTIFACT_BUCKET");
-  const cfnRoleArn = nonEmpty(env.CFN_ROLE_ARN);
-  if (cfnRoleArn !== undefined && !ROLE_ARN.test(cfnRoleArn)) {
-    throw new ApigwTokenAuthError("CFN_ROLE_ARN is not an IAM role ARN", {
-      expected: "arn:aws:iam::<account>:role/<name>, the CloudFormation service role",
-      actual: JSON.stringify(cfnRoleArn.slice(0, 140)),
-    });
-  }
   return {
     stackName,
     region: regionFromEnv(env),
     artifactBucket,
     stage,
     endpoint: nonEmpty(env.AWS_ENDPOINT_URL),
-    cfnRoleArn,
+    cfnRoleArn: checked("CFN_ROLE_ARN"),
     parameters: parseParameters(env.PARAMETERS ?? ""),
   };
 }
@@ -104,10 +105,7 @@ export function readDeploySettings(env: NodeJS.ProcessEnv = process.env): Deploy
  */
 function parseParameters(text: string): Record<string, string> {
   const parameters: Record<string, string> = {};
-  for (const pair of text
-    .trim()
-    .split(/\s+/)
-    .filter((word) => word !== "")) {
+  for (const pair of text.split(/\s+/).filter(Boolean)) {
     const [, key, value] = PARAMETER.exec(pair) ?? [];
     if (key === undefined || value === undefined || key in parameters) {
       throw new ApigwTokenAuthError("PARAMETERS must be Key=Value pairs, each key once", {

@@ -1,6 +1,7 @@
 /**
  * Following a stack operation live: the SDK's waiter decides when the stack has settled, while an
- * event tail prints one line per stack event as CloudFormation records it; then what failed.
+ * event tail prints one line per stack event as CloudFormation records it; then what failed. Also
+ * the one plain-text table layout of the deploy commands' output.
  */
 import { setTimeout as delay } from "node:timers/promises";
 import {
@@ -15,7 +16,6 @@ import {
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
 import { findStack } from "../../lib/aws/stack-state.js";
-import { formatTable } from "./format-table.js";
 
 /**
  * How long and how often to wait, in seconds: the SDK waiters' configuration (they back off from
@@ -159,4 +159,23 @@ export function formatFailures(events: readonly StackEvent[]): string[] {
       event.ResourceStatusReason ?? "",
     ]),
   );
+}
+
+/**
+ * Lays out rows under headers, each column as wide as its widest cell, two spaces apart; the last
+ * column is not padded, so no line ends in spaces.
+ */
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const line = (cells: readonly string[]) =>
+    widths
+      .map((width, column) => {
+        const cell = cells[column] ?? "";
+        return column === widths.length - 1 ? cell : cell.padEnd(width);
+      })
+      .join("  ")
+      .trimEnd();
+  return [line(headers), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)];
 }
