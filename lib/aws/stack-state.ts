@@ -3,7 +3,13 @@
  * deploy and read by `make smoke`, `make logs` and the token CLI), and what state it is in, and so
  * what `make deploy` may do with it.
  */
-import { type CloudFormationClient, DescribeStacksCommand, type Stack } from "@aws-sdk/client-cloudformation";
+import {
+  type CloudFormationClient,
+  DescribeStacksCommand,
+  paginateListStackResources,
+  type Stack,
+  type StackResourceSummary,
+} from "@aws-sdk/client-cloudformation";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "./aws-errors.js";
 
@@ -44,6 +50,35 @@ export async function findStack(
     }
     throw error;
   }
+}
+
+/** The stack called `stackName`; throws an ApigwTokenAuthError saying so when there is none. */
+export async function requireStack(cloudformation: CloudFormationClient, stackName: string): Promise<Stack> {
+  const stack = await findStack(cloudformation, stackName);
+  if (stack === undefined) {
+    throw new ApigwTokenAuthError(`stack ${stackName} not found`, {
+      expected: "a stack deployed with make deploy (check STACK_NAME and AWS_REGION)",
+      actual: "no such stack",
+    });
+  }
+  return stack;
+}
+
+/** The stack's resources, every page of ListStackResources. */
+export async function listStackResources(
+  cloudformation: CloudFormationClient,
+  stackName: string,
+): Promise<StackResourceSummary[]> {
+  const resources: StackResourceSummary[] = [];
+  await callAws("cloudformation:ListStackResources", async () => {
+    for await (const page of paginateListStackResources(
+      { client: cloudformation },
+      { StackName: stackName },
+    )) {
+      resources.push(...(page.StackResourceSummaries ?? []));
+    }
+  });
+  return resources;
 }
 
 /** The stack's outputs as a name → value map. */

@@ -18,7 +18,6 @@ import { callAws } from "../../lib/aws/aws-errors.js";
 import type { CloudFormationTemplate } from "../../lib/cloudformation/load-template.js";
 import { formatTable, type WaitTiming } from "./stack-events.js";
 
-/** What to create a change set for. */
 export interface ChangeSetRequest {
   stackName: string;
   changeSetName: string;
@@ -30,7 +29,6 @@ export interface ChangeSetRequest {
   roleArn?: string | undefined;
 }
 
-/** A computed change set: ready to execute, or empty. */
 export type ChangeSetOutcome =
   | { kind: "ready"; changeSetId: string; stackId: string; changes: Change[] }
   | { kind: "no-changes"; reason: string };
@@ -99,7 +97,10 @@ export async function createChangeSet(
   const described = pages[0];
   if (described?.Status !== "CREATE_COMPLETE") {
     const reason = described?.StatusReason ?? `status ${described?.Status ?? "unknown"}`;
-    await deleteChangeSet(cloudformation, stackName, changeSetId);
+    // Deleted, empty or failed, so the stack's change set list stays clean.
+    await callAws("cloudformation:DeleteChangeSet", () =>
+      cloudformation.send(new DeleteChangeSetCommand(id)),
+    );
     if (NO_CHANGES.test(reason)) return { kind: "no-changes", reason };
     throw new ApigwTokenAuthError(`change set for stack ${stackName} failed: ${reason}`, {
       expected: "a template and parameters CloudFormation accepts",
@@ -112,17 +113,6 @@ export async function createChangeSet(
     stackId: described.StackId ?? created.StackId ?? stackName,
     changes: pages.flatMap((page) => page.Changes ?? []),
   };
-}
-
-/** Deletes a change set that will not be executed, so the stack's change set list stays clean. */
-export async function deleteChangeSet(
-  cloudformation: CloudFormationClient,
-  stackName: string,
-  changeSetId: string,
-) {
-  await callAws("cloudformation:DeleteChangeSet", () =>
-    cloudformation.send(new DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetId })),
-  );
 }
 
 /**

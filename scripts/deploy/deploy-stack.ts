@@ -13,7 +13,6 @@ import {
 } from "@aws-sdk/client-cloudformation";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
-import { createAwsClients, resolveIdentity } from "../../lib/aws/aws-clients.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
 import { deployActionFor, findStack, stackOutputs } from "../../lib/aws/stack-state.js";
 import { codeKeyParameterOverrides, MANIFEST_PATH, readManifest } from "../../lib/build/manifest.js";
@@ -22,15 +21,15 @@ import { parseTemplate } from "../../lib/cloudformation/load-template.js";
 import { type ArtifactToUpload, ensureArtifactBucket, templateSource, uploadArtifacts } from "./artifacts.js";
 import { createChangeSet, deployParameters, formatChanges, requiredCapabilities } from "./change-set.js";
 import { deleteStackAndWait, explainRollbackComplete } from "./destroy-stack.js";
-import { createConfirm, defaultArtifactBucket, readDeploySettings } from "./settings.js";
+import { connect, createConfirm, printLine, readDeploySettings } from "./settings.js";
 import {
   AWS_TIMING,
   allStackEvents,
+  type CommandIo,
   followStack,
   formatFailures,
   formatTable,
   newestEventId,
-  type WaitTiming,
 } from "./stack-events.js";
 
 /**
@@ -40,7 +39,6 @@ import {
  */
 export const TEMPLATE_PATH = RENDERED_TEMPLATE_PATH;
 
-/** Everything a deploy needs to know. */
 export interface DeployRequest {
   stackName: string;
   region: string;
@@ -48,37 +46,19 @@ export interface DeployRequest {
   artifactBucket: string;
   /** The template's text, sent as is (CloudFormation reads the short-form tags itself). */
   templateText: string;
-  /** The packaged zips (dist/manifest.json). */
   artifacts: readonly ArtifactToUpload[];
-  /** Parameter values: StageName, ArtifactBucket, the code keys, and PARAMETERS. */
+  /** StageName, ArtifactBucket, the code keys, and PARAMETERS. */
   parameters: Record<string, string>;
   /** The CloudFormation service role the change set (and a recovery delete) runs as, if any. */
   cfnRoleArn?: string | undefined;
 }
 
-/** How the deploy talks to the operator and waits. */
-export interface DeployIo {
-  log: (line: string) => void;
-  /** Asks a yes/no question; answers false when nobody can answer (no terminal). */
-  confirm: (question: string) => Promise<boolean>;
-  timing: WaitTiming;
+export interface DeployIo extends CommandIo {
   /** Names the change set; injected so tests are deterministic. */
   changeSetName: string;
 }
 
-/** How a deploy ended when it did not fail. */
 export type DeployOutcome = "created" | "updated" | "no-changes";
-
-/** What may be changed from the defaults of {@link runDeploy} (tests change all of it). */
-export interface RunDeployOptions {
-  env?: NodeJS.ProcessEnv;
-  templatePath?: string;
-  manifestPath?: string;
-  log?: (line: string) => void;
-  confirm?: (question: string) => Promise<boolean>;
-  timing?: WaitTiming;
-  now?: () => Date;
-}
 
 /**
  * `make deploy` as a function: settings from the environment, identity, the packaged artifacts from
@@ -89,23 +69,26 @@ export interface RunDeployOptions {
  * await runDeploy({ env: { ...process.env, STACK_NAME: "demo" } }); // "created" | "updated" | "no-changes"
  * ```
  */
-export async function runDeploy(options: RunDeployOptions = {}): Promise<DeployOutcome> {
+export async function runDeploy(
+  options: Partial<CommandIo> & {
+    env?: NodeJS.ProcessEnv;
+    templatePath?: string;
+    manifestPath?: string;
+    now?: () => Date;
+  } = {},
+): Promise<DeployOutcome> {
   const env = options.env ?? process.env;
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const log = options.log ?? printLine;
   const settings = readDeploySettings(env);
-  const manifest = readManifest(options.manifestPath ?? MANIFEST_PATH);
   const templatePath = options.templatePath ?? TEMPLATE_PATH;
+  const manifest = readManifest(options.manifestPath ?? MANIFEST_PATH);
   if (!existsSync(templatePath)) {
     throw new ApigwTokenAuthError(`${templatePath} does not exist: run make package (make deploy does)`, {
       expected: "the template make package renders from cloudformation/api.yaml",
       actual: "no such file",
     });
   }
-  const templateText = readFileSync(templatePath, "utf8");
-  const clients = createAwsClients(settings);
-  const { region, accountId } = await resolveIdentity(clients);
-  const artifactBucket =
-    settings.artifactBucket ?? defaultArtifactBucket(settings.stackName, accountId, region);
+  const { clients, region, accountId, artifactBucket } = await connect(settings);
   log(
     `Deploying stack ${settings.stackName} (stage ${settings.stage}) to account ${accountId} in ${region}` +
       (settings.endpoint === undefined ? "" : ` at ${settings.endpoint}`) +
@@ -121,7 +104,7 @@ export async function runDeploy(options: RunDeployOptions = {}): Promise<DeployO
       region,
       accountId,
       artifactBucket,
-      templateText,
+      templateText: readFileSync(templatePath, "utf8"),
       artifacts: Object.values(manifest.functions),
       cfnRoleArn: settings.cfnRoleArn,
       parameters: {
@@ -153,6 +136,10 @@ export async function deployStack(
   const { stackName, artifactBucket: bucket, accountId, region } = request;
   const log = (lines: string[]) => {
     for (const line of lines) io.log(line);
+  };
+  const printOutputs = async () => {
+    const stack = await findStack(cloudformation, stackName);
+    if (stack !== undefined) log(["", ...formatDeployedStack(stack)]);
   };
   const template = parseTemplate(request.templateText, "template");
   const parameters = deployParameters(template, request.parameters);
@@ -202,7 +189,7 @@ export async function deployStack(
   );
   if (changeSet.kind === "no-changes") {
     io.log(`No changes: stack ${stackName} is up to date (the empty change set was deleted).`);
-    await printOutputs(cloudformation, stackName, io.log);
+    await printOutputs();
     return "no-changes";
   }
   log(formatChanges(changeSet.changes));
@@ -237,19 +224,8 @@ export async function deployStack(
     throw new ApigwTokenAuthError(`deploy of stack ${stackName} failed`, { expected, actual: status });
   }
   log(["", `Stack ${stackName} is ${status}.`]);
-  await printOutputs(cloudformation, stackName, io.log);
+  await printOutputs();
   return type === "CREATE" ? "created" : "updated";
-}
-
-async function printOutputs(
-  cloudformation: CloudFormationClient,
-  stackName: string,
-  log: (line: string) => void,
-) {
-  const stack = await findStack(cloudformation, stackName);
-  if (stack === undefined) return;
-  log("");
-  for (const line of formatDeployedStack(stack)) log(line);
 }
 
 /** What `make deploy` prints at the end: the outputs, then how to get a token and call the API. */

@@ -13,17 +13,16 @@ import {
   type CloudFormationClient,
   DeleteStackCommand,
   GetTemplateCommand,
-  paginateListStackResources,
   type StackEvent,
 } from "@aws-sdk/client-cloudformation";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
-import { createAwsClients, resolveIdentity } from "../../lib/aws/aws-clients.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
-import { findStack } from "../../lib/aws/stack-state.js";
+import { findStack, listStackResources } from "../../lib/aws/stack-state.js";
 import { parseTemplate } from "../../lib/cloudformation/load-template.js";
-import { createConfirm, defaultArtifactBucket, readDeploySettings } from "./settings.js";
+import { connect, createConfirm, printLine, readDeploySettings } from "./settings.js";
 import {
   AWS_TIMING,
+  type CommandIo,
   type FollowResult,
   followStack,
   formatFailures,
@@ -32,15 +31,7 @@ import {
   type WaitTiming,
 } from "./stack-events.js";
 
-/** How a destroy ended without failing. */
 export type DestroyOutcome = "deleted" | "absent" | "declined";
-
-/** How a destroy talks to the operator and waits. */
-export interface DestroyIo {
-  log: (line: string) => void;
-  confirm: (question: string) => Promise<boolean>;
-  timing: WaitTiming;
-}
 
 /**
  * `make destroy` as a function: deletes the stack the environment names (STACK_NAME, AWS_REGION;
@@ -51,21 +42,15 @@ export interface DestroyIo {
  * await runDestroy({ env: { ...process.env, STACK_NAME: "demo", CONFIRM: "yes" } }); // "deleted"
  * ```
  */
-export async function runDestroy(options: { env?: NodeJS.ProcessEnv } & Partial<DestroyIo> = {}) {
+export async function runDestroy(options: { env?: NodeJS.ProcessEnv } & Partial<CommandIo> = {}) {
   const env = options.env ?? process.env;
   const settings = readDeploySettings(env);
-  const clients = createAwsClients(settings);
-  const { region, accountId } = await resolveIdentity(clients);
+  const { clients, region, artifactBucket } = await connect(settings);
   return destroyStack(
     clients.cloudformation,
+    { stackName: settings.stackName, region, artifactBucket, cfnRoleArn: settings.cfnRoleArn },
     {
-      stackName: settings.stackName,
-      region,
-      artifactBucket: settings.artifactBucket ?? defaultArtifactBucket(settings.stackName, accountId, region),
-      cfnRoleArn: settings.cfnRoleArn,
-    },
-    {
-      log: options.log ?? ((line) => process.stdout.write(`${line}\n`)),
+      log: options.log ?? printLine,
       confirm: options.confirm ?? createConfirm(env),
       timing: options.timing ?? AWS_TIMING,
     },
@@ -79,7 +64,7 @@ export async function runDestroy(options: { env?: NodeJS.ProcessEnv } & Partial<
 export async function destroyStack(
   cloudformation: CloudFormationClient,
   target: { stackName: string; region: string; artifactBucket?: string; cfnRoleArn?: string | undefined },
-  io: DestroyIo,
+  io: CommandIo,
 ): Promise<DestroyOutcome> {
   const { stackName, region } = target;
   const log = (lines: string[]) => {
@@ -177,14 +162,12 @@ export async function listRetainedResources(
     ([, resource]) => resource.DeletionPolicy === "Retain",
   );
   if (retained.length === 0) return [];
-  const physicalIds = new Map<string | undefined, string | undefined>();
-  await callAws("cloudformation:ListStackResources", async () => {
-    for await (const page of paginateListStackResources({ client: cloudformation }, { StackName: stackId })) {
-      for (const summary of page.StackResourceSummaries ?? []) {
-        physicalIds.set(summary.LogicalResourceId, summary.PhysicalResourceId);
-      }
-    }
-  });
+  const physicalIds = new Map(
+    (await listStackResources(cloudformation, stackId)).map((r) => [
+      r.LogicalResourceId,
+      r.PhysicalResourceId,
+    ]),
+  );
   // A resource whose Condition was false, or that was never created, has nothing to retain.
   return retained.flatMap(([logicalId, { Type: type }]) => {
     const physicalId = physicalIds.get(logicalId);

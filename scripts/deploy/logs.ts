@@ -6,7 +6,7 @@
  * come from CloudWatch Logs FilterLogEvents through the SDK's paginator; `FOLLOW=1` keeps reading.
  */
 import { setTimeout as delay } from "node:timers/promises";
-import { type CloudFormationClient, paginateListStackResources } from "@aws-sdk/client-cloudformation";
+import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import {
   CloudWatchLogsClient,
   type FilteredLogEvent,
@@ -15,8 +15,8 @@ import {
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { commonClientConfig, createAwsClients, nonEmpty } from "../../lib/aws/aws-clients.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
-import { findStack } from "../../lib/aws/stack-state.js";
-import { readDeploySettings } from "./settings.js";
+import { listStackResources, requireStack } from "../../lib/aws/stack-state.js";
+import { printLine, readDeploySettings } from "./settings.js";
 
 /** A log line and where it came from. */
 export interface LogLine extends FilteredLogEvent {
@@ -57,7 +57,7 @@ const FOLLOW_INTERVAL_MS = 2_000;
  */
 export async function runLogs(options: LogsOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const log = options.log ?? printLine;
   const now = options.now ?? Date.now;
   const sinceMs = parseSince(nonEmpty(env.SINCE) ?? "15m");
   const follow = nonEmpty(env.FOLLOW) === "1";
@@ -97,27 +97,13 @@ export function parseSince(text: string): number {
 
 /** The stack's access and function log groups (its AWS::Logs::LogGroup resources). */
 async function stackLogGroups(cloudformation: CloudFormationClient, stackName: string): Promise<string[]> {
-  const stack = await findStack(cloudformation, stackName);
-  if (stack === undefined) {
-    throw new ApigwTokenAuthError(`stack ${stackName} not found`, {
-      expected: "a stack deployed with make deploy (check STACK_NAME and AWS_REGION)",
-      actual: "no such stack",
-    });
-  }
-  const groups: string[] = [];
-  await callAws("cloudformation:ListStackResources", async () => {
-    for await (const page of paginateListStackResources(
-      { client: cloudformation },
-      { StackName: stackName },
-    )) {
-      for (const resource of page.StackResourceSummaries ?? []) {
-        const name = resource.PhysicalResourceId;
-        // The execution log (API-Gateway-Execution-Logs_*) repeats the access log at length; left out.
-        if (resource.ResourceType === "AWS::Logs::LogGroup" && name?.startsWith("/aws/")) groups.push(name);
-      }
-    }
-  });
-  return groups.sort();
+  await requireStack(cloudformation, stackName);
+  // The execution log (API-Gateway-Execution-Logs_*) repeats the access log at length; left out.
+  return (await listStackResources(cloudformation, stackName))
+    .flatMap(({ ResourceType, PhysicalResourceId: name }) =>
+      ResourceType === "AWS::Logs::LogGroup" && name?.startsWith("/aws/") ? [name] : [],
+    )
+    .sort();
 }
 
 /** Every line of `groups` from `startTime` on, oldest first (FilterLogEvents, all pages). */

@@ -18,7 +18,7 @@
  */
 import { createInterface } from "node:readline/promises";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
-import { nonEmpty, regionFromEnv } from "../../lib/aws/aws-clients.js";
+import { createAwsClients, nonEmpty, regionFromEnv, resolveIdentity } from "../../lib/aws/aws-clients.js";
 
 /** The settings every deploy command works with. */
 export interface DeploySettings {
@@ -97,6 +97,23 @@ export function readDeploySettings(env: NodeJS.ProcessEnv = process.env): Deploy
     parameters: parseParameters(env.PARAMETERS ?? ""),
   };
 }
+
+/**
+ * What `make deploy` and `make destroy` start from: the settings, the clients, the caller's account
+ * and region (which also proves the credentials work), and the artifact bucket they name.
+ */
+export async function connect(settings: DeploySettings) {
+  const clients = createAwsClients(settings);
+  const { region, accountId } = await resolveIdentity(clients);
+  const artifactBucket =
+    settings.artifactBucket ?? defaultArtifactBucket(settings.stackName, accountId, region);
+  return { settings, clients, region, accountId, artifactBucket };
+}
+
+/** The commands' default `log`: one line on stdout. */
+export const printLine = (line: string) => {
+  process.stdout.write(`${line}\n`);
+};
 
 /**
  * PARAMETERS as a map: whitespace-separated `Key=Value` pairs (a value holds no spaces; the template's

@@ -8,13 +8,12 @@
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { digestPrefix, generateToken } from "../../handlers/shared/token.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
-import { findStack, requireOutput } from "../../lib/aws/stack-state.js";
+import { requireOutput, requireStack } from "../../lib/aws/stack-state.js";
 import { issueToken, revokeToken, type TokenStore } from "../../lib/tokens/token-store.js";
 import { createStackClients, resolveTokenTable } from "../tokens/stack-target.js";
-import { readDeploySettings } from "./settings.js";
+import { printLine, readDeploySettings } from "./settings.js";
 
 /** The principal the smoke test's tokens speak for (visible in `token list` and the user items). */
 export const SMOKE_PRINCIPAL = "make-smoke";
@@ -65,15 +64,9 @@ export async function runSmoke(
   options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void; fetch?: typeof fetch } = {},
 ): Promise<number> {
   const settings = readDeploySettings(options.env ?? process.env);
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const log = options.log ?? printLine;
   const clients = createStackClients(settings);
-  const stack = await findStack(clients.cloudformation, settings.stackName);
-  if (stack === undefined) {
-    throw new ApigwTokenAuthError(`stack ${settings.stackName} not found`, {
-      expected: "a stack deployed with make deploy (check STACK_NAME and AWS_REGION)",
-      actual: "no such stack",
-    });
-  }
+  const stack = await requireStack(clients.cloudformation, settings.stackName);
   const apiUrl = requireOutput(stack, "ApiUrl");
   const tableName = await resolveTokenTable(clients, settings.stackName);
   // Smoke tokens are token changes like any other: audited, with the caller's identity as actor.

@@ -30,12 +30,18 @@ export interface WaitTiming {
 /** Real AWS: poll every 3 to 10 s, for up to an hour (CloudFormation times resources out before). */
 export const AWS_TIMING: WaitTiming = { minDelay: 3, maxDelay: 10, maxWaitTime: 3600 };
 
-/** How a followed operation ended. */
+/** How a followed operation ended: the stack's final status and the operation's events, oldest first. */
 export interface FollowResult {
-  /** The stack's final status, for example CREATE_COMPLETE or UPDATE_ROLLBACK_COMPLETE. */
   status: string;
-  /** Every event of the operation, oldest first. */
   events: StackEvent[];
+}
+
+/** How `make deploy` and `make destroy` talk to the operator and wait. */
+export interface CommandIo {
+  log: (line: string) => void;
+  /** Asks a yes/no question; answers false when nobody can answer (no terminal). */
+  confirm: (question: string) => Promise<boolean>;
+  timing: WaitTiming;
 }
 
 const WAITERS = {
