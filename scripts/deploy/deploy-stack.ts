@@ -20,7 +20,7 @@ import { RENDERED_TEMPLATE_PATH } from "../../lib/build/render-template.js";
 import { parseTemplate } from "../../lib/cloudformation/load-template.js";
 import { type ArtifactToUpload, ensureArtifactBucket, templateSource, uploadArtifacts } from "./artifacts.js";
 import { createChangeSet, deployParameters, formatChanges, requiredCapabilities } from "./change-set.js";
-import { deleteStackAndWait, explainRollbackComplete } from "./destroy-stack.js";
+import { deleteStack, explainRollbackComplete } from "./destroy-stack.js";
 import { connect, createConfirm, printLine, readDeploySettings } from "./settings.js";
 import {
   AWS_TIMING,
@@ -162,13 +162,7 @@ export async function deployStack(
         actual: "ROLLBACK_COMPLETE",
       });
     }
-    const deleted = await deleteStackAndWait(cloudformation, stackId, request.cfnRoleArn, io.log, io.timing);
-    if (deleted.status !== "DELETE_COMPLETE") {
-      throw new ApigwTokenAuthError(`could not delete stack ${stackName}`, {
-        expected: "DELETE_COMPLETE",
-        actual: deleted.status,
-      });
-    }
+    await deleteStack(cloudformation, { stackName, stackId, roleArn: request.cfnRoleArn }, io);
     action = { kind: "create" };
   }
 

@@ -23,12 +23,10 @@ import { connect, createConfirm, printLine, readDeploySettings } from "./setting
 import {
   AWS_TIMING,
   type CommandIo,
-  type FollowResult,
   followStack,
   formatFailures,
   formatTable,
   newestEventId,
-  type WaitTiming,
 } from "./stack-events.js";
 
 export type DestroyOutcome = "deleted" | "absent" | "declined";
@@ -88,20 +86,7 @@ export async function destroyStack(
     io.log("Not deleted.");
     return "declined";
   }
-  const { status, events } = await deleteStackAndWait(
-    cloudformation,
-    stackId,
-    target.cfnRoleArn,
-    io.log,
-    io.timing,
-  );
-  if (status !== "DELETE_COMPLETE") {
-    log([`Delete failed: stack ${stackName} is ${status}.`, ...formatFailures(events)]);
-    throw new ApigwTokenAuthError(`could not delete stack ${stackName}`, {
-      expected: "DELETE_COMPLETE",
-      actual: status,
-    });
-  }
+  await deleteStack(cloudformation, { stackName, stackId, roleArn: target.cfnRoleArn }, io);
   log(["", `Deleted stack ${stackName}.`]);
   if (retained.length > 0) {
     log([
@@ -118,24 +103,30 @@ export async function destroyStack(
 }
 
 /**
- * Deletes the stack `stackId` (an id, not a name: a deleted stack is only found by id), as the
- * service role `roleArn` when there is one, and prints its events until it is gone; returns the
- * final status (DELETE_COMPLETE, or DELETE_FAILED).
+ * Deletes the stack by `stackId` (a deleted stack is only found by id), as the service role `roleArn`
+ * when there is one, and prints its events until it is gone; throws, after printing the resources
+ * that could not be deleted, unless it ends DELETE_COMPLETE.
  */
-export async function deleteStackAndWait(
+export async function deleteStack(
   cloudformation: CloudFormationClient,
-  stackId: string,
-  roleArn: string | undefined,
-  log: (line: string) => void,
-  timing: WaitTiming,
-): Promise<FollowResult> {
+  { stackName, stackId, roleArn }: { stackName: string; stackId: string; roleArn: string | undefined },
+  io: Omit<CommandIo, "confirm">,
+): Promise<void> {
   const marker = await newestEventId(cloudformation, stackId);
   await callAws("cloudformation:DeleteStack", () =>
     cloudformation.send(
       new DeleteStackCommand({ StackName: stackId, ...(roleArn === undefined ? {} : { RoleARN: roleArn }) }),
     ),
   );
-  return followStack(cloudformation, stackId, "delete", marker, log, timing);
+  const { status, events } = await followStack(cloudformation, stackId, "delete", marker, io.log, io.timing);
+  if (status !== "DELETE_COMPLETE") {
+    for (const line of [`Delete failed: stack ${stackName} is ${status}.`, ...formatFailures(events)])
+      io.log(line);
+    throw new ApigwTokenAuthError(`could not delete stack ${stackName}`, {
+      expected: "DELETE_COMPLETE",
+      actual: status,
+    });
+  }
 }
 
 /** A resource the stack's deletion (or rollback) leaves in place. */

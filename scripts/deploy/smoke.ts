@@ -7,12 +7,11 @@
  * end, whatever happened.
  */
 import { setTimeout as delay } from "node:timers/promises";
-import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { digestPrefix, generateToken } from "../../handlers/shared/token.js";
-import { callAws } from "../../lib/aws/aws-errors.js";
+import { createAwsClients } from "../../lib/aws/aws-clients.js";
 import { requireOutput, requireStack } from "../../lib/aws/stack-state.js";
 import { issueToken, revokeToken, type TokenStore } from "../../lib/tokens/token-store.js";
-import { createStackClients, resolveTokenTable } from "../tokens/stack-target.js";
+import { resolveStackTokenTarget } from "../tokens/stack-target.js";
 import { printLine, readDeploySettings } from "./settings.js";
 
 /** The principal the smoke test's tokens speak for (visible in `token list` and the user items). */
@@ -63,51 +62,50 @@ interface Check {
 export async function runSmoke(
   options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void; fetch?: typeof fetch } = {},
 ): Promise<number> {
-  const settings = readDeploySettings(options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const settings = readDeploySettings(env);
   const log = options.log ?? printLine;
-  const clients = createStackClients(settings);
-  const stack = await requireStack(clients.cloudformation, settings.stackName);
-  const apiUrl = requireOutput(stack, "ApiUrl");
-  const tableName = await resolveTokenTable(clients, settings.stackName);
-  // Smoke tokens are token changes like any other: audited, with the caller's identity as actor.
-  const identity = await callAws("sts:GetCallerIdentity", () =>
-    clients.sts.send(new GetCallerIdentityCommand({})),
+  const apiUrl = requireOutput(
+    await requireStack(createAwsClients(settings).cloudformation, settings.stackName),
+    "ApiUrl",
   );
-  const store: TokenStore = {
-    client: clients.documentClient,
-    tableName,
-    audit: {
-      tableName: requireOutput(stack, "TokenAuditTableName"),
-      actor: identity.Arn ?? `account:${identity.Account}`,
-      reason: "make smoke",
-    },
-  };
-  const issued: string[] = [];
-  log(`Smoke test of ${apiUrl} (tokens in ${tableName}, principal ${SMOKE_PRINCIPAL})`);
-  const tokens: SmokeTokens = {
-    issue: async (scopes) => {
-      const { token, record } = await issueToken(store, {
-        principalId: SMOKE_PRINCIPAL,
-        scopes,
-        // Expires by itself should the revocation below never run (a killed process).
-        expiresInSeconds: 3600,
-        description: "make smoke",
-      });
-      issued.push(record.tokenDigest);
-      log(`Issued token ${digestPrefix(record.tokenDigest)} with scopes ${scopes.join(", ")}`);
-      return token;
-    },
-    revokeAll: async () => {
-      for (const digest of issued.splice(0)) await revokeToken(store, { digest });
-    },
-  };
-  return runSmokeChecks(apiUrl, tokens, {
-    fetch: options.fetch ?? fetch,
-    log,
-    sleep: (ms) => delay(ms),
-    freshTokenRetries: 5,
-    userId: `smoke-${Date.now()}`,
-  });
+  // The token CLI's `--stack` target: the stack's token table (checked to exist) and audit table.
+  const target = await resolveStackTokenTarget(settings.stackName, env);
+  try {
+    // Smoke tokens are token changes like any other: audited, with the caller's identity as actor.
+    const store: TokenStore = {
+      ...target,
+      audit: { tableName: target.auditTableName, actor: await target.actor(), reason: "make smoke" },
+    };
+    const issued: string[] = [];
+    log(`Smoke test of ${apiUrl} (tokens in ${target.tableName}, principal ${SMOKE_PRINCIPAL})`);
+    const tokens: SmokeTokens = {
+      issue: async (scopes) => {
+        const { token, record } = await issueToken(store, {
+          principalId: SMOKE_PRINCIPAL,
+          scopes,
+          // Expires by itself should the revocation below never run (a killed process).
+          expiresInSeconds: 3600,
+          description: "make smoke",
+        });
+        issued.push(record.tokenDigest);
+        log(`Issued token ${digestPrefix(record.tokenDigest)} with scopes ${scopes.join(", ")}`);
+        return token;
+      },
+      revokeAll: async () => {
+        for (const digest of issued.splice(0)) await revokeToken(store, { digest });
+      },
+    };
+    return await runSmokeChecks(apiUrl, tokens, {
+      fetch: options.fetch ?? fetch,
+      log,
+      sleep: (ms) => delay(ms),
+      freshTokenRetries: 5,
+      userId: `smoke-${Date.now()}`,
+    });
+  } finally {
+    target.close();
+  }
 }
 
 /** Runs the checks against `apiUrl` (the stack's ApiUrl output); returns how many failed. */

@@ -30,6 +30,8 @@ describe("scripts/deploy/smoke: runSmoke", () => {
             { OutputKey: "ApiUrl", OutputValue: "https://abc.execute-api.eu-west-1.amazonaws.com/v1" },
             { OutputKey: "TokenTableName", OutputValue: "demo-auth-token" },
             { OutputKey: "TokenAuditTableName", OutputValue: "demo-token-audit" },
+            { OutputKey: "ApiId", OutputValue: "abc" },
+            { OutputKey: "StageName", OutputValue: "v1" },
           ],
         },
       ],
