@@ -9,12 +9,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { callAws } from "./aws-errors.js";
 
-/** The clients of one deploy run. */
-export interface AwsClients {
-  cloudformation: CloudFormationClient;
-  s3: S3Client;
-  sts: STSClient;
-}
+export type AwsClients = ReturnType<typeof createAwsClients>;
 
 /** How many times the SDK tries a request before giving up (the default is 3). */
 export const MAX_ATTEMPTS = 8;
@@ -34,10 +29,7 @@ export function commonClientConfig(settings: { region?: string | undefined }) {
  * Creates the CloudFormation, S3 and STS clients for `settings`. S3 uses path-style
  * URLs when an endpoint is set: an emulator on `127.0.0.1:PORT` has no `<bucket>.127.0.0.1` names.
  */
-export function createAwsClients(settings: {
-  region?: string | undefined;
-  endpoint?: string | undefined;
-}): AwsClients {
+export function createAwsClients(settings: { region?: string | undefined; endpoint?: string | undefined }) {
   const config = commonClientConfig(settings);
   const customEndpoint = settings.endpoint !== undefined || process.env.AWS_ENDPOINT_URL_S3 !== undefined;
   return {

@@ -30,12 +30,6 @@ export interface WaitTiming {
 /** Real AWS: poll every 3 to 10 s, for up to an hour (CloudFormation times resources out before). */
 export const AWS_TIMING: WaitTiming = { minDelay: 3, maxDelay: 10, maxWaitTime: 3600 };
 
-/** How a followed operation ended: the stack's final status and the operation's events, oldest first. */
-export interface FollowResult {
-  status: string;
-  events: StackEvent[];
-}
-
 /** How `make deploy` and `make destroy` talk to the operator and wait. */
 export interface CommandIo {
   log: (line: string) => void;
@@ -63,7 +57,7 @@ export async function newestEventId(cloudformation: CloudFormationClient, stackI
 
 /**
  * Waits for the `operation` on `stackId` to settle (the SDK waiter) while printing each new event
- * after `afterEventId`; returns the final status and the events. A failing event read (access
+ * after `afterEventId`; returns the final status and the operation's events, oldest first. A failing event read (access
  * denied) ends the wait at once instead of leaving the waiter to retry until its time is up.
  */
 export async function followStack(
@@ -73,7 +67,7 @@ export async function followStack(
   afterEventId: string | undefined,
   log: (line: string) => void,
   timing: WaitTiming,
-): Promise<FollowResult> {
+): Promise<{ status: string; events: StackEvent[] }> {
   const seen = new Set<string>(afterEventId === undefined ? [] : [afterEventId]);
   const events: StackEvent[] = [];
   const printNew = async () => {
