@@ -14,7 +14,7 @@ import { ROUTES, TARGETS, type ThroughputCell } from "./throughput.js";
 const WIDTH = 960;
 const HEIGHT = 480;
 const MARGIN = { top: 56, right: 24, bottom: 84, left: 72 };
-const COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9e9e9e"];
+const COLOURS = ["#1f77b4", "#aec7e8", "#ff7f0e", "#2ca02c", "#9e9e9e"];
 
 const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
@@ -62,7 +62,7 @@ export function renderChartSvg(cells: ThroughputCell[], connections: number[]): 
     );
   });
   TARGETS.forEach((target, t) => {
-    const x = MARGIN.left + t * 220;
+    const x = MARGIN.left + t * 175;
     const legendY = HEIGHT - 28;
     parts.push(
       `<rect x="${x}" y="${legendY - 10}" width="12" height="12" fill="${COLOURS[t]}"/>`,

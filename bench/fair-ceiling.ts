@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { LocalDynamoDBConnection } from "../lib/aws/local-dynamodb.js";
 import type { Manifest } from "../lib/build/manifest.js";
 import { closeServer } from "../local/listen.js";
 
@@ -22,24 +23,26 @@ export type UserHandler = (event: unknown, context: unknown) => Promise<unknown>
  *
  * @example
  * ```ts
+ * import type { LocalDynamoDBConnection } from "../lib/aws/local-dynamodb.js";
  * import { readManifest } from "../lib/build/manifest.js";
  *
- * const handler = await importUserFunction({ manifest: readManifest(), rootDir: "." }, "http://127.0.0.1:8000", "local-users");
+ * declare const dynamodb: LocalDynamoDBConnection;
+ * const handler = await importUserFunction({ manifest: readManifest(), rootDir: "." }, dynamodb, "local-users");
  * await handler({ operation: "getUser", principalId: "bench", id: "bench" }, {});
  * ```
  */
 export async function importUserFunction(
   options: { manifest: Manifest; rootDir: string },
-  dynamodbEndpoint: string,
+  dynamodb: Pick<LocalDynamoDBConnection, "endpoint" | "credentials">,
   userTable: string,
 ): Promise<UserHandler> {
   const fn = options.manifest.functions.UserFunction;
   if (fn === undefined) throw new Error("the manifest has no UserFunction: run make package");
   Object.assign(process.env, {
     USER_TABLE_NAME: userTable,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+    AWS_ACCESS_KEY_ID: dynamodb.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: dynamodb.credentials.secretAccessKey,
     AWS_REGION: "us-east-1",
     LOG_LEVEL: "INFO",
   });

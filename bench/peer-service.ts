@@ -7,6 +7,7 @@
  */
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { LocalDynamoDBConnection } from "../lib/aws/local-dynamodb.js";
 import type { Manifest } from "../lib/build/manifest.js";
 import { type ResolvedStack, resourcesOfType } from "../local/cloudformation/resolved-stack.js";
 import { type ApiModel, buildApiModel, type MethodModel } from "../local/gateway/api-model.js";
@@ -19,8 +20,8 @@ export interface PeerServiceOptions {
   rootDir: string;
   /** Where to write serverless.json and the copied bundles. */
   serviceDir: string;
-  /** The embedded DynamoDB both gateways use. */
-  dynamodbEndpoint: string;
+  /** The embedded DynamoDB both gateways use, and the credentials of the local run's database in it. */
+  dynamodb: Pick<LocalDynamoDBConnection, "endpoint" | "credentials">;
   /** Table names by logical id, as the local run created them. */
   tables: Record<string, string>;
   httpPort: number;
@@ -78,9 +79,9 @@ export function writePeerService(options: PeerServiceOptions): string[] {
       region: stack.region,
       stage: api.stageName,
       environment: {
-        AWS_ENDPOINT_URL_DYNAMODB: options.dynamodbEndpoint,
-        AWS_ACCESS_KEY_ID: "local",
-        AWS_SECRET_ACCESS_KEY: "local",
+        AWS_ENDPOINT_URL_DYNAMODB: options.dynamodb.endpoint,
+        AWS_ACCESS_KEY_ID: options.dynamodb.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: options.dynamodb.credentials.secretAccessKey,
         AWS_REGION: stack.region,
       },
     },

@@ -136,12 +136,15 @@ export function renderMarkdown(results: BenchResults): string {
  */
 export function renderThroughputTable(throughput: ThroughputResult, connectionCounts: number[]): string[] {
   const lines: string[] = [
-    "| Route | Connections | Local gateway req/s | p50 / p99 | serverless-offline req/s | p50 / p99 | fair ceiling req/s | p50 / p99 | bare node:http req/s | Local ÷ offline | Local ÷ fair ceiling | Local ÷ bare |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "Local gateway: on DynamoDB Local (the default embedded DynamoDB); on dynalite: the fallback without Java.",
+    "",
+    "| Route | Connections | Local gateway req/s | p50 / p99 | on dynalite req/s | p50 / p99 | serverless-offline req/s | p50 / p99 | fair ceiling req/s | p50 / p99 | bare node:http req/s | Local ÷ offline | Local ÷ fair ceiling | Local ÷ bare |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const route of ROUTES) {
     for (const connections of connectionCounts) {
       const local = cellOf(throughput.cells, "local gateway", route, connections);
+      const dynalite = cellOf(throughput.cells, "local gateway on dynalite", route, connections);
       const peer = cellOf(throughput.cells, "serverless-offline", route, connections);
       const fair = cellOf(throughput.cells, "fair ceiling", route, connections);
       const bare = cellOf(throughput.cells, "bare node:http", route, connections);
@@ -149,7 +152,8 @@ export function renderThroughputTable(throughput: ThroughputResult, connectionCo
         c === undefined ? "—" : `${c.requestsPerSecond}${c.errors > 0 ? ` (${c.errors} errors)` : ""}`;
       const latency = (c: ThroughputCell | undefined) => (c === undefined ? "—" : `${c.p50Ms} / ${c.p99Ms}`);
       lines.push(
-        `| ${route} | ${connections} | ${rps(local)} | ${latency(local)} | ${rps(peer)} | ${latency(peer)} | ` +
+        `| ${route} | ${connections} | ${rps(local)} | ${latency(local)} | ${rps(dynalite)} | ${latency(dynalite)} | ` +
+          `${rps(peer)} | ${latency(peer)} | ` +
           `${rps(fair)} | ${latency(fair)} | ${rps(bare)} | ` +
           `${ratio(local?.requestsPerSecond, peer?.requestsPerSecond)} | ` +
           `${ratio(local?.requestsPerSecond, fair?.requestsPerSecond)} | ` +

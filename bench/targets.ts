@@ -57,8 +57,7 @@ export function targetChecks(results: Omit<BenchResults, "targets">): TargetChec
       why:
         `the bare server only writes a constant body, while every gateway request runs the user function ` +
         `in a worker thread and that function reads the user from DynamoDB: the function alone takes ` +
-        `${o.handlerP50Ms} ms at p50 (its GetItem on dynalite, which runs in the gateway's own process ` +
-        `and event loop) of the gateway's ${o.gatewayP50Ms} ms, against ${o.bareP50Ms} ms for the whole ` +
+        `${o.handlerP50Ms} ms at p50 (its GetItem on DynamoDB Local, a JVM on the same CPUs) of the gateway's ${o.gatewayP50Ms} ms, against ${o.bareP50Ms} ms for the whole ` +
         `bare round trip. The gateway's own share is ${o.overheadP50Ms} ms (overhead target met); the ` +
         `ceiling is set by the function's I/O and the embedded DynamoDB on ${results.machine.cpus} CPU(s) ` +
         `shared with the load generator. The fair ceiling (the same function in process) is the ` +

@@ -1,6 +1,7 @@
 /**
- * Throughput and latency, side by side on one machine: the local gateway, serverless-offline (the
- * peer, same bundles, authorizer and mapping templates, same embedded DynamoDB), the fair ceiling
+ * Throughput and latency, side by side on one machine: the local gateway (on DynamoDB Local, and on
+ * the dynalite fallback), serverless-offline (the peer, same bundles, authorizer and mapping
+ * templates, same embedded DynamoDB), the fair ceiling
  * (the user function's bundle called in process behind `node:http`, same DynamoDB: ./fair-ceiling.ts)
  * and a bare `node:http` server returning the same body (HTTP alone), for an authorized GET (cached
  * authorizer) and PUT /user at several concurrencies. Also the gateway's own overhead at p50.
@@ -25,7 +26,13 @@ import { median, round } from "./lib/stats.js";
 import { startPeer } from "./peer-offline.js";
 
 /** The targets, in table order. */
-export const TARGETS = ["local gateway", "serverless-offline", "fair ceiling", "bare node:http"] as const;
+export const TARGETS = [
+  "local gateway",
+  "local gateway on dynalite",
+  "serverless-offline",
+  "fair ceiling",
+  "bare node:http",
+] as const;
 export type Target = (typeof TARGETS)[number];
 
 /** The measured routes. */
@@ -74,30 +81,24 @@ export async function measureThroughput(options: {
 }): Promise<ThroughputResult> {
   const wanted = new Set<Target>(options.targets ?? TARGETS);
   const api = await startLocalApi({});
-  const client = localDynamoDBClient(api.dynamodbEndpoint, api.region);
+  options.log(`  local gateway on ${api.dynamodb.description}`);
+  const client = localDynamoDBClient(api.dynamodb, api.region);
   const documentClient = DynamoDBDocumentClient.from(client);
   const cells: ThroughputCell[] = [];
   let peerError: string | undefined;
   try {
-    const { token } = await issueToken(
-      { client: documentClient, tableName: api.tables.TokenTable as string },
-      {
-        principalId: "bench",
-        scopes: ["PUT /user", "GET /user/{id}"],
-        description: "make bench",
-      },
-    );
-    const specs = (base: string): Record<Route, RequestSpec> => ({
+    const token = await benchToken(documentClient, api.tables.TokenTable as string);
+    const specs = (base: string, authorization = token): Record<Route, RequestSpec> => ({
       "GET /user/{id} (cached authorizer)": {
         method: "GET",
         url: `${base}/user/${USER.id}`,
-        headers: { Authorization: token },
+        headers: { Authorization: authorization },
         expectStatus: 200,
       },
       "PUT /user": {
         method: "PUT",
         url: `${base}/user`,
-        headers: { Authorization: token, "content-type": "application/json" },
+        headers: { Authorization: authorization, "content-type": "application/json" },
         body: JSON.stringify(USER),
         expectStatus: 204,
       },
@@ -109,11 +110,7 @@ export async function measureThroughput(options: {
       await fetch(local["GET /user/{id} (cached authorizer)"].url, { headers: { Authorization: token } })
     ).text();
     const bare = await startBareServer(body);
-    const userFunction = await importUserFunction(
-      options,
-      api.dynamodbEndpoint,
-      api.tables.UserTable as string,
-    );
+    const userFunction = await importUserFunction(options, api.dynamodb, api.tables.UserTable as string);
     const fair = await startFairCeilingServer(userFunction);
 
     const run = async (target: Target, routeSpecs: Record<Route, RequestSpec>) => {
@@ -139,6 +136,12 @@ export async function measureThroughput(options: {
     };
     try {
       await run("local gateway", local);
+      if (api.dynamodb.backend === "dynamodb-local" && wanted.has("local gateway on dynalite")) {
+        await withDynaliteGateway(async (url, dynaliteToken) => {
+          await sequentialLatency(specs(url, dynaliteToken)["PUT /user"], 50);
+          await run("local gateway on dynalite", specs(url, dynaliteToken));
+        });
+      }
       await run("fair ceiling", specs(`${fair.origin}/v1`));
       await run("bare node:http", specs(bare.origin));
       if (wanted.has("serverless-offline")) {
@@ -155,7 +158,7 @@ export async function measureThroughput(options: {
             manifest: options.manifest,
             rootDir: options.rootDir,
             serviceDir: resolve(options.rootDir, "dist/bench/peer-service"),
-            dynamodbEndpoint: api.dynamodbEndpoint,
+            dynamodb: api.dynamodb,
             tables: api.tables,
             peerDir: options.peerDir,
           });
@@ -188,6 +191,30 @@ export async function measureThroughput(options: {
     } finally {
       await Promise.all([bare.stop(), fair.stop()]);
     }
+  } finally {
+    client.destroy();
+    await api.stop();
+  }
+}
+
+/** A token for the benchmark's routes. */
+async function benchToken(documentClient: DynamoDBDocumentClient, tokenTable: string): Promise<string> {
+  const { token } = await issueToken(
+    { client: documentClient, tableName: tokenTable },
+    { principalId: "bench", scopes: ["PUT /user", "GET /user/{id}"], description: "make bench" },
+  );
+  return token;
+}
+
+/** Runs `use` against a second local API on the dynalite fallback (the same template and bundles). */
+async function withDynaliteGateway(use: (url: string, token: string) => Promise<void>): Promise<void> {
+  const api = await startLocalApi({ dynamodbBackend: "dynalite" });
+  const client = localDynamoDBClient(api.dynamodb, api.region);
+  try {
+    await use(
+      api.url,
+      await benchToken(DynamoDBDocumentClient.from(client), api.tables.TokenTable as string),
+    );
   } finally {
     client.destroy();
     await api.stop();

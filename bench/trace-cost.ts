@@ -125,7 +125,7 @@ export async function measureTraceCost(options: {
 
 /** Issues a token scoped to GET /user/{id}, writes the user, warms the cache: the two routes. */
 async function prepare(api: LocalApi): Promise<Record<RouteName, RequestSpec>> {
-  const client = localDynamoDBClient(api.dynamodbEndpoint, api.region);
+  const client = localDynamoDBClient(api.dynamodb, api.region);
   try {
     const store = { client: DynamoDBDocumentClient.from(client), tableName: api.tables.TokenTable as string };
     const writer = (await issueToken(store, { principalId: "bench", scopes: ["PUT /user"] })).token;

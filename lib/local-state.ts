@@ -1,14 +1,20 @@
 /**
  * `.local/state.json`: how to reach the local API started by `make start`, written when it is ready
- * and removed when it stops, so that tools (the token CLI's `--local`) find its DynamoDB and tables.
+ * and removed when it stops, so that tools (the token CLI's `--local`) find its DynamoDB (and what it
+ * can do), its tables and its admin server.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ApigwTokenAuthError } from "../handlers/shared/errors.js";
+import type { DynamoDBCapabilities, LocalDynamoDBConnection } from "./aws/local-dynamodb.js";
 
-/** The state file of this checkout (independent of the working directory). */
-export const LOCAL_STATE_FILE = fileURLToPath(new URL("../.local/state.json", import.meta.url));
+/**
+ * The state file of this checkout (independent of the working directory), or `LOCAL_STATE_FILE`
+ * when set (tests that run `make start` beside a developer's own).
+ */
+export const LOCAL_STATE_FILE =
+  process.env.LOCAL_STATE_FILE || fileURLToPath(new URL("../.local/state.json", import.meta.url));
 
 /** What a running local API publishes. */
 export interface LocalState {
@@ -18,7 +24,11 @@ export interface LocalState {
   url: string;
   /** The stage's execute-api ARN (`arn:aws:execute-api:<region>:<account>:<apiId>/<stage>`): `token explain` builds method ARNs on it. */
   stageArn?: string;
-  dynamodbEndpoint: string;
+  /**
+   * The run's DynamoDB: endpoint, credentials (they choose the run's database in DynamoDB Local),
+   * backend and its capabilities — `supportsTransactions` is false on the dynalite fallback.
+   */
+  dynamodb: LocalDynamoDBConnection & { capabilities: DynamoDBCapabilities };
   region: string;
   /** Table names by logical id. */
   tables: Record<string, string>;
@@ -64,7 +74,7 @@ export function removeLocalState(pid: number, file = LOCAL_STATE_FILE): void {
  *
  * @example
  * ```ts
- * const { dynamodbEndpoint, outputs } = readLocalState();
+ * const { dynamodb, outputs } = readLocalState();
  * ```
  */
 export function readLocalState(file = LOCAL_STATE_FILE): LocalState {
@@ -80,6 +90,12 @@ export function readLocalState(file = LOCAL_STATE_FILE): LocalState {
   } catch (cause) {
     throw new ApigwTokenAuthError(`cannot read ${file}: ${(cause as Error).message}; ${HOW_TO_START}`, {
       cause,
+    });
+  }
+  if (typeof state.dynamodb?.endpoint !== "string") {
+    throw new ApigwTokenAuthError(`${file} was written by an older local API: restart \`make start\``, {
+      expected: "a state file with a dynamodb connection",
+      actual: "none",
     });
   }
   if (!isProcessRunning(state.pid)) {

@@ -8,13 +8,18 @@ import { createServer } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ApigwTokenAuthError } from "../handlers/shared/errors.js";
-import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
+import {
+  capabilitiesOf,
+  type DynamoDBCapabilities,
+  type LocalDynamoDBConnection,
+  localDynamoDBClient,
+} from "../lib/aws/local-dynamodb.js";
 import { codeKeyParameterOverrides, type Manifest, readManifest } from "../lib/build/manifest.js";
 import { type CloudFormationTemplate, loadTemplate } from "../lib/cloudformation/load-template.js";
 import type { AuthorizerCacheEntry } from "../lib/local-admin-client.js";
 import { resolveStack } from "./cloudformation/resolve-stack.js";
 import { type ResolvedStack, resourcesOfType } from "./cloudformation/resolved-stack.js";
-import { startEmbeddedDynamoDB } from "./dynamodb/embedded-dynamodb.js";
+import { type DynamoDBBackendChoice, startEmbeddedDynamoDB } from "./dynamodb/embedded-dynamodb.js";
 import { createStackTables } from "./dynamodb/stack-tables.js";
 import { type AuthorizerCache, createAuthorizerCache } from "./gateway/authorizer-cache.js";
 import { createGateway } from "./gateway/gateway.js";
@@ -44,12 +49,14 @@ export interface StartLocalApiOptions {
   dynamodbPort?: number;
   /** The DynamoDB data directory; null (the default) keeps data in memory. */
   dataDir?: string | null;
+  /** Which embedded DynamoDB: `auto` (the default) is DynamoDB Local when Java 17+ is found, else dynalite. */
+  dynamodbBackend?: DynamoDBBackendChoice;
   /**
-   * An already running DynamoDB to use instead of starting the embedded one (`dynamodbPort` and
-   * `dataDir` are then unused): its tables are created if missing and `stop()` leaves it running.
-   * The reliability suite puts a fault-injecting proxy here.
+   * An already running DynamoDB to use instead of starting the embedded one (`dynamodbPort`,
+   * `dataDir` and `dynamodbBackend` are then unused): its tables are created if missing and
+   * `stop()` leaves it running. The reliability suite puts a fault-injecting proxy here.
    */
-  dynamodbEndpoint?: string;
+  dynamodb?: LocalDynamoDBConnection;
   /** Template parameter values, over the defaults and the manifest's code keys. */
   parameterOverrides?: Record<string, string>;
   /** Default `dist/manifest.json` of this checkout. */
@@ -84,7 +91,8 @@ export interface LocalApi {
   stage: string;
   /** The stage's execute-api ARN (`arn:aws:execute-api:<region>:<account>:<apiId>/<stage>`), for method ARNs. */
   stageArn: string;
-  dynamodbEndpoint: string;
+  /** The run's DynamoDB: endpoint, credentials of the run's database, backend and what it can do. */
+  dynamodb: LocalDynamoDBConnection & { capabilities: DynamoDBCapabilities; description: string };
   /** Table names by logical id. */
   tables: Record<string, string>;
   /** The resolved stack's outputs (`TokenTableName`, ...), as a deployed stack would show them. */
@@ -154,28 +162,42 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
     const stack = resolveLocal(template, manifest);
 
     // The DynamoDB outlives reloads of the API: its data is the point of keeping the run up.
-    const dynamodb = options.dynamodbEndpoint
-      ? { endpoint: options.dynamodbEndpoint }
+    const embedded = options.dynamodb
+      ? undefined
       : await startEmbeddedDynamoDB({
-          host,
           port: options.dynamodbPort ?? 0,
           dataDir: options.dataDir ?? null,
+          backend: options.dynamodbBackend ?? "auto",
+          region: stack.region,
+          log,
         });
-    if ("stop" in dynamodb) cleanups.push(dynamodb.stop);
+    if (embedded) cleanups.push(embedded.stop);
+    const dynamodb = embedded
+      ? {
+          endpoint: embedded.endpoint,
+          credentials: embedded.credentials,
+          backend: embedded.backend,
+          capabilities: embedded.capabilities,
+          description: embedded.description,
+        }
+      : connectionOf(options.dynamodb as LocalDynamoDBConnection);
     const authorizerCache = options.authorizerCache ?? createAuthorizerCache();
     const now = options.now ?? Date.now;
 
     /** Tables, functions and gateway for one version of the template. */
     const serve = async (stack: ResolvedStack, manifest: Manifest | undefined, reloading = false) => {
-      const client = localDynamoDBClient(dynamodb.endpoint, stack.region);
+      const client = localDynamoDBClient(dynamodb, stack.region);
       // On a reload the tables' start-up notes were already printed; new tables are created quietly.
       const tableLog = reloading ? () => undefined : log;
-      const tables = await createStackTables(client, stack, tableLog).finally(() => client.destroy());
+      const tables = await createStackTables(client, stack, {
+        supportsTimeToLive: dynamodb.capabilities.supportsTimeToLive,
+        log: tableLog,
+      }).finally(() => client.destroy());
       const lambda = createLambdaRuntime({
         stack,
         manifest,
         rootDir: PROJECT_ROOT,
-        dynamodbEndpoint: dynamodb.endpoint,
+        dynamodb,
         log,
       });
       try {
@@ -230,7 +252,7 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
       get stageArn() {
         return current.gateway.stageArn;
       },
-      dynamodbEndpoint: dynamodb.endpoint,
+      dynamodb,
       get tables() {
         return current.tables;
       },
@@ -268,6 +290,12 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
     await stop();
     throw error;
   }
+}
+
+/** A DynamoDB the caller runs, described like an embedded one. */
+function connectionOf(connection: LocalDynamoDBConnection): LocalApi["dynamodb"] {
+  const { endpoint, credentials, backend } = connection;
+  return { endpoint, credentials, backend, capabilities: capabilitiesOf(backend), description: backend };
 }
 
 /** The manifest, when some function's code is in S3 (else undefined); a missing build says `make package`. */

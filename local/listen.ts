@@ -43,7 +43,7 @@ export function closeServer(server: Server): Promise<void> {
 }
 
 /** A port the local run wants is already taken: say what to do about it. */
-function portInUseError(service: string, port: number, envVariable: string): ApigwTokenAuthError {
+export function portInUseError(service: string, port: number, envVariable: string): ApigwTokenAuthError {
   return new ApigwTokenAuthError(
     `port ${port} (${service}) is already in use: stop what is using it, or choose another port with ${envVariable}=<port>`,
     { expected: `a free port for ${service}`, actual: `port ${port} in use` },

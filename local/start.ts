@@ -2,8 +2,10 @@
  * `make start`: the API on 127.0.0.1 from the same template that gets deployed, until Ctrl-C.
  *
  * Environment: PORT (default 3000), DYNAMODB_PORT (8000), DATA_DIR (.local/data), INSPECTOR_PORT
- * (3001; 0 = no inspector), WATCH (default on; 0 = no reload on change, see ./watch/), LOG_LEVEL (debug prints every request's whole decision trace). Prints one
- * ready line with the base URL and the inspector's link and, on the first start (empty token table),
+ * (3001; 0 = no inspector), WATCH (default on; 0 = no reload on change, see ./watch/), LOG_LEVEL (debug prints every request's whole decision trace),
+ * LOCAL_DYNAMODB (`auto`, the default: DynamoDB Local when Java 17+ is installed, else dynalite; or
+ * `dynamodb-local`, `dynalite`). Prints one ready line with the base URL, which DynamoDB runs, the
+ * start-up time and the inspector's link and, on the first start (empty token table),
  * a demo token that may call every method for 24 hours (later starts say how to issue one). Each request's line gives the reason of a non-2xx. Any
  * failure to start is one line saying what to fix, and a non-zero exit.
  *
@@ -20,9 +22,26 @@ import { hasTokens, issueToken } from "../lib/tokens/token-store.js";
 import { type AdminServer, startAdminServer } from "./admin/admin-server.js";
 import { requestRecord } from "./admin/request-record.js";
 import { createRequestRing } from "./admin/request-ring.js";
+import type { DynamoDBBackendChoice } from "./dynamodb/embedded-dynamodb.js";
 import { createAuthorizerCache } from "./gateway/authorizer-cache.js";
 import { type LocalApi, PROJECT_ROOT, startLocalApi } from "./index.js";
 import { startWatchMode, type WatchMode } from "./watch/watch-mode.js";
+
+const BACKEND_CHOICES: readonly DynamoDBBackendChoice[] = ["auto", "dynamodb-local", "dynalite"];
+
+function backendFromEnv(): DynamoDBBackendChoice {
+  const text = process.env.LOCAL_DYNAMODB || "auto";
+  if (!(BACKEND_CHOICES as readonly string[]).includes(text)) {
+    throw new ApigwTokenAuthError(
+      `LOCAL_DYNAMODB=${text} is not a backend: use ${BACKEND_CHOICES.join(", ")}`,
+      {
+        expected: BACKEND_CHOICES.join(" | "),
+        actual: text,
+      },
+    );
+  }
+  return text as DynamoDBBackendChoice;
+}
 
 function portFromEnv(name: string, fallback: number, zeroMeans?: string): number {
   const text = process.env[name];
@@ -50,14 +69,14 @@ async function issueDemoToken(api: LocalApi): Promise<string | undefined> {
   const tableName = api.outputs.TokenTableName;
   const auditTableName = api.outputs.TokenAuditTableName;
   if (!tableName || !auditTableName) return undefined;
-  const client = DynamoDBDocumentClient.from(localDynamoDBClient(api.dynamodbEndpoint, api.region));
+  const client = DynamoDBDocumentClient.from(localDynamoDBClient(api.dynamodb, api.region));
   try {
     const store = {
       client,
       tableName,
       audit: { tableName: auditTableName, actor: localActor(), reason: "make start: demo token" },
-      // dynalite has no TransactWriteItems: the audit record goes first, then the token.
-      supportsTransactions: false,
+      // On the dynalite fallback (no TransactWriteItems) the audit record goes first, then the token.
+      supportsTransactions: api.dynamodb.capabilities.supportsTransactions,
     };
     if (await hasTokens(store)) return undefined;
     const { token } = await issueToken(store, {
@@ -96,12 +115,15 @@ async function main(): Promise<void> {
   const debug = (process.env.LOG_LEVEL ?? "").toLowerCase() === "debug";
   const log = (line: string) => process.stdout.write(`${line}\n`);
 
+  const dynamodbBackend = backendFromEnv();
+  const startedAt = Date.now();
   const requests = createRequestRing();
   const authorizerCache = createAuthorizerCache();
   const api = await startLocalApi({
     port,
     dynamodbPort,
     dataDir,
+    dynamodbBackend,
     log,
     authorizerCache,
     debug,
@@ -150,7 +172,12 @@ async function main(): Promise<void> {
     pid: process.pid,
     url: api.url,
     stageArn: api.stageArn,
-    dynamodbEndpoint: api.dynamodbEndpoint,
+    dynamodb: {
+      endpoint: api.dynamodb.endpoint,
+      credentials: api.dynamodb.credentials,
+      backend: api.dynamodb.backend,
+      capabilities: api.dynamodb.capabilities,
+    },
     region: api.region,
     tables: api.tables,
     outputs: api.outputs,
@@ -159,7 +186,7 @@ async function main(): Promise<void> {
   });
   const inspector = admin ? `; inspector ${admin.pageUrl}` : "";
   log(
-    `Local API ready at ${api.url} (DynamoDB ${api.dynamodbEndpoint}, data in ${dataDir}${inspector}); Ctrl-C stops it`,
+    `Local API ready at ${api.url} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (${api.dynamodb.description} at ${api.dynamodb.endpoint}, data in ${dataDir}${inspector}); Ctrl-C stops it`,
   );
   if (demoToken) {
     // The one time this token is shown: the table keeps only its digest.

@@ -6,7 +6,7 @@
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { localDynamoDBClient } from "../../lib/aws/local-dynamodb.js";
 import { issueToken } from "../../lib/tokens/token-store.js";
-import { startEmbeddedDynamoDB } from "../../local/dynamodb/embedded-dynamodb.js";
+import { type DynamoDBBackendChoice, startEmbeddedDynamoDB } from "../../local/dynamodb/embedded-dynamodb.js";
 import { type LocalApi, type StartLocalApiOptions, startLocalApi } from "../../local/index.js";
 import { type DynamoDbProxy, startDynamoDbProxy } from "./dynamodb-proxy.js";
 
@@ -33,15 +33,17 @@ export async function startLocalStack(
     manifestPath?: string;
     /** More options of startLocalApi (tracing, debug log, the authorizer cache). */
     api?: Pick<StartLocalApiOptions, "onTrace" | "debug" | "trace" | "authorizerCache">;
+    /** Default `auto`: DynamoDB Local when Java 17+ is installed (one JVM per process), else dynalite. */
+    dynamodbBackend?: DynamoDBBackendChoice;
   } = {},
 ): Promise<LocalStack> {
-  const dynamodb = await startEmbeddedDynamoDB({ dataDir: null });
+  const dynamodb = await startEmbeddedDynamoDB({ dataDir: null, backend: options.dynamodbBackend ?? "auto" });
   const proxy = await startDynamoDbProxy(dynamodb.endpoint);
   const logs: string[] = [];
   let api: LocalApi;
   try {
     api = await startLocalApi({
-      dynamodbEndpoint: proxy.endpoint,
+      dynamodb: { endpoint: proxy.endpoint, credentials: dynamodb.credentials, backend: dynamodb.backend },
       parameterOverrides: options.parameterOverrides ?? {},
       ...(options.manifestPath ? { manifestPath: options.manifestPath } : {}),
       log: (line) => logs.push(line),
@@ -52,7 +54,7 @@ export async function startLocalStack(
     await dynamodb.stop();
     throw error;
   }
-  const client = localDynamoDBClient(dynamodb.endpoint, api.region);
+  const client = localDynamoDBClient(dynamodb, api.region);
   const documentClient = DynamoDBDocumentClient.from(client);
   const tokenTable = api.tables.TokenTable as string;
   return {

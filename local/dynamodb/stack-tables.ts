@@ -6,8 +6,10 @@ import {
   CreateTableCommand,
   type CreateTableCommandInput,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { type ResolvedStack, resourcesOfType } from "../cloudformation/resolved-stack.js";
@@ -30,15 +32,28 @@ const CREATE_TABLE_PROPERTIES = [
  * an earlier start are reused, after checking their key schema still matches) and returns the
  * table names by logical id.
  *
- * `TimeToLiveSpecification` is not applied: dynalite has no UpdateTimeToLive, so expired items stay
- * until deleted. That is safe because DynamoDB's own TTL deletes items hours or days late, so the
- * code checks `expiresAt` itself; `log` receives one line saying so.
+ * `TimeToLiveSpecification` is applied when the DynamoDB has TTL (`supportsTimeToLive`: DynamoDB
+ * Local does). On dynalite, which has no UpdateTimeToLive, expired items stay until deleted and `log`
+ * receives one line saying so. Either way is safe because DynamoDB's own TTL deletes items hours or
+ * days late, so the code checks `expiresAt` itself.
+ *
+ * @example
+ * ```ts
+ * import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+ * import type { ResolvedStack } from "../cloudformation/resolved-stack.js";
+ *
+ * declare const client: DynamoDBClient;
+ * declare const stack: ResolvedStack;
+ * const tables = await createStackTables(client, stack, { supportsTimeToLive: true });
+ * // { TokenTable: "local-auth-token", UserTable: "local-users" }
+ * ```
  */
 export async function createStackTables(
   client: DynamoDBClient,
   stack: ResolvedStack,
-  log: (line: string) => void = () => undefined,
+  options: { supportsTimeToLive: boolean; log?: (line: string) => void },
 ): Promise<Record<string, string>> {
+  const { log = () => undefined } = options;
   const tables: Record<string, string> = {};
   for (const [logicalId, resource] of resourcesOfType(stack, "AWS::DynamoDB::Table")) {
     const tableName = resource.physicalId;
@@ -61,14 +76,57 @@ export async function createStackTables(
       await client.send(new CreateTableCommand(input));
       await waitUntilActive(client, tableName);
     }
-    if (resource.properties.TimeToLiveSpecification !== undefined) {
+    const ttl = resource.properties.TimeToLiveSpecification as TimeToLiveSpecification | undefined;
+    if (ttl !== undefined && options.supportsTimeToLive) {
+      await applyTimeToLive(client, tableName, ttl);
+    } else if (ttl !== undefined) {
       log(
-        `${logicalId}: TimeToLiveSpecification not applied (the embedded DynamoDB has no TTL; expiry is checked in code)`,
+        `${logicalId}: TimeToLiveSpecification not applied (dynalite has no TTL; expiry is checked in code)`,
       );
     }
     tables[logicalId] = tableName;
   }
   return tables;
+}
+
+/** The template's `TimeToLiveSpecification`. */
+interface TimeToLiveSpecification {
+  AttributeName?: string;
+  Enabled?: boolean | string;
+}
+
+/**
+ * Makes the table's TTL what the template says, as CloudFormation does: UpdateTimeToLive only when
+ * it differs (DynamoDB refuses to enable TTL that is already enabled).
+ */
+async function applyTimeToLive(
+  client: DynamoDBClient,
+  tableName: string,
+  spec: TimeToLiveSpecification,
+): Promise<void> {
+  const enabled = spec.Enabled === true || spec.Enabled === "true";
+  const current = (await client.send(new DescribeTimeToLiveCommand({ TableName: tableName })))
+    .TimeToLiveDescription;
+  const isEnabled = current?.TimeToLiveStatus === "ENABLED" || current?.TimeToLiveStatus === "ENABLING";
+  if (isEnabled === enabled && (!enabled || current?.AttributeName === spec.AttributeName)) return;
+  if (isEnabled && enabled) {
+    // Another attribute: DynamoDB changes it by disabling first.
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: current?.AttributeName, Enabled: false },
+      }),
+    );
+  }
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: {
+        AttributeName: enabled ? spec.AttributeName : current?.AttributeName,
+        Enabled: enabled,
+      },
+    }),
+  );
 }
 
 /**

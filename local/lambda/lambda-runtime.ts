@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { LocalDynamoDBConnection } from "../../lib/aws/local-dynamodb.js";
 import { type ResolvedStack, resourcesOfType } from "../cloudformation/resolved-stack.js";
 import type { InvokeOptions, LambdaInvoker, LambdaOutcome } from "../gateway/types.js";
 import { type CodeManifest, type FunctionConfig, readFunctionConfig } from "./function-config.js";
@@ -18,8 +19,11 @@ export interface LambdaRuntimeOptions {
   manifest?: CodeManifest;
   /** The directory the manifest's `buildDir` paths are relative to. Default: the working directory. */
   rootDir?: string;
-  /** Where the functions' AWS SDK finds DynamoDB (`AWS_ENDPOINT_URL_DYNAMODB`). */
-  dynamodbEndpoint?: string;
+  /**
+   * Where the functions' AWS SDK finds DynamoDB (`AWS_ENDPOINT_URL_DYNAMODB`) and the credentials
+   * they call it with (`AWS_ACCESS_KEY_ID`, ...), as Lambda hands a function its role's credentials.
+   */
+  dynamodb?: Pick<LocalDynamoDBConnection, "endpoint" | "credentials">;
   /** Most concurrent environments per function. Default 4. */
   maxConcurrency?: number;
   /** Most invocations waiting per function beyond those; more answer `throttled` (429). Default 64. */
@@ -50,7 +54,9 @@ export interface LambdaRuntime extends LambdaInvoker {
  * import type { ResolvedStack } from "../cloudformation/resolved-stack.js";
  *
  * declare const stack: ResolvedStack;
- * const lambda = createLambdaRuntime({ stack, manifest: readManifest(), dynamodbEndpoint: "http://127.0.0.1:8000" });
+ * declare const endpoint: string;
+ * declare const credentials: { accessKeyId: string; secretAccessKey: string };
+ * const lambda = createLambdaRuntime({ stack, manifest: readManifest(), dynamodb: { endpoint, credentials } });
  * const arn = String(stack.resources.AuthorizerFunction?.attributes.Arn);
  * const outcome = await lambda.invoke(arn, { type: "TOKEN", authorizationToken: "abc", methodArn: "arn:..." });
  * await lambda.close();
@@ -76,7 +82,7 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
       functions[logicalId] = config;
       const pool = new FunctionPool({
         config,
-        env: containerEnvironment(stack, config, options.dynamodbEndpoint),
+        env: containerEnvironment(stack, config, options.dynamodb),
         maxWorkers: maxConcurrency,
         maxQueued,
         log,
@@ -142,15 +148,15 @@ function unqualified(functionArn: string): string {
 /**
  * The environment of a function's container: the template's variables, then what the Lambda service
  * sets itself (those names are reserved on AWS, so the template cannot change them there either).
- * Credentials are fake: the embedded DynamoDB accepts any.
+ * The credentials are the local DynamoDB's (they choose the run's database in DynamoDB Local).
  */
 function containerEnvironment(
   stack: ResolvedStack,
   config: FunctionConfig,
-  dynamodbEndpoint: string | undefined,
+  dynamodb: LambdaRuntimeOptions["dynamodb"],
 ): Record<string, string> {
   const env: Record<string, string> = {};
-  if (dynamodbEndpoint) env.AWS_ENDPOINT_URL_DYNAMODB = dynamodbEndpoint;
+  if (dynamodb) env.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.endpoint;
   Object.assign(env, config.environment, {
     AWS_REGION: stack.region,
     AWS_DEFAULT_REGION: stack.region,
@@ -159,9 +165,8 @@ function containerEnvironment(
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memoryMb),
     AWS_LAMBDA_LOG_GROUP_NAME: config.logGroupName,
     AWS_EXECUTION_ENV: `AWS_Lambda_${config.runtime}`,
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
-    AWS_SESSION_TOKEN: "local",
+    AWS_ACCESS_KEY_ID: dynamodb?.credentials.accessKeyId ?? "local",
+    AWS_SECRET_ACCESS_KEY: dynamodb?.credentials.secretAccessKey ?? "local",
     LAMBDA_TASK_ROOT: join(config.modulePath, ".."),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     PATH: process.env.PATH ?? "/usr/bin:/bin",

@@ -36,7 +36,7 @@ export const TARGET_OPTIONS = {
 
 /**
  * The token table the flags name. Throws when no target flag is given, and
- * `LocalApiNotRunningError` (saying how to start it) for `--local` without a running local API.
+ * an error saying how to start it for `--local` without a running local API.
  * `--stack` asks AWS (DescribeStacks, DescribeTable), so its target comes as a promise.
  */
 export function resolveTokenTarget(
@@ -67,13 +67,14 @@ export function resolveTokenTarget(
   const state = readLocalState(options.localStateFile);
   const tableName = requireLocalOutput(state, TOKEN_TABLE_OUTPUT, "the token table");
   const auditTableName = requireLocalOutput(state, TOKEN_AUDIT_TABLE_OUTPUT, "the token-audit table");
-  const base = localDynamoDBClient(state.dynamodbEndpoint, state.region);
+  const base = localDynamoDBClient(state.dynamodb, state.region);
   const flush = options.flushLocalAuthorizerCache ?? flushThroughAdminServer;
   return {
     client: DynamoDBDocumentClient.from(base),
     tableName,
     auditTableName,
-    supportsTransactions: localSupportsTransactions(state),
+    // DynamoDB Local has TransactWriteItems; the dynalite fallback does not (the audit record then goes first).
+    supportsTransactions: state.dynamodb.capabilities.supportsTransactions,
     description: `the local API (${state.url})`,
     actor: async () => localActor(),
     flushAuthorizerCache: async () => {
@@ -89,11 +90,6 @@ export interface LocalTargetOptions {
   localStateFile?: string;
   /** Flushes the running local API's authorizer cache. Default: through its admin server. */
   flushLocalAuthorizerCache?: (state: LocalState) => Promise<void>;
-}
-
-/** The local DynamoDB publishes whether it has TransactWriteItems (DynamoDB Local does, dynalite not). */
-function localSupportsTransactions(state: LocalState): boolean {
-  return (state as LocalState & { supportsTransactions?: boolean }).supportsTransactions === true;
 }
 
 function requireLocalOutput(state: LocalState, output: string, what: string): string {

@@ -18,7 +18,12 @@ describe("lib/local-state", () => {
   const state: LocalState = {
     pid: process.pid,
     url: "http://127.0.0.1:3000/v1",
-    dynamodbEndpoint: "http://127.0.0.1:8000",
+    dynamodb: {
+      endpoint: "http://127.0.0.1:8000",
+      credentials: { accessKeyId: "LOCALTEST", secretAccessKey: "secret" },
+      backend: "dynamodb-local",
+      capabilities: { supportsTransactions: true, supportsTimeToLive: true },
+    },
     region: "us-east-1",
     tables: { TokenTable: "local-auth-token" },
     outputs: { TokenTableName: "local-auth-token" },

@@ -24,7 +24,7 @@ import { agentTokenDefaults } from "../../scripts/tokens/agent-token.js";
 
 describe("local run: agent REQUEST authorizer and JWT authorizer (issue 6)", function () {
   // Bundling six functions and starting workers takes a few seconds on a cold machine.
-  this.timeout(60_000);
+  this.timeout(180_000);
 
   let workDir: string;
   let api: LocalApi;
@@ -44,7 +44,7 @@ describe("local run: agent REQUEST authorizer and JWT authorizer (issue 6)", fun
       manifestPath: join(workDir, "manifest.json"),
       parameterOverrides: { AuthorizerTtlSeconds: "300" },
     });
-    client = DynamoDBDocumentClient.from(localDynamoDBClient(api.dynamodbEndpoint, api.region));
+    client = DynamoDBDocumentClient.from(localDynamoDBClient(api.dynamodb, api.region));
   });
 
   after(async () => {

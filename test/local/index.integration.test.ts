@@ -19,7 +19,7 @@ import { ensurePackagedFunctions } from "./support/packaged-functions.js";
 const TTL_SECONDS = 300;
 
 describe("local/index: the API from our template over HTTP", function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let dataDir: string;
   let api: LocalApi;
   let documentClient: DynamoDBDocumentClient;
@@ -55,7 +55,7 @@ describe("local/index: the API from our template over HTTP", function () {
 
   async function start(): Promise<void> {
     api = await startLocalApi({ port: 0, dynamodbPort: 0, dataDir, now: () => clock });
-    base = localDynamoDBClient(api.dynamodbEndpoint, api.region);
+    base = localDynamoDBClient(api.dynamodb, api.region);
     documentClient = DynamoDBDocumentClient.from(base);
   }
   async function stop(): Promise<void> {
@@ -231,7 +231,7 @@ describe("local/index: the API from our template over HTTP", function () {
 });
 
 describe("local/index: start-up failures say what to fix", function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let dir: string;
   before(() => ensurePackagedFunctions());
   beforeEach(() => {

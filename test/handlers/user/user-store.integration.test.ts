@@ -21,9 +21,11 @@ describe("handlers/user/user-store against DynamoDB", () => {
   let tableNumber = 0;
   let tableName: string;
 
-  before(async () => {
+  before(async function () {
+    // The first start in a test process starts DynamoDB Local's JVM: seconds, more on a busy machine.
+    this.timeout(180_000);
     dynamodb = await startEmbeddedDynamoDB({ dataDir: null });
-    base = localDynamoDBClient(dynamodb.endpoint);
+    base = localDynamoDBClient(dynamodb);
     documentClient = DynamoDBDocumentClient.from(base);
   });
   after(async () => {

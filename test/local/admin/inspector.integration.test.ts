@@ -31,7 +31,7 @@ const CHROMIUM_ARGS = [
 const SCREENSHOT = join(PROJECT_ROOT, "test-output", "inspector.png");
 
 describe("local inspector page in headless Chromium", function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let api: LocalApi;
   let admin: AdminServer;
   let browser: Browser;
@@ -60,7 +60,7 @@ describe("local inspector page in headless Chromium", function () {
         flushAuthorizerCache: () => api.authorizerCache.flush(Date.now()),
       },
     });
-    const client = DynamoDBDocumentClient.from(localDynamoDBClient(api.dynamodbEndpoint, api.region));
+    const client = DynamoDBDocumentClient.from(localDynamoDBClient(api.dynamodb, api.region));
     const table = api.outputs.TokenTableName as string;
     const store = { client, tableName: table };
     const alice = (await issueToken(store, { principalId: "alice", scopes: ["PUT /user"] })).token;

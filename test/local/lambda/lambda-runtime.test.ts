@@ -92,7 +92,10 @@ describe("local/lambda/lambda-runtime", function () {
     stack = resolveStack(parseTemplate(TEMPLATE));
     runtime = createLambdaRuntime({
       stack,
-      dynamodbEndpoint: "http://127.0.0.1:8999",
+      dynamodb: {
+        endpoint: "http://127.0.0.1:8999",
+        credentials: { accessKeyId: "LOCALTEST", secretAccessKey: "s" },
+      },
       maxConcurrency: 2,
       log: (line) => logLines.push(line),
     });
@@ -134,7 +137,7 @@ describe("local/lambda/lambda-runtime", function () {
         region: "us-east-1",
         name: stack.resources.Echo?.physicalId,
         ddb: "http://127.0.0.1:8999",
-        key: "local",
+        key: "LOCALTEST",
         fn: stack.resources.Echo?.physicalId,
         remaining: true,
       },

@@ -21,7 +21,7 @@ import { startWatchMode, type WatchMode } from "../../../local/watch/watch-mode.
 const RELOAD_BUDGET_MS = 3_000;
 
 describe("local/watch: make start reloads what changed", function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   const copy = join(PROJECT_ROOT, `.local/watch-test-${process.pid}`);
   const templatePath = join(copy, "cloudformation/api.yaml");
   const handlerPath = join(copy, "handlers/user/user-handler.ts");
@@ -58,7 +58,7 @@ describe("local/watch: make start reloads what changed", function () {
     const manifest = await builds.sync(listFunctions(loadTemplate(templatePath)));
     api = await startLocalApi({ templatePath, manifest, port: 0, dynamodbPort: 0, dataDir: null });
     watch = await startWatchMode({ api, root: copy, templatePath, log: (line) => lines.push(line), builds });
-    documentClient = DynamoDBDocumentClient.from(localDynamoDBClient(api.dynamodbEndpoint, api.region));
+    documentClient = DynamoDBDocumentClient.from(localDynamoDBClient(api.dynamodb, api.region));
     const store = { client: documentClient, tableName: api.outputs.TokenTableName as string };
     token = (await issueToken(store, { principalId: "watcher", scopes: ["*"] })).token;
     const put = await fetch(`${api.url}/user`, {

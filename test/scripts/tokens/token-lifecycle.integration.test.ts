@@ -19,7 +19,7 @@ import { resolveTokenTarget } from "../../../scripts/tokens/token-target.js";
 import { ensurePackagedFunctions } from "../../local/support/packaged-functions.js";
 
 describe("token lifecycle on the local run (HTTP)", function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let api: LocalApi;
   let admin: AdminServer;
   let dir: string;
@@ -42,7 +42,7 @@ describe("token lifecycle on the local run (HTTP)", function () {
       {
         pid: process.pid,
         url: api.url,
-        dynamodbEndpoint: api.dynamodbEndpoint,
+        dynamodb: api.dynamodb,
         region: api.region,
         tables: api.tables,
         outputs: api.outputs,

@@ -14,7 +14,12 @@ describe("scripts/tokens/token-target", () => {
       {
         pid: process.pid,
         url: "http://127.0.0.1:3000/v1",
-        dynamodbEndpoint: "http://127.0.0.1:8000",
+        dynamodb: {
+          endpoint: "http://127.0.0.1:8000",
+          credentials: { accessKeyId: "LOCALTEST", secretAccessKey: "secret" },
+          backend: "dynalite",
+          capabilities: { supportsTransactions: false, supportsTimeToLive: false },
+        },
         region: "us-east-1",
         tables: {},
         outputs,

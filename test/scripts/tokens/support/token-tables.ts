@@ -24,7 +24,7 @@ export interface TokenTables {
   table: string;
   /** The token-audit table made for the running test. */
   auditTable: string;
-  /** The store for this test's tables, auditing as `local:test` (no transactions: dynalite). */
+  /** The store for this test's tables, auditing as `local:test` (transactions when the backend has them). */
   store: TokenStore;
 }
 
@@ -37,9 +37,11 @@ export function useTokenTables(prefix: string): TokenTables {
   let dynamodb: EmbeddedDynamoDB;
   let tableNumber = 0;
 
-  before(async () => {
+  before(async function () {
+    // The first start in a test process starts DynamoDB Local's JVM: seconds, more on a busy machine.
+    this.timeout(180_000);
     dynamodb = await startEmbeddedDynamoDB({ dataDir: null });
-    fixture.base = localDynamoDBClient(dynamodb.endpoint);
+    fixture.base = localDynamoDBClient(dynamodb);
     fixture.client = DynamoDBDocumentClient.from(fixture.base);
   });
   after(async () => {
@@ -54,7 +56,7 @@ export function useTokenTables(prefix: string): TokenTables {
       client: fixture.client,
       tableName: fixture.table,
       audit: { tableName: fixture.auditTable, actor: "local:test" },
-      supportsTransactions: false,
+      supportsTransactions: dynamodb.capabilities.supportsTransactions,
       warn: () => undefined,
     };
   });
@@ -102,7 +104,7 @@ export async function createTokenTables(
       BillingMode: "PAY_PER_REQUEST",
     }),
   );
-  // dynalite turns a table ACTIVE on a timer, even at 0 ms: under load a first call can beat it.
+  // dynalite (the fallback) turns a table ACTIVE on a timer, even at 0 ms: a first call can beat it.
   await waitUntilActive(base, table);
   await waitUntilActive(base, auditTable);
 }

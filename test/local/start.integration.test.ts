@@ -1,0 +1,144 @@
+/**
+ * `make start` as a user runs it (local/start.ts in a child process): the ready line names the
+ * DynamoDB that runs, the state file tells the tools what it can do, Ctrl-C leaves no JVM behind,
+ * and without Java the same flow runs on the dynalite fallback.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import { PROJECT_ROOT } from "../../local/index.js";
+import { ensurePackagedFunctions } from "./support/packaged-functions.js";
+
+/** A port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The `make start` of the current test, stopped after it even when it fails. */
+let running: Started | undefined;
+
+interface Started {
+  child: ChildProcess;
+  lines: string[];
+  /** Resolves with the process's exit code. */
+  exited: Promise<number | null>;
+}
+
+/** Runs local/start.ts until its ready line (or its exit). */
+async function start(dir: string, env: NodeJS.ProcessEnv): Promise<Started> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "local/start.ts")], {
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(await freePort()),
+      DYNAMODB_PORT: String(await freePort()),
+      DATA_DIR: join(dir, "data"),
+      LOCAL_STATE_FILE: join(dir, "state.json"),
+      INSPECTOR_PORT: "0",
+      WATCH: "0",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  running = { child, lines, exited };
+  await new Promise<void>((resolve, reject) => {
+    const read = (chunk: Buffer) => {
+      lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+      if (lines.some((line) => line.startsWith("Local API ready"))) resolve();
+    };
+    child.stdout?.on("data", read);
+    child.stderr?.on("data", read);
+    void exited.then((code) => reject(new Error(`make start exited with ${code}: ${lines.join("\n")}`)));
+  });
+  return running;
+}
+
+/** Process ids of the processes whose command line mentions `text`. */
+function processesMentioning(text: string): number[] {
+  const ps = spawnSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
+  return ps.stdout
+    .split("\n")
+    .filter((line) => line.includes(text) && !line.includes("ps -eo"))
+    .map((line) => Number(line.trim().split(/\s+/)[0]));
+}
+
+/** PUT then GET a user with the demo token the first start prints. */
+async function userRoundTrip(lines: string[]): Promise<void> {
+  const demo = lines.find((line) => line.startsWith("Demo token"));
+  const token = /: (\S+) {2}e\.g\./.exec(demo ?? "")?.[1] as string;
+  const url = /ready at (\S+)/.exec(lines.find((line) => line.startsWith("Local API ready")) ?? "")?.[1];
+  const headers = { Authorization: token, "content-type": "application/json" };
+  const put = await fetch(`${url}/user`, { method: "PUT", headers, body: '{"id":"u-1","name":"Ann"}' });
+  expect(put.status, `${await put.text()}\n${lines.join("\n")}`).to.equal(204);
+  const get = await fetch(`${url}/user/u-1`, { headers });
+  expect(get.status).to.equal(200);
+  expect(await get.json()).to.deep.include({ id: "u-1", name: "Ann", createdBy: "demo" });
+}
+
+describe("local/start: make start", function () {
+  this.timeout(240_000);
+  let dir: string;
+  before(() => ensurePackagedFunctions());
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "make-start-test-"));
+  });
+  afterEach(async () => {
+    // A failed test must not leave `make start` (and its JVM) running.
+    if (running && running.child.exitCode === null && running.child.signalCode === null) {
+      running.child.kill("SIGKILL");
+      await running.exited;
+    }
+    running = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("runs on DynamoDB Local, publishes what it can do, and leaves no JVM after Ctrl-C", async () => {
+    const { child, lines, exited } = await start(dir, {});
+    const ready = lines.find((line) => line.startsWith("Local API ready")) as string;
+    expect(ready).to.match(
+      /ready at http:\/\/127\.0\.0\.1:\d+\/v1 in \d+\.\d s \(DynamoDB Local \d+\.\d+\.\d+ at /,
+    );
+    const stateFile = join(dir, "state.json");
+    expect(statSync(stateFile).mode & 0o777).to.equal(0o600);
+    const state = JSON.parse(readFileSync(stateFile, "utf8"));
+    expect(state.dynamodb).to.deep.include({
+      backend: "dynamodb-local",
+      capabilities: { supportsTransactions: true, supportsTimeToLive: true },
+    });
+    expect(state.dynamodb.credentials).to.deep.equal(
+      JSON.parse(readFileSync(join(dir, "data", "dynamodb-credentials.json"), "utf8")),
+    );
+    await userRoundTrip(lines);
+    expect(processesMentioning(join(dir, "data"))).to.have.length.greaterThan(0);
+
+    child.kill("SIGINT");
+    expect(await exited).to.equal(0);
+    expect(processesMentioning(join(dir, "data"))).to.deep.equal([]);
+    expect(() => statSync(stateFile)).to.throw();
+  });
+
+  it("without Java (PATH without java), runs the same flow on dynalite and says what is missing", async () => {
+    const { child, lines, exited } = await start(dir, { PATH: "/nonexistent", JAVA_HOME: "" });
+    const fallback = lines.filter((line) => line.startsWith("DynamoDB Local needs Java 17+"));
+    expect(fallback).to.have.length(1);
+    expect(fallback[0]).to.contain("no transactions").and.contain("no TTL").and.contain("apt-get install");
+    expect(lines.find((line) => line.startsWith("Local API ready"))).to.contain("(dynalite (fallback");
+    const state = JSON.parse(readFileSync(join(dir, "state.json"), "utf8"));
+    expect(state.dynamodb.capabilities).to.deep.equal({
+      supportsTransactions: false,
+      supportsTimeToLive: false,
+    });
+    await userRoundTrip(lines);
+    child.kill("SIGINT");
+    expect(await exited).to.equal(0);
+  });
+});
