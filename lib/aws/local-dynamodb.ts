@@ -34,7 +34,7 @@ export const AWS_DYNAMODB_CAPABILITIES: DynamoDBCapabilities = Object.freeze({
  *
  * @example
  * ```ts
- * if (!capabilitiesOf(state.dynamodb.backend).supportsTransactions) writeAuditFirst();
+ * const { supportsTransactions } = capabilitiesOf("dynalite"); // false: write the audit record first
  * ```
  */
 export function capabilitiesOf(backend: LocalDynamoDBBackend): DynamoDBCapabilities {
@@ -80,6 +80,9 @@ export function generateLocalCredentials(): LocalDynamoDBCredentials {
  *
  * @example
  * ```ts
+ * import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+ *
+ * declare const api: { dynamodb: LocalDynamoDBConnection; region: string };
  * const documentClient = DynamoDBDocumentClient.from(localDynamoDBClient(api.dynamodb, api.region));
  * ```
  */

@@ -106,7 +106,7 @@ export function loadOrCreateCredentials(dataDir: string): LocalDynamoDBCredentia
  *
  * @example
  * ```ts
- * if (legacyDynaliteFiles(dataDir).length > 0) await importDynaliteData(dataDir, ...);
+ * const legacy = legacyDynaliteFiles(".local/data"); // ["000005.ldb", "CURRENT", "LOCK", "LOG", "MANIFEST-000004"]
  * ```
  */
 export function legacyDynaliteFiles(dataDir: string): string[] {
@@ -119,7 +119,7 @@ export function legacyDynaliteFiles(dataDir: string): string[] {
  *
  * @example
  * ```ts
- * moveLegacyDynaliteFiles(dataDir, join(dataDir, DYNALITE_DIR));
+ * moveLegacyDynaliteFiles(".local/data", `.local/data/${DYNALITE_DIR}`);
  * ```
  */
 export function moveLegacyDynaliteFiles(dataDir: string, target: string): void {

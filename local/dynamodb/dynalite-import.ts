@@ -30,6 +30,9 @@ export type ImportedTables = Record<string, number>;
  *
  * @example
  * ```ts
+ * import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+ *
+ * declare const dynamoDBLocalClient: DynamoDBClient;
  * const imported = await importDynaliteData(".local/data", dynamoDBLocalClient, "us-east-1");
  * // { "local-auth-token": 3, "local-users": 2 }
  * ```

@@ -70,7 +70,9 @@ const DYNALITE_DESCRIPTION = "dynalite (fallback: no transactions, no TTL)";
  *
  * @example
  * ```ts
- * const dynamodb = await startEmbeddedDynamoDB({ port: 8000, dataDir: ".local/data", log });
+ * import { localDynamoDBClient } from "../../lib/aws/local-dynamodb.js";
+ *
+ * const dynamodb = await startEmbeddedDynamoDB({ port: 8000, dataDir: ".local/data", log: console.log });
  * const client = localDynamoDBClient(dynamodb, "us-east-1");
  * ```
  */

@@ -34,7 +34,7 @@ export const JAVA_INSTALL_HINT =
  * @example
  * ```ts
  * const java = findJavaRuntime();
- * if ("missing" in java) log(`no DynamoDB Local: ${java.missing}`);
+ * if ("missing" in java) console.log(`no DynamoDB Local: ${java.missing}`);
  * ```
  */
 export function findJavaRuntime(env: NodeJS.ProcessEnv = process.env): JavaRuntime | JavaMissing {

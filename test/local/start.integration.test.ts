@@ -74,7 +74,7 @@ function processesMentioning(text: string): number[] {
 /** PUT then GET a user with the demo token the first start prints. */
 async function userRoundTrip(lines: string[]): Promise<void> {
   const demo = lines.find((line) => line.startsWith("Demo token"));
-  const token = /: (\S+) {2}e\.g\./.exec(demo ?? "")?.[1] as string;
+  const token = /not stored\): (\S+)/.exec(demo ?? "")?.[1] as string;
   const url = /ready at (\S+)/.exec(lines.find((line) => line.startsWith("Local API ready")) ?? "")?.[1];
   const headers = { Authorization: token, "content-type": "application/json" };
   const put = await fetch(`${url}/user`, { method: "PUT", headers, body: '{"id":"u-1","name":"Ann"}' });
