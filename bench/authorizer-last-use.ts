@@ -48,7 +48,7 @@ export async function measureAuthorizerLastUse(options: {
   decisions: number;
 }): Promise<AuthorizerLastUseResult> {
   const dynamodb = await startEmbeddedDynamoDB({ dataDir: null });
-  const base = localDynamoDBClient(dynamodb.endpoint);
+  const base = localDynamoDBClient(dynamodb);
   const documentClient = DynamoDBDocumentClient.from(base);
   try {
     await base.send(
