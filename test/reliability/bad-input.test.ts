@@ -72,6 +72,9 @@ describe("reliability: bad input corpus", function () {
     (await stack.documentClient.send(new ScanCommand({ TableName: stack.api.tables[logicalId] as string })))
       .Items ?? [];
 
+  const unexpiredTokens = async () =>
+    (await scan("TokenTable")).filter((item) => !(Number(item.expiresAt) <= Date.now() / 1000));
+
   before(async () => {
     await ensurePackagedFunctions();
     stack = await startLocalStack();
@@ -110,7 +113,7 @@ describe("reliability: bad input corpus", function () {
       body: JSON.stringify({ id: "seed", name: "Seed" }),
     });
     expect(seeded.status).to.equal(204);
-    tokenCount = (await scan("TokenTable")).length;
+    tokenCount = (await unexpiredTokens()).length;
   });
   after(() => stack?.stop());
 
@@ -176,7 +179,8 @@ describe("reliability: bad input corpus", function () {
     const users = await scan("UserTable");
     expect(users.map((u) => u.id)).to.deep.equal(["seed"]);
     expect(users[0]?.name).to.equal("Seed");
-    expect((await scan("TokenTable")).length).to.equal(tokenCount);
+    // DynamoDB Local applies the table's TTL, as AWS does: the expired token's record may be gone.
+    expect((await unexpiredTokens()).length).to.equal(tokenCount);
     // The functions' only write to the users table was the seed's UpdateItem; to the token table,
     // the authorizers' last-use records (lastUsedAt and nothing else).
     const writes = stack.proxy.calls.filter((call) => WRITE_OPERATIONS.includes(call.operation));
