@@ -65,6 +65,8 @@ export function renderMarkdown(results: BenchResults): string {
     "",
     "## Throughput and latency",
     "",
+    "Local gateway: on DynamoDB Local (the default embedded DynamoDB); on dynalite: the fallback without Java.",
+    "",
     ...renderThroughputTable(throughput, settings.connections),
   ];
   const o = throughput.overhead;
@@ -136,8 +138,6 @@ export function renderMarkdown(results: BenchResults): string {
  */
 export function renderThroughputTable(throughput: ThroughputResult, connectionCounts: number[]): string[] {
   const lines: string[] = [
-    "Local gateway: on DynamoDB Local (the default embedded DynamoDB); on dynalite: the fallback without Java.",
-    "",
     "| Route | Connections | Local gateway req/s | p50 / p99 | on dynalite req/s | p50 / p99 | serverless-offline req/s | p50 / p99 | fair ceiling req/s | p50 / p99 | bare node:http req/s | Local ÷ offline | Local ÷ fair ceiling | Local ÷ bare |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
