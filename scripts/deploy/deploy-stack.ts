@@ -21,9 +21,8 @@ import { parseTemplate } from "../../lib/cloudformation/load-template.js";
 import { type ArtifactToUpload, ensureArtifactBucket, templateSource, uploadArtifacts } from "./artifacts.js";
 import { createChangeSet, deployParameters, formatChanges, requiredCapabilities } from "./change-set.js";
 import { deleteStack, explainRollbackComplete } from "./destroy-stack.js";
-import { connect, createConfirm, printLine, readDeploySettings } from "./settings.js";
+import { commandIo, connect, readDeploySettings } from "./settings.js";
 import {
-  AWS_TIMING,
   allStackEvents,
   type CommandIo,
   followStack,
@@ -78,7 +77,7 @@ export async function runDeploy(
   } = {},
 ): Promise<DeployOutcome> {
   const env = options.env ?? process.env;
-  const log = options.log ?? printLine;
+  const io = commandIo(options, env);
   const settings = readDeploySettings(env);
   const templatePath = options.templatePath ?? TEMPLATE_PATH;
   const manifest = readManifest(options.manifestPath ?? MANIFEST_PATH);
@@ -89,7 +88,7 @@ export async function runDeploy(
     });
   }
   const { clients, region, accountId, artifactBucket } = await connect(settings);
-  log(
+  io.log(
     `Deploying stack ${settings.stackName} (stage ${settings.stage}) to account ${accountId} in ${region}` +
       (settings.endpoint === undefined ? "" : ` at ${settings.endpoint}`) +
       (settings.cfnRoleArn === undefined ? "" : ` through ${settings.cfnRoleArn}`),
@@ -114,12 +113,7 @@ export async function runDeploy(
         ...codeKeyParameterOverrides(manifest),
       },
     },
-    {
-      log,
-      confirm: options.confirm ?? createConfirm(env),
-      timing: options.timing ?? AWS_TIMING,
-      changeSetName: `make-deploy-${stamp}`,
-    },
+    { ...io, changeSetName: `make-deploy-${stamp}` },
   );
 }
 

@@ -19,15 +19,8 @@ import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
 import { findStack, listStackResources } from "../../lib/aws/stack-state.js";
 import { parseTemplate } from "../../lib/cloudformation/load-template.js";
-import { connect, createConfirm, printLine, readDeploySettings } from "./settings.js";
-import {
-  AWS_TIMING,
-  type CommandIo,
-  followStack,
-  formatFailures,
-  formatTable,
-  newestEventId,
-} from "./stack-events.js";
+import { commandIo, connect, readDeploySettings } from "./settings.js";
+import { type CommandIo, followStack, formatFailures, formatTable, newestEventId } from "./stack-events.js";
 
 export type DestroyOutcome = "deleted" | "absent" | "declined";
 
@@ -47,11 +40,7 @@ export async function runDestroy(options: { env?: NodeJS.ProcessEnv } & Partial<
   return destroyStack(
     clients.cloudformation,
     { stackName: settings.stackName, region, artifactBucket, cfnRoleArn: settings.cfnRoleArn },
-    {
-      log: options.log ?? printLine,
-      confirm: options.confirm ?? createConfirm(env),
-      timing: options.timing ?? AWS_TIMING,
-    },
+    commandIo(options, env),
   );
 }
 

@@ -19,6 +19,7 @@
 import { createInterface } from "node:readline/promises";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { createAwsClients, nonEmpty, regionFromEnv, resolveIdentity } from "../../lib/aws/aws-clients.js";
+import { AWS_TIMING, type CommandIo } from "./stack-events.js";
 
 /** The settings every deploy command works with. */
 export interface DeploySettings {
@@ -114,6 +115,15 @@ export async function connect(settings: DeploySettings) {
 export const printLine = (line: string) => {
   process.stdout.write(`${line}\n`);
 };
+
+/** `options`' own io, else stdout, CONFIRM or the terminal (see {@link createConfirm}), and AWS timing. */
+export function commandIo(options: Partial<CommandIo>, env: NodeJS.ProcessEnv): CommandIo {
+  return {
+    log: options.log ?? printLine,
+    confirm: options.confirm ?? createConfirm(env),
+    timing: options.timing ?? AWS_TIMING,
+  };
+}
 
 /**
  * PARAMETERS as a map: whitespace-separated `Key=Value` pairs (a value holds no spaces; the template's
