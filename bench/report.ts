@@ -6,6 +6,7 @@
 import type { AuthorizerDecisionsResult } from "./authorizer-decisions.js";
 import type { EconomyRow } from "./authorizer-economy.js";
 import type { ColdStartResult } from "./cold-start.js";
+import type { GateCostResult } from "./gate-cost.js";
 import { ROUTES, type ThroughputCell, type ThroughputResult } from "./throughput.js";
 import type { TraceCostRow } from "./trace-cost.js";
 
@@ -21,6 +22,8 @@ export interface BenchResults {
   authorizer: AuthorizerDecisionsResult;
   /** The decision trace on vs off (bench/trace-cost.ts); absent from partial runs. */
   traceCost?: TraceCostRow[];
+  /** The local DynamoDB gate's cost per DynamoDB call (gate on vs off); absent from partial runs. */
+  gate?: GateCostResult;
   targets: TargetCheck[];
 }
 
@@ -82,6 +85,7 @@ export function renderMarkdown(results: BenchResults): string {
     "| ---: | ---: | ---: | ---: |",
     `| ${o.gatewayP50Ms} ms | ${o.bareP50Ms} ms | ${o.handlerP50Ms} ms | **${o.overheadP50Ms} ms** |`,
     "",
+    ...renderGateCost(results.gate),
     "## Authorizer economy (1,000 requests by one token, PUT /user and GET /user/{id} alternating)",
     "",
     "| Design | TTL | GetItem calls | per 1,000 requests | Wrong 403s | Other failures |",
@@ -170,4 +174,23 @@ export function renderThroughputTable(throughput: ThroughputResult, connectionCo
   );
   if (throughput.peerError) lines.push("", `serverless-offline could not be run: ${throughput.peerError}`);
   return lines;
+}
+
+/** The gate-cost section (empty when the run did not measure it). */
+function renderGateCost(gate: GateCostResult | undefined): string[] {
+  if (gate === undefined) return [];
+  return [
+    `## DynamoDB gate cost per call (${gate.backend}, ${gate.calls} GetItems per mode)`,
+    "",
+    "The UserFunction's GetItem through the local IAM gate (SigV4 check, its role's policy evaluated, " +
+      "the call forwarded) against the same call straight to the DynamoDB; sequential p50/p99, and calls " +
+      "per second with 16 in flight.",
+    "",
+    "| Mode | p50 | p99 | calls/s at 16 in flight |",
+    "| --- | ---: | ---: | ---: |",
+    `| gate off | ${gate.direct.p50Ms} ms | ${gate.direct.p99Ms} ms | ${gate.direct.callsPerSecond16} |`,
+    `| gate on | ${gate.gate.p50Ms} ms | ${gate.gate.p99Ms} ms | ${gate.gate.callsPerSecond16} |`,
+    `| **added by the gate** | **${gate.addedP50Ms} ms** | | |`,
+    "",
+  ];
 }

@@ -21,6 +21,7 @@ import { measureAuthorizerDecisions } from "./authorizer-decisions.js";
 import { measureAuthorizerEconomy } from "./authorizer-economy.js";
 import { renderChartSvg, svgToPng } from "./chart.js";
 import { measureColdStart } from "./cold-start.js";
+import { measureGateCost } from "./gate-cost.js";
 import { type BenchResults, cellOf, renderMarkdown, renderThroughputTable } from "./report.js";
 import { targetChecks } from "./targets.js";
 import { measureThroughput, TARGETS } from "./throughput.js";
@@ -122,6 +123,8 @@ const traceCost = await measureTraceCost({
   runs: settings.runs,
   log,
 });
+log("the local DynamoDB gate's cost per call (gate on vs off, 2,000 GetItems each)");
+const gate = await measureGateCost({ manifest, rootDir: ROOT, calls: 2000 });
 
 const partial: Omit<BenchResults, "targets"> = {
   startedAt: new Date(started).toISOString(),
@@ -133,6 +136,7 @@ const partial: Omit<BenchResults, "targets"> = {
   coldStart,
   authorizer,
   traceCost,
+  gate,
 };
 const results: BenchResults = { ...partial, targets: targetChecks(partial) };
 

@@ -24,6 +24,7 @@ import { createStackTables } from "./dynamodb/stack-tables.js";
 import { type AuthorizerCache, createAuthorizerCache } from "./gateway/authorizer-cache.js";
 import { createGateway } from "./gateway/gateway.js";
 import type { RequestTrace } from "./gateway/trace.js";
+import { startDynamoDBGate } from "./iam/dynamodb-gate.js";
 import { type LocalJwtIssuer, startLocalJwtIssuerFor } from "./jwt-issuer/jwt-issuer.js";
 import { createLambdaRuntime } from "./lambda/lambda-runtime.js";
 import { closeServer, listen } from "./listen.js";
@@ -57,6 +58,11 @@ export interface StartLocalApiOptions {
    * `stop()` leaves it running. The reliability suite puts a fault-injecting proxy here.
    */
   dynamodb?: LocalDynamoDBConnection;
+  /**
+   * The local IAM gate in front of the DynamoDB (default true): functions call it with keys of their
+   * own and their roles decide; `dynamodbPort` is then the gate's. `false` only to measure its cost.
+   */
+  dynamodbGate?: boolean;
   /** Template parameter values, over the defaults and the manifest's code keys. */
   parameterOverrides?: Record<string, string>;
   /** Default `dist/manifest.json` of this checkout. */
@@ -91,7 +97,10 @@ export interface LocalApi {
   stage: string;
   /** The stage's execute-api ARN (`arn:aws:execute-api:<region>:<account>:<apiId>/<stage>`), for method ARNs. */
   stageArn: string;
-  /** The run's DynamoDB: endpoint, credentials of the run's database, backend and what it can do. */
+  /**
+   * How tools and tests reach the run's DynamoDB — the IAM gate and its admin key (not restricted by
+   * IAM), or with the gate off the DynamoDB itself — its backend and what it can do.
+   */
   dynamodb: LocalDynamoDBConnection & { capabilities: DynamoDBCapabilities; description: string };
   /** Table names by logical id. */
   tables: Record<string, string>;
@@ -162,17 +171,19 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
     const stack = resolveLocal(template, manifest);
 
     // The DynamoDB outlives reloads of the API: its data is the point of keeping the run up.
+    const gateOn = options.dynamodbGate ?? true;
     const embedded = options.dynamodb
       ? undefined
       : await startEmbeddedDynamoDB({
-          port: options.dynamodbPort ?? 0,
+          // With the gate, DYNAMODB_PORT is the gate's: nobody is meant to reach the DynamoDB directly.
+          port: gateOn ? 0 : (options.dynamodbPort ?? 0),
           dataDir: options.dataDir ?? null,
           backend: options.dynamodbBackend ?? "auto",
           region: stack.region,
           log,
         });
     if (embedded) cleanups.push(embedded.stop);
-    const dynamodb = embedded
+    const upstream = embedded
       ? {
           endpoint: embedded.endpoint,
           credentials: embedded.credentials,
@@ -181,12 +192,26 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
           description: embedded.description,
         }
       : connectionOf(options.dynamodb as LocalDynamoDBConnection);
+    const gate = gateOn
+      ? await startDynamoDBGate({ stack, upstream, port: options.dynamodbPort ?? 0, log })
+      : undefined;
+    if (gate) cleanups.push(gate.stop);
+    const dynamodb: LocalApi["dynamodb"] = gate
+      ? {
+          ...upstream,
+          endpoint: gate.endpoint,
+          credentials: gate.principals.admin,
+          description: `${upstream.description} behind the IAM gate`,
+        }
+      : upstream;
     const authorizerCache = options.authorizerCache ?? createAuthorizerCache();
     const now = options.now ?? Date.now;
 
     /** Tables, functions and gateway for one version of the template. */
     const serve = async (stack: ResolvedStack, manifest: Manifest | undefined, reloading = false) => {
-      const client = localDynamoDBClient(dynamodb, stack.region);
+      // A reload's roles are read (and refused, naming the policy) before anything changes.
+      const principals = gate?.principalsFor(stack);
+      const client = localDynamoDBClient(upstream, stack.region);
       // On a reload the tables' start-up notes were already printed; new tables are created quietly.
       const tableLog = reloading ? () => undefined : log;
       const tables = await createStackTables(client, stack, {
@@ -197,7 +222,10 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
         stack,
         manifest,
         rootDir: PROJECT_ROOT,
-        dynamodb,
+        dynamodb: {
+          endpoint: gate?.endpoint ?? upstream.endpoint,
+          credentialsFor: (logicalId) => principals?.credentialsFor(logicalId) ?? upstream.credentials,
+        },
         log,
       });
       try {
@@ -213,6 +241,7 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
           ...(options.checkCacheSafety !== undefined ? { checkCacheSafety: options.checkCacheSafety } : {}),
         });
         const authorizerNames = new Map(gateway.describe().authorizers.map((a) => [a.id, a.logicalId]));
+        if (gate && principals) gate.use(stack, principals);
         return {
           stack,
           tables,

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { LocalDynamoDBConnection } from "../../lib/aws/local-dynamodb.js";
+import type { LocalDynamoDBCredentials } from "../../lib/aws/local-dynamodb.js";
 import { type ResolvedStack, resourcesOfType } from "../cloudformation/resolved-stack.js";
 import type { InvokeOptions, LambdaInvoker, LambdaOutcome } from "../gateway/types.js";
 import { type CodeManifest, type FunctionConfig, readFunctionConfig } from "./function-config.js";
@@ -23,7 +23,11 @@ export interface LambdaRuntimeOptions {
    * Where the functions' AWS SDK finds DynamoDB (`AWS_ENDPOINT_URL_DYNAMODB`) and the credentials
    * they call it with (`AWS_ACCESS_KEY_ID`, ...), as Lambda hands a function its role's credentials.
    */
-  dynamodb?: Pick<LocalDynamoDBConnection, "endpoint" | "credentials">;
+  dynamodb?: {
+    endpoint: string;
+    /** A function's credentials, by logical id (the IAM gate gives each function its own). */
+    credentialsFor(logicalId: string): LocalDynamoDBCredentials;
+  };
   /** Most concurrent environments per function. Default 4. */
   maxConcurrency?: number;
   /** Most invocations waiting per function beyond those; more answer `throttled` (429). Default 64. */
@@ -56,7 +60,7 @@ export interface LambdaRuntime extends LambdaInvoker {
  * declare const stack: ResolvedStack;
  * declare const endpoint: string;
  * declare const credentials: { accessKeyId: string; secretAccessKey: string };
- * const lambda = createLambdaRuntime({ stack, manifest: readManifest(), dynamodb: { endpoint, credentials } });
+ * const lambda = createLambdaRuntime({ stack, manifest: readManifest(), dynamodb: { endpoint, credentialsFor: () => credentials } });
  * const arn = String(stack.resources.AuthorizerFunction?.attributes.Arn);
  * const outcome = await lambda.invoke(arn, { type: "TOKEN", authorizationToken: "abc", methodArn: "arn:..." });
  * await lambda.close();
@@ -82,7 +86,14 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
       functions[logicalId] = config;
       const pool = new FunctionPool({
         config,
-        env: containerEnvironment(stack, config, options.dynamodb),
+        env: containerEnvironment(
+          stack,
+          config,
+          options.dynamodb && {
+            endpoint: options.dynamodb.endpoint,
+            credentials: options.dynamodb.credentialsFor(logicalId),
+          },
+        ),
         maxWorkers: maxConcurrency,
         maxQueued,
         log,
@@ -148,12 +159,12 @@ function unqualified(functionArn: string): string {
 /**
  * The environment of a function's container: the template's variables, then what the Lambda service
  * sets itself (those names are reserved on AWS, so the template cannot change them there either).
- * The credentials are the local DynamoDB's (they choose the run's database in DynamoDB Local).
+ * The credentials are the function's own keys to the local IAM gate (or the database's, gate off).
  */
 function containerEnvironment(
   stack: ResolvedStack,
   config: FunctionConfig,
-  dynamodb: LambdaRuntimeOptions["dynamodb"],
+  dynamodb: { endpoint: string; credentials: LocalDynamoDBCredentials } | undefined,
 ): Record<string, string> {
   const env: Record<string, string> = {};
   if (dynamodb) env.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.endpoint;

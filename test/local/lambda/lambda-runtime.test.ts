@@ -94,7 +94,7 @@ describe("local/lambda/lambda-runtime", function () {
       stack,
       dynamodb: {
         endpoint: "http://127.0.0.1:8999",
-        credentials: { accessKeyId: "LOCALTEST", secretAccessKey: "s" },
+        credentialsFor: () => ({ accessKeyId: "LOCALTEST", secretAccessKey: "s" }),
       },
       maxConcurrency: 2,
       log: (line) => logLines.push(line),

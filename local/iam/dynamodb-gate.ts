@@ -1,0 +1,320 @@
+/**
+ * The local DynamoDB gate: the only door to the local run's DynamoDB, an HTTP proxy on 127.0.0.1.
+ *
+ * - It answers only its callers: a request with an `Origin` header (a web page), an `OPTIONS`
+ *   preflight, a `Host` other than its own loopback address and port (DNS rebinding) or anything but
+ *   a POST is refused with 403, before any signature is read.
+ * - Every call must be signed (SigV4) with one of this run's keys (gate-principals.ts): unsigned,
+ *   unknown-key and bad-signature calls get DynamoDB's own 400 errors.
+ * - A function's call is decided by the project's IAM evaluator against that function's role, for each
+ *   action and table/index ARN the call needs (dynamodb-request.ts); a denied call gets DynamoDB's
+ *   real AccessDeniedException. The admin key is not restricted.
+ * - An allowed call goes on to the DynamoDB behind it with the credentials of the run's database.
+ */
+import { createHash } from "node:crypto";
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import type { LocalDynamoDBCredentials } from "../../lib/aws/local-dynamodb.js";
+import { type ResolvedStack, resourcesOfType } from "../cloudformation/resolved-stack.js";
+import { closeServer, listen } from "../listen.js";
+import { type DynamoDBCallScope, dynamodbChecks, type TableKeys } from "./dynamodb-request.js";
+import { createGatePrincipals, type FunctionPrincipal, type GatePrincipals } from "./gate-principals.js";
+import { evaluateRole } from "./role-policies.js";
+import { type SignatureProblem, verifySigV4 } from "./sigv4.js";
+
+/** How to start the gate. */
+export interface DynamoDBGateOptions {
+  stack: ResolvedStack;
+  /** The DynamoDB behind the gate, and the credentials that open the run's database in it. */
+  upstream: { endpoint: string; credentials: LocalDynamoDBCredentials };
+  /** 0 = ephemeral. */
+  port: number;
+  /** Denied calls and start-up notes. Default: dropped. */
+  log?: (line: string) => void;
+}
+
+/** A running gate. */
+export interface DynamoDBGate {
+  /** `http://127.0.0.1:<port>` */
+  endpoint: string;
+  port: number;
+  /** The run's keys: the admin's, and each function's by logical id (of the stack in use). */
+  readonly principals: GatePrincipals;
+  /**
+   * The keys for another version of the template (a reload), keeping the admin's and each remaining
+   * function's; throws, before anything changes, for a role it cannot know. {@link use} switches to them.
+   */
+  principalsFor(stack: ResolvedStack): GatePrincipals;
+  /** Decides calls by `stack`'s roles and tables with `principals` from then on. */
+  use(stack: ResolvedStack, principals: GatePrincipals): void;
+  stop(): Promise<void>;
+}
+
+/** DynamoDB's largest request is a 16 MB batch; a little more for the JSON around it. */
+const MAX_BODY_BYTES = 17 * 1024 * 1024;
+const TARGET_PREFIX = "DynamoDB_20120810.";
+
+const SIGNATURE_ERRORS: Record<SignatureProblem, { type: string; message: string }> = {
+  MissingAuthenticationToken: {
+    type: "com.amazon.coral.service#MissingAuthenticationTokenException",
+    message: "Request is missing Authentication Token",
+  },
+  IncompleteSignature: {
+    type: "com.amazon.coral.service#IncompleteSignatureException",
+    message: "The request signature does not conform to AWS standards.",
+  },
+  UnrecognizedClient: {
+    type: "com.amazon.coral.service#UnrecognizedClientException",
+    message: "The security token included in the request is invalid.",
+  },
+  InvalidSignature: {
+    type: "com.amazon.coral.service#InvalidSignatureException",
+    message:
+      "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+  },
+  SignatureExpired: {
+    type: "com.amazon.coral.service#InvalidSignatureException",
+    message: "Signature expired: the request's X-Amz-Date is more than 15 minutes from the current time.",
+  },
+};
+
+/**
+ * Starts the gate on 127.0.0.1. A taken port rejects with an error naming `DYNAMODB_PORT`; a role
+ * with an AWS-managed policy the local run does not know, with one naming the policy.
+ *
+ * @example
+ * ```ts
+ * import type { ResolvedStack } from "../cloudformation/resolved-stack.js";
+ *
+ * declare const stack: ResolvedStack;
+ * declare const upstream: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+ * const gate = await startDynamoDBGate({ stack, upstream, port: 8000 });
+ * const env = { AWS_ENDPOINT_URL_DYNAMODB: gate.endpoint, ...gate.principals.credentialsFor("UserFunction") };
+ * await gate.stop();
+ * ```
+ */
+export async function startDynamoDBGate(options: DynamoDBGateOptions): Promise<DynamoDBGate> {
+  const { stack, upstream, log = () => undefined } = options;
+  let principals = createGatePrincipals(stack, log);
+  let scope = callScope(stack);
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  let ownHosts: string[] = [];
+
+  const server = createServer((request, response) => {
+    const refusal = refusalOf(request, ownHosts);
+    if (refusal !== undefined) {
+      // No CORS headers: a page that sent this cannot read even the refusal.
+      response
+        .writeHead(403, { "content-type": "application/json" })
+        .end(JSON.stringify({ message: refusal }));
+      request.resume();
+      return;
+    }
+    readBody(request).then(
+      (body) => {
+        if (body === undefined) {
+          response.writeHead(413, { "content-type": "application/json" });
+          response.end(JSON.stringify({ message: `request body over ${MAX_BODY_BYTES} bytes` }));
+          return;
+        }
+        handle(request, response, body);
+      },
+      () => response.destroy(),
+    );
+  });
+
+  const handle = (request: IncomingMessage, response: ServerResponse, body: Buffer) => {
+    const url = request.url ?? "/";
+    const check = verifySigV4(
+      { method: request.method ?? "POST", url, headers: request.headers, body },
+      (key) => principals.byAccessKeyId(key)?.secret,
+    );
+    if (!check.ok) {
+      const { type, message } = SIGNATURE_ERRORS[check.problem];
+      log(`dynamodb gate: refused a call (${check.detail})`);
+      return dynamodbError(response, type, { message });
+    }
+    const caller = principals.byAccessKeyId(check.accessKeyId)?.principal;
+    if (caller?.kind === "function") {
+      const target = String(request.headers["x-amz-target"] ?? "");
+      const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString("utf8"));
+      } catch {
+        parsed = undefined;
+      }
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+        return dynamodbError(response, "com.amazon.coral.service#SerializationException", {
+          message: "the request body is not a JSON object",
+        });
+      }
+      const denial = deniedCall(caller, operation, parsed as Record<string, unknown>, scope);
+      if (denial !== undefined) {
+        log(`dynamodb gate: ${caller.logicalId} denied: ${denial.why}`);
+        return dynamodbError(response, "com.amazon.coral.service#AccessDeniedException", {
+          Message: denial.message,
+        });
+      }
+    }
+    forward(request, response, body, upstream, agent);
+  };
+
+  let port: number;
+  try {
+    port = await listen(server, "127.0.0.1", options.port, {
+      service: "the local DynamoDB gate",
+      envVariable: "DYNAMODB_PORT",
+    });
+  } catch (error) {
+    agent.destroy();
+    throw error;
+  }
+  ownHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    get principals() {
+      return principals;
+    },
+    principalsFor: (next) => createGatePrincipals(next, log, principals),
+    use(next, nextPrincipals) {
+      principals = nextPrincipals;
+      scope = callScope(next);
+    },
+    stop: async () => {
+      await closeServer(server);
+      agent.destroy();
+    },
+  };
+}
+
+/** Why the gate will not even read this request; undefined when it may. */
+function refusalOf(request: IncomingMessage, ownHosts: string[]): string | undefined {
+  if (request.method === "OPTIONS") return "the local DynamoDB gate answers no CORS preflight";
+  if (request.headers.origin !== undefined) {
+    return `the local DynamoDB gate refuses calls from web pages (Origin: ${request.headers.origin})`;
+  }
+  const host = (request.headers.host ?? "").toLowerCase();
+  if (!ownHosts.includes(host)) {
+    return `the local DynamoDB gate answers only Host ${ownHosts.join(" or ")} (got ${host || "none"})`;
+  }
+  if (request.method !== "POST")
+    return `the local DynamoDB gate forwards only DynamoDB API calls (POST), not ${request.method}`;
+  return undefined;
+}
+
+/** The first check of the call the function's role does not allow, as AWS words it. */
+function deniedCall(
+  caller: FunctionPrincipal,
+  operation: string,
+  body: Record<string, unknown>,
+  scope: DynamoDBCallScope,
+): { message: string; why: string } | undefined {
+  for (const check of dynamodbChecks(operation, body, scope)) {
+    const prefix = `User: ${caller.sessionArn} is not authorized to perform: ${check.action} on resource: ${check.resource}`;
+    if (typeof caller.role === "string") {
+      return {
+        message: `${prefix} because no identity-based policy allows the ${check.action} action`,
+        why: `${check.action} on ${check.resource}: ${caller.role}`,
+      };
+    }
+    const decision = evaluateRole(caller.role, check);
+    if (decision.decision === "Allow") continue;
+    const explicit = decision.decision === "ExplicitDeny";
+    return {
+      message: explicit
+        ? `${prefix} with an explicit deny in an identity-based policy`
+        : `${prefix} because no identity-based policy allows the ${check.action} action`,
+      why: `${check.action} on ${check.resource}: ${
+        explicit
+          ? `denied by ${decision.statement?.label}`
+          : `no statement of role ${caller.role.logicalId} allows it`
+      }`,
+    };
+  }
+  return undefined;
+}
+
+/** DynamoDB's error response: 400, its JSON content type, a request id. */
+function dynamodbError(
+  response: ServerResponse,
+  type: string,
+  message: { message: string } | { Message: string },
+) {
+  const body = JSON.stringify({ __type: type, ...message });
+  response.writeHead(400, {
+    "content-type": "application/x-amz-json-1.0",
+    "content-length": Buffer.byteLength(body),
+    "x-amzn-requestid": createHash("sha256")
+      .update(`${Date.now()}${Math.random()}`)
+      .digest("hex")
+      .slice(0, 32),
+  });
+  response.end(body);
+}
+
+/** Sends the call on with the run's database credentials in place of the caller's key. */
+function forward(
+  request: IncomingMessage,
+  response: ServerResponse,
+  body: Buffer,
+  upstream: DynamoDBGateOptions["upstream"],
+  agent: Agent,
+): void {
+  const target = new URL(upstream.endpoint);
+  const headers = { ...request.headers, host: target.host };
+  // DynamoDB Local keeps a database per access key id and checks no signature: the key is all it reads.
+  headers.authorization = String(headers.authorization).replace(
+    /Credential=[^/]+\//,
+    `Credential=${upstream.credentials.accessKeyId}/`,
+  );
+  const outgoing = httpRequest(
+    { host: target.hostname, port: target.port, path: request.url, method: request.method, headers, agent },
+    (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    },
+  );
+  outgoing.on("error", () => response.destroy());
+  outgoing.end(body);
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        request.removeAllListeners("data");
+        request.resume();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on("end", () => resolve(Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
+}
+
+function callScope(stack: ResolvedStack): DynamoDBCallScope {
+  return { region: stack.region, accountId: stack.accountId, tables: tableKeys(stack) };
+}
+
+/** The partition key of each table of the stack, by table name (for `dynamodb:LeadingKeys`). */
+function tableKeys(stack: ResolvedStack): Map<string, TableKeys> {
+  const keys = new Map<string, TableKeys>();
+  for (const [, table] of resourcesOfType(stack, "AWS::DynamoDB::Table")) {
+    const schema = (table.properties.KeySchema ?? []) as { AttributeName?: string; KeyType?: string }[];
+    const hash = schema.find((key) => key.KeyType === "HASH")?.AttributeName;
+    if (hash !== undefined) keys.set(table.physicalId, { partitionKey: hash });
+  }
+  return keys;
+}
