@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
@@ -111,6 +112,9 @@ async function startOnPort(
     detached: true,
     stdio: ["pipe", "pipe", "pipe"],
     env,
+    // DynamoDB Local writes dynamodb-local-metadata.json into its working directory: keep it out of
+    // the checkout (beside the databases, or in the temporary directory when in memory).
+    cwd: options.dbPath ?? tmpdir(),
   });
   let output = "";
   const keep = (chunk: Buffer) => {
