@@ -32,7 +32,7 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-/** Runs local/start.ts until its ready line (or its exit). */
+/** Runs local/start.ts until its ready line and what it says of the demo token (or its exit). */
 async function start(dir: string, env: NodeJS.ProcessEnv): Promise<Started> {
   const child = spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "local/start.ts")], {
     env: {
@@ -53,7 +53,9 @@ async function start(dir: string, env: NodeJS.ProcessEnv): Promise<Started> {
   await new Promise<void>((resolve, reject) => {
     const read = (chunk: Buffer) => {
       lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
-      if (lines.some((line) => line.startsWith("Local API ready"))) resolve();
+      // The demo-token lines follow the ready line, possibly in a later chunk: wait for them too.
+      const ready = lines.some((line) => line.startsWith("Local API ready"));
+      if (ready && lines.some((line) => /^(Demo token|No new demo token)/.test(line))) resolve();
     };
     child.stdout?.on("data", read);
     child.stderr?.on("data", read);
