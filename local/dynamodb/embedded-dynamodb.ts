@@ -29,6 +29,7 @@ import {
   loadOrCreateCredentials,
   moveLegacyDynaliteFiles,
 } from "./data-dir.js";
+import { guardDynalite } from "./dynalite-guard.js";
 import { importDynaliteData } from "./dynalite-import.js";
 import { type DynamoDBLocalProcess, startDynamoDBLocal } from "./dynamodb-local.js";
 import { findJavaRuntime, JAVA_INSTALL_HINT, type JavaMissing, type JavaRuntime } from "./java-runtime.js";
@@ -159,6 +160,7 @@ async function startDynalite(options: {
   credentials: LocalDynamoDBCredentials;
 }): Promise<EmbeddedDynamoDB> {
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  guardDynalite(server, options.credentials);
   const port = await listen(server, "127.0.0.1", options.port, {
     service: "the embedded DynamoDB",
     envVariable: "DYNAMODB_PORT",

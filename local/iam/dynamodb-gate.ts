@@ -9,9 +9,9 @@
  * - A function's call is decided by the project's IAM evaluator against that function's role, for each
  *   action and table/index ARN the call needs (dynamodb-request.ts); a denied call gets DynamoDB's
  *   real AccessDeniedException. The admin key is not restricted.
- * - An allowed call goes on to the DynamoDB behind it with the credentials of the run's database.
+ * - An allowed call goes on to the DynamoDB behind it with the credentials of the run's database and
+ *   a proof of them that the dynalite fallback's guard checks (../dynamodb/dynalite-guard.ts).
  */
-import { createHash } from "node:crypto";
 import {
   Agent,
   createServer,
@@ -23,9 +23,19 @@ import type { LocalDynamoDBCredentials } from "../../lib/aws/local-dynamodb.js";
 import { type ResolvedStack, resourcesOfType } from "../cloudformation/resolved-stack.js";
 import { closeServer, listen } from "../listen.js";
 import { type DynamoDBCallScope, dynamodbChecks, type TableKeys } from "./dynamodb-request.js";
+import {
+  callerRefusal,
+  dynamodbError,
+  GATE_PROOF_HEADER,
+  gateProof,
+  readDynamoDBBody,
+  refuseCaller,
+  refuseOversizedBody,
+  SIGNATURE_ERRORS,
+} from "./dynamodb-wire.js";
 import { createGatePrincipals, type FunctionPrincipal, type GatePrincipals } from "./gate-principals.js";
 import { evaluateRole } from "./role-policies.js";
-import { type SignatureProblem, verifySigV4 } from "./sigv4.js";
+import { verifySigV4 } from "./sigv4.js";
 
 /** How to start the gate. */
 export interface DynamoDBGateOptions {
@@ -55,33 +65,7 @@ export interface DynamoDBGate {
   stop(): Promise<void>;
 }
 
-/** DynamoDB's largest request is a 16 MB batch; a little more for the JSON around it. */
-const MAX_BODY_BYTES = 17 * 1024 * 1024;
 const TARGET_PREFIX = "DynamoDB_20120810.";
-
-const SIGNATURE_ERRORS: Record<SignatureProblem, { type: string; message: string }> = {
-  MissingAuthenticationToken: {
-    type: "com.amazon.coral.service#MissingAuthenticationTokenException",
-    message: "Request is missing Authentication Token",
-  },
-  IncompleteSignature: {
-    type: "com.amazon.coral.service#IncompleteSignatureException",
-    message: "The request signature does not conform to AWS standards.",
-  },
-  UnrecognizedClient: {
-    type: "com.amazon.coral.service#UnrecognizedClientException",
-    message: "The security token included in the request is invalid.",
-  },
-  InvalidSignature: {
-    type: "com.amazon.coral.service#InvalidSignatureException",
-    message:
-      "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
-  },
-  SignatureExpired: {
-    type: "com.amazon.coral.service#InvalidSignatureException",
-    message: "Signature expired: the request's X-Amz-Date is more than 15 minutes from the current time.",
-  },
-};
 
 /**
  * Starts the gate on 127.0.0.1. A taken port rejects with an error naming `DYNAMODB_PORT`; a role
@@ -99,31 +83,19 @@ const SIGNATURE_ERRORS: Record<SignatureProblem, { type: string; message: string
  * ```
  */
 export async function startDynamoDBGate(options: DynamoDBGateOptions): Promise<DynamoDBGate> {
-  const { stack, upstream, log = () => undefined } = options;
+  const { stack, log = () => undefined } = options;
+  // The dynalite fallback checks this proof of the run's credentials on what the gate forwards.
+  const upstream = { ...options.upstream, proof: gateProof(options.upstream.credentials) };
   let principals = createGatePrincipals(stack, log);
   let scope = callScope(stack);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   let ownHosts: string[] = [];
 
   const server = createServer((request, response) => {
-    const refusal = refusalOf(request, ownHosts);
-    if (refusal !== undefined) {
-      // No CORS headers: a page that sent this cannot read even the refusal.
-      response
-        .writeHead(403, { "content-type": "application/json" })
-        .end(JSON.stringify({ message: refusal }));
-      request.resume();
-      return;
-    }
-    readBody(request).then(
-      (body) => {
-        if (body === undefined) {
-          response.writeHead(413, { "content-type": "application/json" });
-          response.end(JSON.stringify({ message: `request body over ${MAX_BODY_BYTES} bytes` }));
-          return;
-        }
-        handle(request, response, body);
-      },
+    const refusal = callerRefusal(request, ownHosts, "the local DynamoDB gate");
+    if (refusal !== undefined) return refuseCaller(request, response, refusal);
+    readDynamoDBBody(request).then(
+      (body) => (body === undefined ? refuseOversizedBody(response) : handle(request, response, body)),
       () => response.destroy(),
     );
   });
@@ -194,21 +166,6 @@ export async function startDynamoDBGate(options: DynamoDBGateOptions): Promise<D
   };
 }
 
-/** Why the gate will not even read this request; undefined when it may. */
-function refusalOf(request: IncomingMessage, ownHosts: string[]): string | undefined {
-  if (request.method === "OPTIONS") return "the local DynamoDB gate answers no CORS preflight";
-  if (request.headers.origin !== undefined) {
-    return `the local DynamoDB gate refuses calls from web pages (Origin: ${request.headers.origin})`;
-  }
-  const host = (request.headers.host ?? "").toLowerCase();
-  if (!ownHosts.includes(host)) {
-    return `the local DynamoDB gate answers only Host ${ownHosts.join(" or ")} (got ${host || "none"})`;
-  }
-  if (request.method !== "POST")
-    return `the local DynamoDB gate forwards only DynamoDB API calls (POST), not ${request.method}`;
-  return undefined;
-}
-
 /** The first check of the call the function's role does not allow, as AWS words it. */
 function deniedCall(
   caller: FunctionPrincipal,
@@ -241,34 +198,16 @@ function deniedCall(
   return undefined;
 }
 
-/** DynamoDB's error response: 400, its JSON content type, a request id. */
-function dynamodbError(
-  response: ServerResponse,
-  type: string,
-  message: { message: string } | { Message: string },
-) {
-  const body = JSON.stringify({ __type: type, ...message });
-  response.writeHead(400, {
-    "content-type": "application/x-amz-json-1.0",
-    "content-length": Buffer.byteLength(body),
-    "x-amzn-requestid": createHash("sha256")
-      .update(`${Date.now()}${Math.random()}`)
-      .digest("hex")
-      .slice(0, 32),
-  });
-  response.end(body);
-}
-
 /** Sends the call on with the run's database credentials in place of the caller's key. */
 function forward(
   request: IncomingMessage,
   response: ServerResponse,
   body: Buffer,
-  upstream: DynamoDBGateOptions["upstream"],
+  upstream: DynamoDBGateOptions["upstream"] & { proof: string },
   agent: Agent,
 ): void {
   const target = new URL(upstream.endpoint);
-  const headers = { ...request.headers, host: target.host };
+  const headers = { ...request.headers, host: target.host, [GATE_PROOF_HEADER]: upstream.proof };
   // DynamoDB Local keeps a database per access key id and checks no signature: the key is all it reads.
   headers.authorization = String(headers.authorization).replace(
     /Credential=[^/]+\//,
@@ -283,25 +222,6 @@ function forward(
   );
   outgoing.on("error", () => response.destroy());
   outgoing.end(body);
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        request.removeAllListeners("data");
-        request.resume();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
 }
 
 function callScope(stack: ResolvedStack): DynamoDBCallScope {
