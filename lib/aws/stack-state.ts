@@ -1,7 +1,6 @@
 /**
- * A deployed stack: finding it, its outputs (`ApiUrl`, `ApiId`, `TokenTableName`, ...; shown after a
- * deploy and read by `make smoke`, `make logs` and the token CLI), and what state it is in, and so
- * what `make deploy` may do with it.
+ * A deployed stack: finding it, its resources, and its outputs (`ApiUrl`, `ApiId`, `TokenTableName`,
+ * ...; shown after a deploy and read by `make smoke`, `make logs` and the token CLI).
  */
 import {
   type CloudFormationClient,
@@ -12,24 +11,6 @@ import {
 } from "@aws-sdk/client-cloudformation";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "./aws-errors.js";
-
-/** Stack statuses from which an UPDATE change set may be created. */
-const UPDATABLE = new Set([
-  "CREATE_COMPLETE",
-  "UPDATE_COMPLETE",
-  "UPDATE_ROLLBACK_COMPLETE",
-  "IMPORT_COMPLETE",
-  "IMPORT_ROLLBACK_COMPLETE",
-]);
-
-/** What a deploy does with the stack. */
-export type DeployAction =
-  | { kind: "create" }
-  | { kind: "update"; stack: Stack }
-  /** A CREATE change set failed or was never executed: the stack is an empty shell; CREATE again. */
-  | { kind: "create-over-review"; stack: Stack }
-  /** The first create failed and rolled back: the stack must be deleted before it can be created. */
-  | { kind: "rollback-complete"; stack: Stack };
 
 /**
  * The stack called `stackName` (or with that id), or `undefined` when there is none: DescribeStacks
@@ -90,9 +71,7 @@ export function stackOutputs(stack: Stack): Record<string, string> {
   );
 }
 
-/**
- * One output's value; throws an ApigwTokenAuthError naming the stack when it is missing.
- */
+/** One output's value; throws an ApigwTokenAuthError naming the stack when it is missing. */
 export function requireOutput(stack: Stack, key: string): string {
   const outputs = stackOutputs(stack);
   const value = outputs[key];
@@ -103,35 +82,4 @@ export function requireOutput(stack: Stack, key: string): string {
     });
   }
   return value;
-}
-
-/**
- * Decides what a deploy does with a stack in `stack`'s state; throws an ApigwTokenAuthError when
- * the stack is busy or stuck in a state only an operator can resolve.
- */
-export function deployActionFor(stack: Stack | undefined): DeployAction {
-  if (stack === undefined) return { kind: "create" };
-  const status = stack.StackStatus ?? "UNKNOWN";
-  const name = stack.StackName ?? "the stack";
-  if (status === "REVIEW_IN_PROGRESS") return { kind: "create-over-review", stack };
-  if (status === "ROLLBACK_COMPLETE") return { kind: "rollback-complete", stack };
-  if (UPDATABLE.has(status)) return { kind: "update", stack };
-  if (status.endsWith("_IN_PROGRESS")) {
-    throw new ApigwTokenAuthError(
-      `stack ${name} is busy (${status}): wait until it settles, then deploy again`,
-      { expected: "a stack that is not being changed", actual: status },
-    );
-  }
-  if (status === "UPDATE_ROLLBACK_FAILED") {
-    throw new ApigwTokenAuthError(
-      `stack ${name} is ${status}: fix the resource that could not roll back, then run ` +
-        `\`aws cloudformation continue-update-rollback --stack-name ${name}\` and deploy again`,
-      { expected: "a stack in a *_COMPLETE state", actual: status },
-    );
-  }
-  throw new ApigwTokenAuthError(
-    `stack ${name} is ${status} and cannot be updated: delete it with \`make destroy STACK_NAME=${name}\` ` +
-      "(the tables are retained) and deploy again",
-    { expected: "a stack in a *_COMPLETE state", actual: status },
-  );
 }

@@ -15,6 +15,7 @@ import {
   PutBucketEncryptionCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
+  type PutObjectCommandInput,
   PutPublicAccessBlockCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
@@ -22,19 +23,16 @@ import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws, classifyAwsError } from "../../lib/aws/aws-errors.js";
 
 /** Where the bucket is and whose it must be (a guessed name could be someone else's bucket). */
-export interface ArtifactBucketTarget {
+export interface ArtifactBucket {
   bucket: string;
   region: string;
   accountId: string;
 }
 
-/** One zip to upload: the manifest entry's fields this module reads. */
+/** One zip to upload (a manifest entry): its path, its content-hashed key, and its SHA-256 for audits. */
 export interface ArtifactToUpload {
-  /** Path of the zip on disk. */
   zip: string;
-  /** S3 key, content-hashed (the zip's file name). */
   key: string;
-  /** SHA-256 hex of the zip, stored as object metadata for audits. */
   sha256: string;
 }
 
@@ -48,14 +46,11 @@ export const MAX_TEMPLATE_BODY_BYTES = 51_200;
  */
 export async function ensureArtifactBucket(
   s3: S3Client,
-  target: ArtifactBucketTarget,
+  { bucket, region, accountId }: ArtifactBucket,
   log: (line: string) => void,
 ): Promise<"created" | "existing"> {
-  const { bucket, region, accountId } = target;
-  const status = await headStatus(
-    "s3:ListBucket (HeadBucket)",
-    () => s3.send(new HeadBucketCommand({ Bucket: bucket, ExpectedBucketOwner: accountId })),
-    [404, 403, 301],
+  const status = await headStatus("s3:ListBucket (HeadBucket)", [404, 403, 301], () =>
+    s3.send(new HeadBucketCommand({ Bucket: bucket, ExpectedBucketOwner: accountId })),
   );
   if (status === 200) {
     log(`Artifact bucket s3://${bucket} exists`);
@@ -79,22 +74,19 @@ export async function ensureArtifactBucket(
     region === "us-east-1"
       ? {}
       : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
+  const block = {
+    BlockPublicAcls: true,
+    IgnorePublicAcls: true,
+    BlockPublicPolicy: true,
+    RestrictPublicBuckets: true,
+  };
+  // One call at a time: each configures the bucket the previous one created.
   const setup: [string, () => Promise<unknown>][] = [
     ["s3:CreateBucket", () => s3.send(new CreateBucketCommand({ Bucket: bucket, ...location }))],
     [
       "s3:PutPublicAccessBlock",
       () =>
-        s3.send(
-          new PutPublicAccessBlockCommand({
-            Bucket: bucket,
-            PublicAccessBlockConfiguration: {
-              BlockPublicAcls: true,
-              IgnorePublicAcls: true,
-              BlockPublicPolicy: true,
-              RestrictPublicBuckets: true,
-            },
-          }),
-        ),
+        s3.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: block })),
     ],
     [
       "s3:PutEncryptionConfiguration",
@@ -122,26 +114,23 @@ export async function ensureArtifactBucket(
   return "created";
 }
 
-/**
- * Uploads each artifact whose key is not in the bucket yet; returns the keys it uploaded.
- */
+/** Uploads each artifact whose key is not in the bucket yet; returns the keys it uploaded. */
 export async function uploadArtifacts(
   s3: S3Client,
-  target: { bucket: string; accountId: string },
+  target: ArtifactBucket,
   artifacts: readonly ArtifactToUpload[],
   log: (line: string) => void,
 ): Promise<string[]> {
   const uploaded: string[] = [];
   for (const { zip, key, sha256 } of artifacts) {
     const where = `s3://${target.bucket}/${key}`;
-    if (await objectExists(s3, target, key)) {
-      log(`  unchanged  ${where}`);
-      continue;
-    }
-    const body = await readFile(zip);
-    await putObject(s3, target, key, body, "application/zip", { sha256 });
-    log(`  uploaded   ${where} (${body.length} bytes)`);
-    uploaded.push(key);
+    const size = await putIfAbsent(s3, target, key, async () => ({
+      Body: await readFile(zip),
+      ContentType: "application/zip",
+      Metadata: { sha256 },
+    }));
+    log(size === undefined ? `  unchanged  ${where}` : `  uploaded   ${where} (${size} bytes)`);
+    if (size !== undefined) uploaded.push(key);
   }
   return uploaded;
 }
@@ -152,7 +141,7 @@ export async function uploadArtifacts(
  */
 export async function templateSource(
   s3: S3Client,
-  target: ArtifactBucketTarget,
+  target: ArtifactBucket,
   stackName: string,
   templateText: string,
 ): Promise<{ TemplateBody: string } | { TemplateURL: string }> {
@@ -160,44 +149,28 @@ export async function templateSource(
     return { TemplateBody: templateText };
   const hash = createHash("sha256").update(templateText, "utf8").digest("hex").slice(0, 16);
   const key = `templates/${stackName}-${hash}.yaml`;
-  if (!(await objectExists(s3, target, key))) {
-    await putObject(s3, target, key, templateText, "application/x-yaml");
-  }
+  await putIfAbsent(s3, target, key, async () => ({ Body: templateText, ContentType: "application/x-yaml" }));
   return { TemplateURL: `https://${target.bucket}.s3.${target.region}.amazonaws.com/${key}` };
 }
 
-async function putObject(
+/**
+ * Uploads the object `read` gives under `key` unless the key is there already (keys are content-hashed:
+ * same key, same bytes); returns the size uploaded, or `undefined` when it was there.
+ */
+async function putIfAbsent(
   s3: S3Client,
-  target: { bucket: string; accountId: string },
+  { bucket, accountId }: ArtifactBucket,
   key: string,
-  body: Buffer | string,
-  contentType: string,
-  metadata?: Record<string, string>,
-): Promise<void> {
-  await callAws("s3:PutObject", () =>
-    s3.send(
-      new PutObjectCommand({
-        Bucket: target.bucket,
-        Key: key,
-        Body: body,
-        ContentType: contentType,
-        ExpectedBucketOwner: target.accountId,
-        ...(metadata === undefined ? {} : { Metadata: metadata }),
-      }),
-    ),
+  read: () => Promise<Pick<PutObjectCommandInput, "ContentType" | "Metadata"> & { Body: Buffer | string }>,
+): Promise<number | undefined> {
+  const object = { Bucket: bucket, Key: key, ExpectedBucketOwner: accountId };
+  const status = await headStatus("s3:GetObject (HeadObject)", [404], () =>
+    s3.send(new HeadObjectCommand(object)),
   );
-}
-
-async function objectExists(s3: S3Client, target: { bucket: string; accountId: string }, key: string) {
-  const status = await headStatus(
-    "s3:GetObject (HeadObject)",
-    () =>
-      s3.send(
-        new HeadObjectCommand({ Bucket: target.bucket, Key: key, ExpectedBucketOwner: target.accountId }),
-      ),
-    [404],
-  );
-  return status === 200;
+  if (status === 200) return undefined;
+  const content = await read();
+  await callAws("s3:PutObject", () => s3.send(new PutObjectCommand({ ...object, ...content })));
+  return content.Body.length;
 }
 
 /**
@@ -205,7 +178,7 @@ async function objectExists(s3: S3Client, target: { bucket: string; accountId: s
  * denied, 301 other region); anything else is thrown. HEAD responses have no body, so the status is
  * all S3 says; it is read before classifying.
  */
-async function headStatus(operation: string, head: () => Promise<unknown>, known: number[]): Promise<number> {
+async function headStatus(operation: string, known: number[], head: () => Promise<unknown>): Promise<number> {
   try {
     await head();
     return 200;

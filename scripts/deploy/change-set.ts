@@ -8,6 +8,7 @@ import {
   type Change,
   type CloudFormationClient,
   CreateChangeSetCommand,
+  type CreateChangeSetCommandInput,
   DeleteChangeSetCommand,
   type DescribeChangeSetCommandOutput,
   paginateDescribeChangeSet,
@@ -16,22 +17,8 @@ import {
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
 import type { CloudFormationTemplate } from "../../lib/cloudformation/load-template.js";
-import { formatTable, type WaitTiming } from "./stack-events.js";
-
-export interface ChangeSetRequest {
-  stackName: string;
-  changeSetName: string;
-  type: "CREATE" | "UPDATE";
-  template: { TemplateBody: string } | { TemplateURL: string };
-  parameters: Record<string, string>;
-  capabilities: Capability[];
-  /** A CloudFormation service role (CFN_ROLE_ARN) the stack operations run as, if any. */
-  roleArn?: string | undefined;
-}
-
-export type ChangeSetOutcome =
-  | { kind: "ready"; changeSetId: string; stackId: string; changes: Change[] }
-  | { kind: "no-changes"; reason: string };
+import type { WaitTiming } from "./settings.js";
+import { formatTable } from "./stack-events.js";
 
 /** The status reasons CloudFormation gives an empty change set. */
 const NO_CHANGES = /didn't contain changes|No updates are to be performed/i;
@@ -40,36 +27,19 @@ const NO_CHANGES = /didn't contain changes|No updates are to be performed/i;
 const IAM_NAME_PROPERTIES = ["RoleName", "ManagedPolicyName", "UserName", "GroupName", "InstanceProfileName"];
 
 /**
- * Creates the change set and waits for it. An empty change set ("no changes") is deleted and
- * reported as such; any other failure is deleted too and thrown
- * carrying CloudFormation's reason.
+ * Creates the change set and waits for it; returns it with its changes (every page), or "no changes"
+ * for an empty one. An empty or failed change set is deleted, so the stack's list stays clean; a
+ * failed one is thrown with CloudFormation's reason.
  */
 export async function createChangeSet(
   cloudformation: CloudFormationClient,
-  request: ChangeSetRequest,
+  input: CreateChangeSetCommandInput & { StackName: string; ChangeSetName: string },
   timing: WaitTiming,
-): Promise<ChangeSetOutcome> {
-  const { stackName } = request;
+): Promise<{ changeSetId: string; stackId: string; changes: Change[] } | { noChanges: string }> {
   const created = await callAws("cloudformation:CreateChangeSet", () =>
-    cloudformation.send(
-      new CreateChangeSetCommand({
-        StackName: stackName,
-        ChangeSetName: request.changeSetName,
-        ChangeSetType: request.type,
-        ...request.template,
-        Parameters: Object.entries(request.parameters).map(([ParameterKey, ParameterValue]) => ({
-          ParameterKey,
-          ParameterValue,
-        })),
-        Capabilities: request.capabilities,
-        ...(request.roleArn === undefined ? {} : { RoleARN: request.roleArn }),
-        Description: `make deploy ${new Date().toISOString()}`,
-      }),
-    ),
+    cloudformation.send(new CreateChangeSetCommand(input)),
   );
-  const changeSetId = created.Id ?? request.changeSetName;
-  const id = { StackName: stackName, ChangeSetName: changeSetId };
-  // DescribeChangeSet returns the changes in pages; a large template has more than one.
+  const id = { StackName: input.StackName, ChangeSetName: created.Id ?? input.ChangeSetName };
   const describe = async () => {
     const pages: DescribeChangeSetCommandOutput[] = [];
     await callAws("cloudformation:DescribeChangeSet", async () => {
@@ -85,7 +55,7 @@ export async function createChangeSet(
       await waitUntilChangeSetCreateComplete({ client: cloudformation, ...timing }, id);
     } catch (error) {
       if ((error as Error).name === "TimeoutError") {
-        throw new ApigwTokenAuthError(`change set ${request.changeSetName} was not ready in time`, {
+        throw new ApigwTokenAuthError(`change set ${input.ChangeSetName} was not ready in time`, {
           expected: `CREATE_COMPLETE within ${timing.maxWaitTime} s`,
           actual: "still being created",
         });
@@ -95,24 +65,20 @@ export async function createChangeSet(
     pages = await describe();
   }
   const described = pages[0];
-  if (described?.Status !== "CREATE_COMPLETE") {
-    const reason = described?.StatusReason ?? `status ${described?.Status ?? "unknown"}`;
-    // Deleted, empty or failed, so the stack's change set list stays clean.
-    await callAws("cloudformation:DeleteChangeSet", () =>
-      cloudformation.send(new DeleteChangeSetCommand(id)),
-    );
-    if (NO_CHANGES.test(reason)) return { kind: "no-changes", reason };
-    throw new ApigwTokenAuthError(`change set for stack ${stackName} failed: ${reason}`, {
-      expected: "a template and parameters CloudFormation accepts",
-      actual: reason,
-    });
+  if (described?.Status === "CREATE_COMPLETE") {
+    return {
+      changeSetId: id.ChangeSetName,
+      stackId: described.StackId ?? created.StackId ?? input.StackName,
+      changes: pages.flatMap((page) => page.Changes ?? []),
+    };
   }
-  return {
-    kind: "ready",
-    changeSetId,
-    stackId: described.StackId ?? created.StackId ?? stackName,
-    changes: pages.flatMap((page) => page.Changes ?? []),
-  };
+  const reason = described?.StatusReason ?? `status ${described?.Status ?? "unknown"}`;
+  await callAws("cloudformation:DeleteChangeSet", () => cloudformation.send(new DeleteChangeSetCommand(id)));
+  if (NO_CHANGES.test(reason)) return { noChanges: reason };
+  throw new ApigwTokenAuthError(`change set for stack ${input.StackName} failed: ${reason}`, {
+    expected: "a template and parameters CloudFormation accepts",
+    actual: reason,
+  });
 }
 
 /**
@@ -132,14 +98,10 @@ export function formatChanges(changes: readonly Change[]): string[] {
 }
 
 /**
- * The parameter values to pass: `values` for the template's declared parameters. A value for a
- * parameter the template lacks is an error, because the deploy relies on it taking effect (a code
- * key that silently went nowhere would deploy old code).
+ * `values` as the change set's parameters, each checked to be declared by the template: a value that
+ * silently went nowhere (a code key) would deploy old code.
  */
-export function deployParameters(
-  template: CloudFormationTemplate,
-  values: Record<string, string>,
-): Record<string, string> {
+export function deployParameters(template: CloudFormationTemplate, values: Record<string, string>) {
   const declared = Object.keys(template.Parameters ?? {});
   const unknown = Object.keys(values).filter((name) => !declared.includes(name));
   if (unknown.length > 0) {
@@ -148,7 +110,7 @@ export function deployParameters(
       actual: unknown.join(", "),
     });
   }
-  return { ...values };
+  return Object.entries(values).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
 }
 
 /**

@@ -14,29 +14,15 @@ import {
 import type { S3Client } from "@aws-sdk/client-s3";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
-import { deployActionFor, findStack, stackOutputs } from "../../lib/aws/stack-state.js";
+import { findStack, stackOutputs } from "../../lib/aws/stack-state.js";
 import { codeKeyParameterOverrides, MANIFEST_PATH, readManifest } from "../../lib/build/manifest.js";
 import { RENDERED_TEMPLATE_PATH } from "../../lib/build/render-template.js";
 import { parseTemplate } from "../../lib/cloudformation/load-template.js";
 import { type ArtifactToUpload, ensureArtifactBucket, templateSource, uploadArtifacts } from "./artifacts.js";
 import { createChangeSet, deployParameters, formatChanges, requiredCapabilities } from "./change-set.js";
-import { deleteStack, explainRollbackComplete } from "./destroy-stack.js";
-import { commandIo, connect, readDeploySettings } from "./settings.js";
-import {
-  allStackEvents,
-  type CommandIo,
-  followStack,
-  formatFailures,
-  formatTable,
-  newestEventId,
-} from "./stack-events.js";
-
-/**
- * The template `make deploy` deploys: rendered by `make package` from cloudformation/api.yaml, with
- * the Deployment's logical id carrying a hash of the API's definition (lib/build/render-template.ts),
- * so CloudFormation itself deploys every API change to the stage.
- */
-export const TEMPLATE_PATH = RENDERED_TEMPLATE_PATH;
+import { deleteStack, explainRollbackComplete, listRetainedResources } from "./destroy-stack.js";
+import { type CommandIo, commandIo, connect, printLines, readDeploySettings } from "./settings.js";
+import { followStack, formatFailures, formatTable, readStackEvents } from "./stack-events.js";
 
 export interface DeployRequest {
   stackName: string;
@@ -52,16 +38,11 @@ export interface DeployRequest {
   cfnRoleArn?: string | undefined;
 }
 
-export interface DeployIo extends CommandIo {
-  /** Names the change set; injected so tests are deterministic. */
-  changeSetName: string;
-}
-
-export type DeployOutcome = "created" | "updated" | "no-changes";
-
 /**
  * `make deploy` as a function: settings from the environment, identity, the packaged artifacts from
- * `dist/manifest.json`, the template, then {@link deployStack}. Returns the outcome; failures throw.
+ * `dist/manifest.json`, and the template `make package` renders from cloudformation/api.yaml (with the
+ * Deployment's logical id carrying a hash of the API's definition, so CloudFormation itself deploys
+ * every API change to the stage); then {@link deployStack}.
  *
  * @example
  * ```ts
@@ -73,13 +54,12 @@ export async function runDeploy(
     env?: NodeJS.ProcessEnv;
     templatePath?: string;
     manifestPath?: string;
-    now?: () => Date;
   } = {},
-): Promise<DeployOutcome> {
+) {
   const env = options.env ?? process.env;
   const io = commandIo(options, env);
   const settings = readDeploySettings(env);
-  const templatePath = options.templatePath ?? TEMPLATE_PATH;
+  const templatePath = options.templatePath ?? RENDERED_TEMPLATE_PATH;
   const manifest = readManifest(options.manifestPath ?? MANIFEST_PATH);
   if (!existsSync(templatePath)) {
     throw new ApigwTokenAuthError(`${templatePath} does not exist: run make package (make deploy does)`, {
@@ -93,142 +73,173 @@ export async function runDeploy(
       (settings.endpoint === undefined ? "" : ` at ${settings.endpoint}`) +
       (settings.cfnRoleArn === undefined ? "" : ` through ${settings.cfnRoleArn}`),
   );
-  const stamp = (options.now ?? (() => new Date()))()
-    .toISOString()
-    .replace(/[-:]|\.\d+/g, "");
-  return deployStack(
-    clients,
-    {
-      stackName: settings.stackName,
-      region,
-      accountId,
-      artifactBucket,
-      templateText: readFileSync(templatePath, "utf8"),
-      artifacts: Object.values(manifest.functions),
-      cfnRoleArn: settings.cfnRoleArn,
-      parameters: {
-        ...settings.parameters,
-        StageName: settings.stage,
-        ArtifactBucket: artifactBucket,
-        ...codeKeyParameterOverrides(manifest),
-      },
+  const request: DeployRequest = {
+    stackName: settings.stackName,
+    region,
+    accountId,
+    artifactBucket,
+    templateText: readFileSync(templatePath, "utf8"),
+    artifacts: Object.values(manifest.functions),
+    cfnRoleArn: settings.cfnRoleArn,
+    parameters: {
+      ...settings.parameters,
+      StageName: settings.stage,
+      ArtifactBucket: artifactBucket,
+      ...codeKeyParameterOverrides(manifest),
     },
-    { ...io, changeSetName: `make-deploy-${stamp}` },
-  );
+  };
+  const stamp = new Date().toISOString().replace(/[-:]|\.\d+/g, "");
+  return deployStack(clients, request, { ...io, changeSetName: `make-deploy-${stamp}` });
 }
 
 /**
- * Deploys the stack; returns how it ended or throws (after printing the
- * failed resources and, for a failed first create, how to recover).
+ * Deploys the stack; returns how it ended or throws (after printing the failed resources and, for a
+ * failed first create, how to recover). `changeSetName` also makes the execution idempotent.
  */
 export async function deployStack(
   clients: { cloudformation: CloudFormationClient; s3: S3Client },
   request: DeployRequest,
-  io: DeployIo,
-): Promise<DeployOutcome> {
+  io: CommandIo & { changeSetName: string },
+): Promise<"created" | "updated" | "no-changes"> {
   const { cloudformation, s3 } = clients;
-  const { stackName, artifactBucket: bucket, accountId, region } = request;
-  const log = (lines: string[]) => {
-    for (const line of lines) io.log(line);
-  };
+  const { stackName, region, cfnRoleArn } = request;
+  const explainRollback = async (stackId: string) =>
+    explainRollbackComplete(stackName, await listRetainedResources(cloudformation, stackId));
   const printOutputs = async () => {
     const stack = await findStack(cloudformation, stackName);
-    if (stack !== undefined) log(["", ...formatDeployedStack(stack)]);
+    if (stack !== undefined) printLines(io.log, ["", ...formatDeployedStack(stack)]);
   };
   const template = parseTemplate(request.templateText, "template");
   const parameters = deployParameters(template, request.parameters);
-
-  await ensureArtifactBucket(s3, { bucket, region, accountId }, io.log);
+  const bucket = { bucket: request.artifactBucket, region, accountId: request.accountId };
+  await ensureArtifactBucket(s3, bucket, io.log);
   io.log("Uploading function code:");
-  await uploadArtifacts(s3, { bucket, accountId }, request.artifacts, io.log);
-  const source = await templateSource(s3, { bucket, accountId, region }, stackName, request.templateText);
+  await uploadArtifacts(s3, bucket, request.artifacts, io.log);
+  const source = await templateSource(s3, bucket, stackName, request.templateText);
 
-  let action = deployActionFor(await findStack(cloudformation, stackName));
-  if (action.kind === "rollback-complete") {
-    const stackId = action.stack.StackId ?? stackName;
-    const history = await allStackEvents(cloudformation, stackId);
-    log([...formatFailures(history), "", ...explainRollbackComplete(stackName, history)]);
-    if (
-      !(await io.confirm(`Delete stack ${stackName} (it holds no working resources) and create it again?`))
-    ) {
+  let stack = await findStack(cloudformation, stackName);
+  if (stack?.StackStatus === "ROLLBACK_COMPLETE") {
+    const stackId = stack.StackId ?? stackName;
+    const history = await readStackEvents(cloudformation, stackId);
+    printLines(io.log, [...formatFailures(history), "", ...(await explainRollback(stackId))]);
+    const question = `Delete stack ${stackName} (it holds no working resources) and create it again?`;
+    if (!(await io.confirm(question))) {
       throw new ApigwTokenAuthError(`stack ${stackName} is in ROLLBACK_COMPLETE`, {
         expected: "the failed stack deleted before a new create",
         actual: "ROLLBACK_COMPLETE",
       });
     }
-    await deleteStack(cloudformation, { stackName, stackId, roleArn: request.cfnRoleArn }, io);
-    action = { kind: "create" };
+    await deleteStack(cloudformation, { stackName, stackId, roleArn: cfnRoleArn }, io);
+    stack = undefined;
   }
 
-  const type = action.kind === "update" ? "UPDATE" : "CREATE";
+  const type = changeSetTypeFor(stack);
   io.log(`Creating change set ${io.changeSetName} (${type}) for stack ${stackName} in ${region}`);
   const changeSet = await createChangeSet(
     cloudformation,
     {
-      stackName,
-      changeSetName: io.changeSetName,
-      type,
-      template: source,
-      parameters,
-      capabilities: requiredCapabilities(template),
-      roleArn: request.cfnRoleArn,
+      StackName: stackName,
+      ChangeSetName: io.changeSetName,
+      ChangeSetType: type,
+      ...source,
+      Parameters: parameters,
+      Capabilities: requiredCapabilities(template),
+      RoleARN: cfnRoleArn,
+      Description: `make deploy ${new Date().toISOString()}`,
     },
     io.timing,
   );
-  if (changeSet.kind === "no-changes") {
+  if ("noChanges" in changeSet) {
     io.log(`No changes: stack ${stackName} is up to date (the empty change set was deleted).`);
     await printOutputs();
     return "no-changes";
   }
-  log(formatChanges(changeSet.changes));
+  printLines(io.log, formatChanges(changeSet.changes));
 
-  const marker = await newestEventId(cloudformation, changeSet.stackId);
   io.log("Executing change set; following stack events:");
-  await callAws("cloudformation:ExecuteChangeSet", () =>
-    cloudformation.send(
-      new ExecuteChangeSetCommand({
-        StackName: stackName,
-        ChangeSetName: changeSet.changeSetId,
-        // Makes the SDK's retry of a timed-out call a no-op instead of a second execution attempt.
-        ClientRequestToken: io.changeSetName,
-      }),
-    ),
-  );
+  const execute = () =>
+    callAws("cloudformation:ExecuteChangeSet", () =>
+      cloudformation.send(
+        new ExecuteChangeSetCommand({
+          StackName: stackName,
+          ChangeSetName: changeSet.changeSetId,
+          // Makes the SDK's retry of a timed-out call a no-op instead of a second execution attempt.
+          ClientRequestToken: io.changeSetName,
+        }),
+      ),
+    );
   const operation = type === "CREATE" ? "create" : "update";
-  const { status, events } = await followStack(
-    cloudformation,
-    changeSet.stackId,
-    operation,
-    marker,
-    io.log,
-    io.timing,
-  );
-  const expected = `${type}_COMPLETE`;
-  if (status !== expected) {
+  const { status, events } = await followStack(cloudformation, changeSet.stackId, operation, execute, io);
+  if (status !== `${type}_COMPLETE`) {
     const failures = formatFailures(events);
-    log(["", `Deploy failed: stack ${stackName} is ${status}.`]);
-    log(failures.length > 0 ? failures : ["(no resource reported a failure reason)"]);
-    if (status === "ROLLBACK_COMPLETE") log(["", ...explainRollbackComplete(stackName, events)]);
-    throw new ApigwTokenAuthError(`deploy of stack ${stackName} failed`, { expected, actual: status });
+    printLines(io.log, [
+      "",
+      `Deploy failed: stack ${stackName} is ${status}.`,
+      ...(failures.length > 0 ? failures : ["(no resource reported a failure reason)"]),
+      ...(status === "ROLLBACK_COMPLETE"
+        ? [
+            "",
+            ...explainRollbackComplete(
+              stackName,
+              await listRetainedResources(cloudformation, changeSet.stackId),
+            ),
+          ]
+        : []),
+    ]);
+    throw new ApigwTokenAuthError(`deploy of stack ${stackName} failed`, {
+      expected: `${type}_COMPLETE`,
+      actual: status,
+    });
   }
-  log(["", `Stack ${stackName} is ${status}.`]);
+  printLines(io.log, ["", `Stack ${stackName} is ${status}.`]);
   await printOutputs();
   return type === "CREATE" ? "created" : "updated";
 }
 
+/**
+ * The change set a deploy creates for a stack in `stack`'s state: CREATE for no stack or the empty
+ * shell a CREATE change set leaves when it fails or is never executed (REVIEW_IN_PROGRESS), UPDATE
+ * for a settled one. Throws, with the way out, for a stack that is busy or stuck in a state only an
+ * operator can resolve.
+ */
+export function changeSetTypeFor(stack: Stack | undefined): "CREATE" | "UPDATE" {
+  const status = stack?.StackStatus ?? "none";
+  const name = stack?.StackName ?? "the stack";
+  if (stack === undefined || status === "REVIEW_IN_PROGRESS") return "CREATE";
+  if (/^(CREATE|UPDATE|UPDATE_ROLLBACK|IMPORT|IMPORT_ROLLBACK)_COMPLETE$/.test(status)) return "UPDATE";
+  if (status.endsWith("_IN_PROGRESS")) {
+    throw new ApigwTokenAuthError(
+      `stack ${name} is busy (${status}): wait until it settles, then deploy again`,
+      {
+        expected: "a stack that is not being changed",
+        actual: status,
+      },
+    );
+  }
+  const wayOut =
+    status === "UPDATE_ROLLBACK_FAILED"
+      ? ": fix the resource that could not roll back, then run " +
+        `\`aws cloudformation continue-update-rollback --stack-name ${name}\` and deploy again`
+      : ` and cannot be updated: delete it with \`make destroy STACK_NAME=${name}\` ` +
+        "(the tables are retained) and deploy again";
+  throw new ApigwTokenAuthError(`stack ${name} is ${status}${wayOut}`, {
+    expected: "a stack in a *_COMPLETE state",
+    actual: status,
+  });
+}
+
 /** What `make deploy` prints at the end: the outputs, then how to get a token and call the API. */
-export function formatDeployedStack(stack: Stack): string[] {
+function formatDeployedStack(stack: Stack): string[] {
   const outputs = stackOutputs(stack);
   if (Object.keys(outputs).length === 0) return [`Stack ${stack.StackName} reports no outputs.`];
   const lines = formatTable(["Output", "Value"], Object.entries(outputs));
   const apiUrl = outputs.ApiUrl;
   if (apiUrl === undefined) return lines;
-  const name = stack.StackName ?? "<stack>";
   return [
     ...lines,
     "",
     "Try it (the token is printed once; keep it secret):",
-    `  TOKEN=$(npm run --silent token -- issue --stack ${name} --principal "$USER" --scope '*')`,
+    `  TOKEN=$(npm run --silent token -- issue --stack ${stack.StackName} --principal "$USER" --scope '*')`,
     `  curl -i -X PUT '${apiUrl}/user' -H "Authorization: $TOKEN" -H 'Content-Type: application/json' -d '{"id":"u1","name":"Ada"}'`,
     `  curl -i '${apiUrl}/user/u1' -H "Authorization: $TOKEN"`,
   ];

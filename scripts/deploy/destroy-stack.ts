@@ -1,32 +1,25 @@
 /**
- * `make destroy`: deletes the stack after a confirmation, follows the deletion event by event, and
- * says what survives: the tables (DeletionPolicy Retain, so tokens and users are kept) and the
- * artifact bucket (not part of the stack). Also the deletion a deploy does to recover a stack stuck
- * in ROLLBACK_COMPLETE.
- *
- * What survives a stack: resources with `DeletionPolicy: Retain` (the token and user tables, so
- * tokens and users outlive the stack). A failed first create (ROLLBACK_COMPLETE) leaves them behind
- * too, and because their names are fixed the next create fails with "already exists" until they are
- * deleted.
+ * `make destroy`, and the deletion a deploy does to recover a stack stuck in ROLLBACK_COMPLETE; and
+ * what survives a stack: resources with `DeletionPolicy: Retain` (the tables, so tokens and users
+ * outlive the stack) and the artifact bucket (not part of the stack). A failed first create leaves the
+ * tables behind too, and because their names are fixed the next create fails with "already exists"
+ * until they are deleted.
  */
 import {
   type CloudFormationClient,
   DeleteStackCommand,
   GetTemplateCommand,
-  type StackEvent,
 } from "@aws-sdk/client-cloudformation";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
 import { findStack, listStackResources } from "../../lib/aws/stack-state.js";
 import { parseTemplate } from "../../lib/cloudformation/load-template.js";
-import { commandIo, connect, readDeploySettings } from "./settings.js";
-import { type CommandIo, followStack, formatFailures, formatTable, newestEventId } from "./stack-events.js";
-
-export type DestroyOutcome = "deleted" | "absent" | "declined";
+import { type CommandIo, commandIo, connect, printLines, readDeploySettings } from "./settings.js";
+import { followStack, formatFailures, formatTable } from "./stack-events.js";
 
 /**
  * `make destroy` as a function: deletes the stack the environment names (STACK_NAME, AWS_REGION;
- * CONFIRM=yes skips the question).
+ * CONFIRM=yes skips the question) if the operator confirms; returns how it ended.
  *
  * @example
  * ```ts
@@ -44,19 +37,13 @@ export async function runDestroy(options: { env?: NodeJS.ProcessEnv } & Partial<
   );
 }
 
-/**
- * Deletes `stackName` if the operator confirms; returns how it ended; throws when the deletion
- * fails, after printing the resources that could not be deleted.
- */
+/** {@link runDestroy} once connected; throws when the deletion fails (see {@link deleteStack}). */
 export async function destroyStack(
   cloudformation: CloudFormationClient,
-  target: { stackName: string; region: string; artifactBucket?: string; cfnRoleArn?: string | undefined },
+  target: { stackName: string; region: string; artifactBucket: string; cfnRoleArn: string | undefined },
   io: CommandIo,
-): Promise<DestroyOutcome> {
+): Promise<"deleted" | "absent" | "declined"> {
   const { stackName, region } = target;
-  const log = (lines: string[]) => {
-    for (const line of lines) io.log(line);
-  };
   const stack = await findStack(cloudformation, stackName);
   if (stack === undefined) {
     io.log(`Stack ${stackName} does not exist in ${region}: nothing to delete.`);
@@ -66,7 +53,7 @@ export async function destroyStack(
   const retained = await listRetainedResources(cloudformation, stackId);
   io.log(`Stack ${stackName} in ${region} is ${stack.StackStatus}.`);
   if (retained.length > 0) {
-    log([
+    printLines(io.log, [
       "Deleting it keeps these resources (DeletionPolicy Retain) and their data:",
       ...formatRetained(retained),
     ]);
@@ -76,18 +63,19 @@ export async function destroyStack(
     return "declined";
   }
   await deleteStack(cloudformation, { stackName, stackId, roleArn: target.cfnRoleArn }, io);
-  log(["", `Deleted stack ${stackName}.`]);
-  if (retained.length > 0) {
-    log([
-      "Kept (DeletionPolicy Retain), with their data:",
-      ...formatRetained(retained),
-      "A new stack of the same name cannot create tables with these names while they exist. To delete them for good:",
-      ...deleteTableCommands(retained),
-    ]);
-  }
-  if (target.artifactBucket !== undefined) {
-    io.log(`The artifact bucket s3://${target.artifactBucket} is not part of the stack and was kept.`);
-  }
+  printLines(io.log, [
+    "",
+    `Deleted stack ${stackName}.`,
+    ...(retained.length === 0
+      ? []
+      : [
+          "Kept (DeletionPolicy Retain), with their data:",
+          ...formatRetained(retained),
+          "A new stack of the same name cannot create tables with these names while they exist. To delete them for good:",
+          ...deleteTableCommands(retained),
+        ]),
+    `The artifact bucket s3://${target.artifactBucket} is not part of the stack and was kept.`,
+  ]);
   return "deleted";
 }
 
@@ -99,18 +87,15 @@ export async function destroyStack(
 export async function deleteStack(
   cloudformation: CloudFormationClient,
   { stackName, stackId, roleArn }: { stackName: string; stackId: string; roleArn: string | undefined },
-  io: Omit<CommandIo, "confirm">,
+  io: Pick<CommandIo, "log" | "timing">,
 ): Promise<void> {
-  const marker = await newestEventId(cloudformation, stackId);
-  await callAws("cloudformation:DeleteStack", () =>
-    cloudformation.send(
-      new DeleteStackCommand({ StackName: stackId, ...(roleArn === undefined ? {} : { RoleARN: roleArn }) }),
-    ),
-  );
-  const { status, events } = await followStack(cloudformation, stackId, "delete", marker, io.log, io.timing);
+  const deleteCall = () =>
+    callAws("cloudformation:DeleteStack", () =>
+      cloudformation.send(new DeleteStackCommand({ StackName: stackId, RoleARN: roleArn })),
+    );
+  const { status, events } = await followStack(cloudformation, stackId, "delete", deleteCall, io);
   if (status !== "DELETE_COMPLETE") {
-    for (const line of [`Delete failed: stack ${stackName} is ${status}.`, ...formatFailures(events)])
-      io.log(line);
+    printLines(io.log, [`Delete failed: stack ${stackName} is ${status}.`, ...formatFailures(events)]);
     throw new ApigwTokenAuthError(`could not delete stack ${stackName}`, {
       expected: "DELETE_COMPLETE",
       actual: status,
@@ -118,17 +103,16 @@ export async function deleteStack(
   }
 }
 
-/** A resource the stack's deletion (or rollback) leaves in place. */
+/** A resource a stack's deletion leaves in place; `physicalId` is its name in AWS. */
 export interface RetainedResource {
   logicalId: string;
   type: string;
-  /** Its name or id in AWS (for a table, the table name). */
   physicalId: string;
 }
 
 /**
- * The stack's retained resources, read from the template it was deployed with (not the local one,
- * which may have changed since) and its resource list.
+ * What the stack's deletion (or the rollback of its first create) leaves in place: the resources its
+ * deployed template (not the local one, which may have changed since) retains, that exist.
  */
 export async function listRetainedResources(
   cloudformation: CloudFormationClient,
@@ -139,35 +123,17 @@ export async function listRetainedResources(
   );
   const template = parseTemplate(TemplateBody ?? "Resources: {}", `template of ${stackId}`);
   const retained = Object.entries(template.Resources).filter(
-    ([, resource]) => resource.DeletionPolicy === "Retain",
+    ([, { DeletionPolicy }]) => DeletionPolicy === "Retain",
   );
   if (retained.length === 0) return [];
-  const physicalIds = new Map(
-    (await listStackResources(cloudformation, stackId)).map((r) => [
-      r.LogicalResourceId,
-      r.PhysicalResourceId,
-    ]),
-  );
+  const resources = await listStackResources(cloudformation, stackId);
   // A resource whose Condition was false, or that was never created, has nothing to retain.
   return retained.flatMap(([logicalId, { Type: type }]) => {
-    const physicalId = physicalIds.get(logicalId);
+    const physicalId = resources.find(
+      (resource) => resource.LogicalResourceId === logicalId,
+    )?.PhysicalResourceId;
     return physicalId === undefined ? [] : [{ logicalId, type, physicalId }];
   });
-}
-
-/** What a rollback or deletion left in place, from its events (DELETE_SKIPPED). */
-export function retainedByEvents(events: readonly StackEvent[]): RetainedResource[] {
-  return events.flatMap((event) =>
-    event.ResourceStatus === "DELETE_SKIPPED" && event.PhysicalResourceId
-      ? [
-          {
-            logicalId: event.LogicalResourceId ?? "?",
-            type: event.ResourceType ?? "?",
-            physicalId: event.PhysicalResourceId,
-          },
-        ]
-      : [],
-  );
 }
 
 /** The retained resources as an indented table. */
@@ -197,8 +163,7 @@ export function deleteTableCommands(resources: readonly RetainedResource[]): str
  * Explains a stack in ROLLBACK_COMPLETE (its first create failed and was rolled back: it holds no
  * working resources and cannot be updated) and the way out, naming what the rollback retained.
  */
-export function explainRollbackComplete(stackName: string, events: readonly StackEvent[]): string[] {
-  const retained = retainedByEvents(events);
+export function explainRollbackComplete(stackName: string, retained: readonly RetainedResource[]): string[] {
   return [
     `Stack ${stackName} is in ROLLBACK_COMPLETE: its first create failed and was rolled back.`,
     "A stack in this state holds no working resources and cannot be updated. To recover:",

@@ -1,67 +1,44 @@
 /**
  * The shell of `make deploy`, `make destroy`, `make smoke` and `make logs`: settings from the
- * environment (make variables arrive as environment variables, each with a default, so
- * `make deploy` alone deploys a working stack), yes/no questions, and one clear error on failure.
- *
- * | variable          | default                                        |
- * | ----------------- | ---------------------------------------------- |
- * | `STACK_NAME`      | `apigw-token-auth`                             |
- * | `AWS_REGION`      | `AWS_DEFAULT_REGION`, else the profile's region |
- * | `ARTIFACT_BUCKET` | `<stack>-artifacts-<account>-<region>`         |
- * | `STAGE`           | `v1`                                           |
- * | `AWS_ENDPOINT_URL`| unset (AWS); set it to deploy to an emulator   |
- * | `CONFIRM`         | unset: ask on the terminal (no terminal: no)   |
- * | `CFN_ROLE_ARN`    | unset: CloudFormation acts as the deployer     |
- * | `PARAMETERS`      | unset: `Key=Value ...` template parameters     |
- *
- * Credentials come from the standard AWS SDK chain (environment, profile, SSO, instance role).
+ * environment (make variables arrive as environment variables, each with a default, so `make deploy`
+ * alone deploys a working stack; README "Operating it" lists them), how a command talks to the
+ * operator and waits, and one clear error on failure. Credentials come from the standard AWS SDK chain.
  */
 import { createInterface } from "node:readline/promises";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { createAwsClients, nonEmpty, regionFromEnv, resolveIdentity } from "../../lib/aws/aws-clients.js";
-import { AWS_TIMING, type CommandIo } from "./stack-events.js";
-
-/** The settings every deploy command works with. */
-export interface DeploySettings {
-  stackName: string;
-  /** Empty when neither AWS_REGION nor AWS_DEFAULT_REGION is set: the SDK then uses the profile's. */
-  region: string | undefined;
-  /** Empty when ARTIFACT_BUCKET is unset: see {@link defaultArtifactBucket}. */
-  artifactBucket: string | undefined;
-  stage: string;
-  /** AWS_ENDPOINT_URL (the SDK reads it itself; kept to print it and to use path-style S3 URLs). */
-  endpoint: string | undefined;
-  /**
-   * CFN_ROLE_ARN: the CloudFormation service role stack operations run as, so the deployer needs no
-   * permission on the stack's resources (cloudformation/iam/deployer-policy.json).
-   */
-  cfnRoleArn: string | undefined;
-  /** PARAMETERS: template parameter values (`AlarmEmail=ops@example.com PermissionsBoundary=arn:...`). */
-  parameters: Record<string, string>;
-}
 
 export const DEFAULT_STACK_NAME = "apigw-token-auth";
 
-/** The variables checked by pattern: what a valid value is, and the message when it is not. */
-const CHECKED = {
+/** A valid value: the pattern, what it is called, and what a reader should give instead. */
+type Rule = readonly [pattern: RegExp, what: string, expected: string];
+
+const BUCKET_NAME: Rule = [
+  /^(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  "a valid S3 bucket name",
+  "3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit",
+];
+
+/** The variables checked here, so that a name AWS would refuse fails before anything is created. */
+const RULES = {
   STACK_NAME: [
     /^[A-Za-z][A-Za-z0-9-]{0,127}$/,
-    "STACK_NAME is not a valid CloudFormation stack name",
+    "a valid CloudFormation stack name",
     "a letter, then up to 127 letters, digits and hyphens",
   ],
-  // The default stage is the template's StageName default.
   STAGE: [
     /^[A-Za-z0-9_]{1,128}$/,
-    "STAGE is not a valid API Gateway stage name",
+    "a valid API Gateway stage name",
     "1 to 128 letters, digits and underscores",
   ],
+  ARTIFACT_BUCKET: BUCKET_NAME,
   CFN_ROLE_ARN: [
     /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/,
-    "CFN_ROLE_ARN is not an IAM role ARN",
+    "an IAM role ARN",
     "arn:aws:iam::<account>:role/<name>, the CloudFormation service role",
   ],
-} as const;
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+} satisfies Record<string, Rule>;
+
 const PARAMETER = /^([A-Za-z0-9]{1,255})=(.*)$/;
 /** Parameters `make deploy` sets itself, from STAGE, the artifact bucket and the manifest. */
 const SET_BY_DEPLOY = /^(StageName|ArtifactBucket|[A-Za-z]+CodeKey)$/;
@@ -72,57 +49,41 @@ const SET_BY_DEPLOY = /^(StageName|ArtifactBucket|[A-Za-z]+CodeKey)$/;
  * @example
  * ```ts
  * readDeploySettings({ STACK_NAME: "demo", AWS_REGION: "eu-west-1" });
- * // { stackName: "demo", region: "eu-west-1", artifactBucket: undefined, stage: "v1", endpoint: undefined }
+ * // { stackName: "demo", region: "eu-west-1", stage: "v1", parameters: {}, ...the rest undefined }
  * ```
  */
-export function readDeploySettings(env: NodeJS.ProcessEnv = process.env): DeploySettings {
-  const checked = (name: keyof typeof CHECKED) => {
-    const value = nonEmpty(env[name]);
-    const [pattern, message, expected] = CHECKED[name];
-    if (value !== undefined && !pattern.test(value)) {
-      throw new ApigwTokenAuthError(message, { expected, actual: JSON.stringify(value.slice(0, 140)) });
-    }
-    return value;
+export function readDeploySettings(env: NodeJS.ProcessEnv = process.env) {
+  const read = (variable: keyof typeof RULES) => {
+    const value = nonEmpty(env[variable]);
+    return value === undefined ? undefined : valid(variable, value, RULES[variable]);
   };
-  const stackName = checked("STACK_NAME") ?? DEFAULT_STACK_NAME;
-  const stage = checked("STAGE") ?? "v1";
-  const artifactBucket = nonEmpty(env.ARTIFACT_BUCKET);
-  if (artifactBucket !== undefined) assertBucketName(artifactBucket, "ARTIFACT_BUCKET");
   return {
-    stackName,
+    stackName: read("STACK_NAME") ?? DEFAULT_STACK_NAME,
+    /** Unset: the SDK takes the profile's region. */
     region: regionFromEnv(env),
-    artifactBucket,
-    stage,
+    /** Unset: see {@link defaultArtifactBucket}. */
+    artifactBucket: read("ARTIFACT_BUCKET"),
+    /** The default is the template's StageName default. */
+    stage: read("STAGE") ?? "v1",
+    /** AWS_ENDPOINT_URL: the SDK reads it itself; kept to print it and to use path-style S3 URLs. */
     endpoint: nonEmpty(env.AWS_ENDPOINT_URL),
-    cfnRoleArn: checked("CFN_ROLE_ARN"),
+    /** The service role stack operations run as, so the deployer needs no permission on the stack's resources. */
+    cfnRoleArn: read("CFN_ROLE_ARN"),
     parameters: parseParameters(env.PARAMETERS ?? ""),
   };
 }
 
-/**
- * What `make deploy` and `make destroy` start from: the settings, the clients, the caller's account
- * and region (which also proves the credentials work), and the artifact bucket they name.
- */
-export async function connect(settings: DeploySettings) {
-  const clients = createAwsClients(settings);
-  const { region, accountId } = await resolveIdentity(clients);
-  const artifactBucket =
-    settings.artifactBucket ?? defaultArtifactBucket(settings.stackName, accountId, region);
-  return { settings, clients, region, accountId, artifactBucket };
-}
+/** The settings every deploy command works with. */
+export type DeploySettings = ReturnType<typeof readDeploySettings>;
 
-/** The commands' default `log`: one line on stdout. */
-export const printLine = (line: string) => {
-  process.stdout.write(`${line}\n`);
-};
-
-/** `options`' own io, else stdout, CONFIRM or the terminal (see {@link createConfirm}), and AWS timing. */
-export function commandIo(options: Partial<CommandIo>, env: NodeJS.ProcessEnv): CommandIo {
-  return {
-    log: options.log ?? printLine,
-    confirm: options.confirm ?? createConfirm(env),
-    timing: options.timing ?? AWS_TIMING,
-  };
+function valid(name: string, value: string, [pattern, what, expected]: Rule): string {
+  if (!pattern.test(value)) {
+    throw new ApigwTokenAuthError(`${name} is not ${what}`, {
+      expected,
+      actual: JSON.stringify(value.slice(0, 140)),
+    });
+  }
+  return value;
 }
 
 /**
@@ -157,18 +118,63 @@ function parseParameters(text: string): Record<string, string> {
  */
 export function defaultArtifactBucket(stackName: string, accountId: string, region: string): string {
   const name = `${stackName.toLowerCase()}-artifacts-${accountId}-${region}`;
-  assertBucketName(name, "the default artifact bucket name (set ARTIFACT_BUCKET or a shorter STACK_NAME)");
-  return name;
+  return valid(
+    "the default artifact bucket name (set ARTIFACT_BUCKET or a shorter STACK_NAME)",
+    name,
+    BUCKET_NAME,
+  );
 }
 
-function assertBucketName(name: string, what: string): void {
-  if (!BUCKET.test(name) || name.includes("..")) {
-    throw new ApigwTokenAuthError(`${what} is not a valid S3 bucket name`, {
-      expected:
-        "3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit",
-      actual: JSON.stringify(name.slice(0, 100)),
-    });
-  }
+/**
+ * What `make deploy` and `make destroy` start from: the clients, the caller's account and region
+ * (which also proves the credentials work), and the artifact bucket they name.
+ */
+export async function connect(settings: DeploySettings) {
+  const clients = createAwsClients(settings);
+  const { region, accountId } = await resolveIdentity(clients);
+  const artifactBucket =
+    settings.artifactBucket ?? defaultArtifactBucket(settings.stackName, accountId, region);
+  return { clients, region, accountId, artifactBucket };
+}
+
+/**
+ * How long and how often to wait, in seconds: the SDK waiters' configuration (they back off from
+ * `minDelay` to `maxDelay`); the event tail reads every `minDelay`. Tests pass milliseconds' worth.
+ */
+export interface WaitTiming {
+  minDelay: number;
+  maxDelay: number;
+  maxWaitTime: number;
+}
+
+/** How a command talks to the operator and waits. */
+export interface CommandIo {
+  log: (line: string) => void;
+  /** Asks a yes/no question; answers false when nobody can answer (no terminal). */
+  confirm: (question: string) => Promise<boolean>;
+  timing: WaitTiming;
+}
+
+/** The commands' default `log`: one line on stdout. */
+export const printLine = (line: string) => {
+  process.stdout.write(`${line}\n`);
+};
+
+/** Prints each of `lines` (the commands build their output as arrays of lines). */
+export function printLines(log: (line: string) => void, lines: readonly string[]): void {
+  for (const line of lines) log(line);
+}
+
+/**
+ * `options`' own io, else stdout, CONFIRM or the terminal (see {@link createConfirm}), and real AWS
+ * timing: poll every 3 to 10 s, for up to an hour (CloudFormation times resources out before).
+ */
+export function commandIo(options: Partial<CommandIo>, env: NodeJS.ProcessEnv): CommandIo {
+  return {
+    log: options.log ?? printLine,
+    confirm: options.confirm ?? createConfirm(env),
+    timing: options.timing ?? { minDelay: 3, maxDelay: 10, maxWaitTime: 3600 },
+  };
 }
 
 /**
@@ -216,7 +222,7 @@ export async function runCommand(
   try {
     process.exitCode = await command();
   } catch (error) {
-    for (const line of describeError(error)) printError(line);
+    printLines(printError, describeError(error));
     process.exitCode = 1;
   }
 }

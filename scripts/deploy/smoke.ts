@@ -3,29 +3,27 @@
  * authentication works end to end: no token, a malformed and an unknown token are refused (401), a
  * fresh token writes and reads a user (204, 200), a token scoped to GET is refused a PUT and a DELETE
  * (403), and the fresh token deletes the user it wrote (204, then GET 404), so a run leaves no user
- * behind. The tokens it issues (in the stack's token table, through the token store) are revoked at the
- * end, whatever happened.
+ * behind. The tokens it issues (in the stack's token table, through the token store, audited) are
+ * revoked at the end, whatever happened.
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { digestPrefix, generateToken } from "../../handlers/shared/token.js";
 import { createAwsClients } from "../../lib/aws/aws-clients.js";
 import { requireOutput, requireStack } from "../../lib/aws/stack-state.js";
-import { issueToken, revokeToken, type TokenStore } from "../../lib/tokens/token-store.js";
+import { issueToken, revokeToken } from "../../lib/tokens/token-store.js";
 import { resolveStackTokenTarget } from "../tokens/stack-target.js";
 import { printLine, readDeploySettings } from "./settings.js";
 
 /** The principal the smoke test's tokens speak for (visible in `token list` and the user items). */
 export const SMOKE_PRINCIPAL = "make-smoke";
 
-/** Issues and revokes tokens in the stack's token table. */
+/** Issues tokens (never printed) with the scopes given, and revokes every one it issued. */
 export interface SmokeTokens {
-  /** Issues a token with these scopes; returns the token (never printed). */
   issue: (scopes: string[]) => Promise<string>;
-  /** Revokes every token `issue` handed out. */
   revokeAll: () => Promise<void>;
 }
 
-/** How the checks are run; tests replace fetch and sleep. */
+/** How the checks run: tests replace fetch and sleep. */
 export interface SmokeOptions {
   fetch: typeof fetch;
   log: (line: string) => void;
@@ -36,7 +34,7 @@ export interface SmokeOptions {
   userId: string;
 }
 
-/** One request and the status it must get. */
+/** One request and the status it must get; `fresh`: retry a 401 (the token was just issued). */
 interface Check {
   name: string;
   method: "GET" | "PUT" | "DELETE";
@@ -44,7 +42,6 @@ interface Check {
   authorization?: string;
   body?: unknown;
   expected: number;
-  /** Retry a 401: the token was just issued. */
   fresh?: boolean;
   /** A text the response body must contain. */
   bodyIncludes?: string;
@@ -65,18 +62,13 @@ export async function runSmoke(
   const env = options.env ?? process.env;
   const settings = readDeploySettings(env);
   const log = options.log ?? printLine;
-  const apiUrl = requireOutput(
-    await requireStack(createAwsClients(settings).cloudformation, settings.stackName),
-    "ApiUrl",
-  );
+  const stack = await requireStack(createAwsClients(settings).cloudformation, settings.stackName);
+  const apiUrl = requireOutput(stack, "ApiUrl");
   // The token CLI's `--stack` target: the stack's token table (checked to exist) and audit table.
   const target = await resolveStackTokenTarget(settings.stackName, env);
   try {
-    // Smoke tokens are token changes like any other: audited, with the caller's identity as actor.
-    const store: TokenStore = {
-      ...target,
-      audit: { tableName: target.auditTableName, actor: await target.actor(), reason: "make smoke" },
-    };
+    const audit = { tableName: target.auditTableName, actor: await target.actor(), reason: "make smoke" };
+    const store = { ...target, audit };
     const issued: string[] = [];
     log(`Smoke test of ${apiUrl} (tokens in ${target.tableName}, principal ${SMOKE_PRINCIPAL})`);
     const tokens: SmokeTokens = {
@@ -115,14 +107,12 @@ export async function runSmokeChecks(
   options: SmokeOptions,
 ): Promise<number> {
   const { userId, log } = options;
-  const base = apiUrl.replace(/\/+$/, "");
   let failed = 0;
   try {
     const fresh = await tokens.issue(["*"]);
     const readOnly = await tokens.issue(["GET /user/*"]);
-    const user = { id: userId, name: "Smoke Test" };
     const get = { method: "GET", path: `/user/${userId}` } as const;
-    const put = { method: "PUT", path: "/user", body: user } as const;
+    const put = { method: "PUT", path: "/user", body: { id: userId, name: "Smoke Test" } } as const;
     const del = { method: "DELETE", path: `/user/${userId}` } as const;
     const checks: Check[] = [
       { name: "no token", ...get, expected: 401 },
@@ -153,7 +143,7 @@ export async function runSmokeChecks(
       { name: "fresh token, GET /user/{id} after DELETE", ...get, authorization: fresh, expected: 404 },
     ];
     for (const check of checks) {
-      const problem = await runCheck(base, check, options);
+      const problem = await runCheck(apiUrl.replace(/\/+$/, ""), check, options);
       if (problem !== undefined) failed += 1;
       log(
         problem === undefined
@@ -170,26 +160,25 @@ export async function runSmokeChecks(
 
 /** What is wrong with the check's response, or `undefined` when it passed. */
 async function runCheck(base: string, check: Check, options: SmokeOptions): Promise<string | undefined> {
+  const { authorization, body } = check;
   for (let attempt = 0; ; attempt++) {
     const response = await options.fetch(`${base}${check.path}`, {
       method: check.method,
       headers: {
-        ...(check.authorization === undefined ? {} : { Authorization: check.authorization }),
-        ...(check.body === undefined ? {} : { "Content-Type": "application/json" }),
+        ...(authorization === undefined ? {} : { Authorization: authorization }),
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
       },
-      ...(check.body === undefined ? {} : { body: JSON.stringify(check.body) }),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    const body = await response.text();
+    const text = await response.text();
     if (response.status === 401 && check.fresh && attempt < options.freshTokenRetries) {
       await options.sleep(1000);
-      continue;
+    } else if (response.status !== check.expected) {
+      return `expected ${check.expected}, got ${response.status} ${text.slice(0, 200)}`;
+    } else {
+      return check.bodyIncludes === undefined || text.includes(check.bodyIncludes)
+        ? undefined
+        : `body lacks ${check.bodyIncludes}: ${text.slice(0, 200)}`;
     }
-    if (response.status !== check.expected) {
-      return `expected ${check.expected}, got ${response.status} ${body.slice(0, 200)}`;
-    }
-    if (check.bodyIncludes !== undefined && !body.includes(check.bodyIncludes)) {
-      return `body lacks ${check.bodyIncludes}: ${body.slice(0, 200)}`;
-    }
-    return undefined;
   }
 }

@@ -6,7 +6,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import {
   type CloudFormationClient,
-  DescribeStackEventsCommand,
   paginateDescribeStackEvents,
   type StackEvent,
   waitUntilStackCreateComplete,
@@ -16,27 +15,7 @@ import {
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
 import { findStack } from "../../lib/aws/stack-state.js";
-
-/**
- * How long and how often to wait, in seconds: the SDK waiters' configuration (they back off from
- * `minDelay` to `maxDelay`); the event tail reads every `minDelay`. Tests pass milliseconds' worth.
- */
-export interface WaitTiming {
-  minDelay: number;
-  maxDelay: number;
-  maxWaitTime: number;
-}
-
-/** Real AWS: poll every 3 to 10 s, for up to an hour (CloudFormation times resources out before). */
-export const AWS_TIMING: WaitTiming = { minDelay: 3, maxDelay: 10, maxWaitTime: 3600 };
-
-/** How `make deploy` and `make destroy` talk to the operator and wait. */
-export interface CommandIo {
-  log: (line: string) => void;
-  /** Asks a yes/no question; answers false when nobody can answer (no terminal). */
-  confirm: (question: string) => Promise<boolean>;
-  timing: WaitTiming;
-}
+import type { CommandIo } from "./settings.js";
 
 const WAITERS = {
   create: waitUntilStackCreateComplete,
@@ -45,33 +24,25 @@ const WAITERS = {
 };
 
 /**
- * The id of the stack's newest event, taken before an operation starts, so that following prints
- * only what the operation does (the stack's history is not replayed, and no clock is compared).
- */
-export async function newestEventId(cloudformation: CloudFormationClient, stackId: string) {
-  const page = await callAws("cloudformation:DescribeStackEvents", () =>
-    cloudformation.send(new DescribeStackEventsCommand({ StackName: stackId })),
-  );
-  return page.StackEvents?.[0]?.EventId;
-}
-
-/**
- * Waits for the `operation` on `stackId` to settle (the SDK waiter) while printing each new event
- * after `afterEventId`; returns the final status and the operation's events, oldest first. A failing event read (access
- * denied) ends the wait at once instead of leaving the waiter to retry until its time is up.
+ * Runs `start` (the call that begins the `operation` on `stackId`), waits for the stack to settle
+ * (the SDK waiter) while printing each event the operation records, and returns the final status and
+ * those events, oldest first. The stack's newest event is read before `start`, so its history is not
+ * replayed (and no clock is compared). A failing event read (access denied) ends the wait at once
+ * instead of leaving the waiter to retry until its time is up.
  */
 export async function followStack(
   cloudformation: CloudFormationClient,
   stackId: string,
   operation: keyof typeof WAITERS,
-  afterEventId: string | undefined,
-  log: (line: string) => void,
-  timing: WaitTiming,
+  start: () => Promise<unknown>,
+  { log, timing }: Pick<CommandIo, "log" | "timing">,
 ): Promise<{ status: string; events: StackEvent[] }> {
-  const seen = new Set<string>(afterEventId === undefined ? [] : [afterEventId]);
+  const seen = new Set<string>();
+  await readStackEvents(cloudformation, stackId, seen, 1);
+  await start();
   const events: StackEvent[] = [];
   const printNew = async () => {
-    for (const event of await newEvents(cloudformation, stackId, seen)) {
+    for (const event of await readStackEvents(cloudformation, stackId, seen)) {
       log(formatEvent(event));
       events.push(event);
     }
@@ -107,13 +78,16 @@ export async function followStack(
   return { status, events };
 }
 
-/** Every event of the stack, oldest first (a few pages for a stack of this size). */
-export function allStackEvents(cloudformation: CloudFormationClient, stackId: string): Promise<StackEvent[]> {
-  return newEvents(cloudformation, stackId, new Set());
-}
-
-/** Events come newest first, in pages: read pages until an event already seen (or the marker). */
-async function newEvents(cloudformation: CloudFormationClient, stackId: string, seen: Set<string>) {
+/**
+ * The stack's events not in `seen` (up to `limit`), oldest first, added to `seen`. Events come newest
+ * first, in pages (the SDK's paginator): reading stops at the first one already seen.
+ */
+export async function readStackEvents(
+  cloudformation: CloudFormationClient,
+  stackId: string,
+  seen = new Set<string>(),
+  limit = Number.POSITIVE_INFINITY,
+): Promise<StackEvent[]> {
   const fresh: StackEvent[] = [];
   await callAws("cloudformation:DescribeStackEvents", async () => {
     for await (const page of paginateDescribeStackEvents(
@@ -121,7 +95,7 @@ async function newEvents(cloudformation: CloudFormationClient, stackId: string, 
       { StackName: stackId },
     )) {
       for (const event of page.StackEvents ?? []) {
-        if (event.EventId === undefined || seen.has(event.EventId)) return;
+        if (event.EventId === undefined || seen.has(event.EventId) || fresh.length >= limit) return;
         fresh.push(event);
       }
     }
@@ -170,11 +144,8 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
     Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length)),
   );
   const line = (cells: readonly string[]) =>
-    widths
-      .map((width, column) => {
-        const cell = cells[column] ?? "";
-        return column === widths.length - 1 ? cell : cell.padEnd(width);
-      })
+    cells
+      .map((cell, column) => (column === widths.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
       .join("  ")
       .trimEnd();
   return [line(headers), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)];

@@ -6,7 +6,9 @@ import { deployParameters, requiredCapabilities } from "../../../scripts/deploy/
 describe("scripts/deploy/change-set", () => {
   it("passes the values of declared parameters and refuses a value the template would drop", () => {
     const template = parseTemplate("Parameters:\n  StageName: { Type: String }\nResources: {}\n");
-    expect(deployParameters(template, { StageName: "v1" })).to.deep.equal({ StageName: "v1" });
+    expect(deployParameters(template, { StageName: "v1" })).to.deep.equal([
+      { ParameterKey: "StageName", ParameterValue: "v1" },
+    ]);
     expect(() => deployParameters(template, { StageName: "v1", UserCodeKey: "k" })).to.throw(
       ApigwTokenAuthError,
       /UserCodeKey/,

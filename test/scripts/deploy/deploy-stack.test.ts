@@ -6,11 +6,12 @@ import {
   DeleteStackCommand,
   DescribeChangeSetCommand,
   ExecuteChangeSetCommand,
+  type Stack,
 } from "@aws-sdk/client-cloudformation";
 import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
-import { type DeployRequest, deployStack } from "../../../scripts/deploy/deploy-stack.js";
+import { changeSetTypeFor, type DeployRequest, deployStack } from "../../../scripts/deploy/deploy-stack.js";
 import { awsError, useAwsMocks } from "../../support/aws-mocks.js";
 import {
   CHANGE_SET_ID,
@@ -256,6 +257,9 @@ describe("scripts/deploy/deploy-stack", () => {
 
   it("explains ROLLBACK_COMPLETE after a failed first create and names the retained tables", async () => {
     fakeCloudFormation({
+      // The deployed template retains TokenTable, which the failed create had made.
+      template: TEMPLATE,
+      physicalIds: { TokenTable: "demo-auth-token" },
       execution: {
         events: [
           event("TokenTable", "CREATE_COMPLETE", "AWS::DynamoDB::Table", undefined, "demo-auth-token"),
@@ -357,5 +361,33 @@ describe("scripts/deploy/deploy-stack", () => {
     const { lines, deploy } = run();
     await deploy();
     expect(lines.join("\n")).to.include("Creating artifact bucket s3://demo-artifacts");
+  });
+});
+
+describe("scripts/deploy/deploy-stack: the change set for a stack's state", () => {
+  const stack = (status: string): Stack => ({
+    StackName: "demo",
+    StackStatus: status as never,
+    CreationTime: new Date(0),
+  });
+
+  it("creates a missing stack, creates again over an empty REVIEW_IN_PROGRESS shell, updates a settled one", () => {
+    expect(changeSetTypeFor(undefined)).to.equal("CREATE");
+    expect(changeSetTypeFor(stack("REVIEW_IN_PROGRESS"))).to.equal("CREATE");
+    for (const status of ["CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE"]) {
+      expect(changeSetTypeFor(stack(status))).to.equal("UPDATE");
+    }
+  });
+
+  it("refuses busy and stuck stacks with the way out in the message", () => {
+    expect(() => changeSetTypeFor(stack("UPDATE_IN_PROGRESS"))).to.throw(ApigwTokenAuthError, /busy/);
+    expect(() => changeSetTypeFor(stack("UPDATE_ROLLBACK_FAILED"))).to.throw(
+      ApigwTokenAuthError,
+      /continue-update-rollback/,
+    );
+    expect(() => changeSetTypeFor(stack("DELETE_FAILED"))).to.throw(
+      ApigwTokenAuthError,
+      /make destroy STACK_NAME=demo/,
+    );
   });
 });

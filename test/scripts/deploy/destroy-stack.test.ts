@@ -7,11 +7,9 @@ import {
   explainRollbackComplete,
   formatRetained,
   listRetainedResources,
-  retainedByEvents,
 } from "../../../scripts/deploy/destroy-stack.js";
 import { useAwsMocks } from "../../support/aws-mocks.js";
 import {
-  event,
   FAST,
   type FakeStackScript,
   fakeCloudFormation as fakeStack,
@@ -118,15 +116,6 @@ describe("scripts/deploy/destroy-stack: retained resources", () => {
     ).to.deep.equal([TABLE]);
   });
 
-  it("lists what a rollback or deletion retained, from its DELETE_SKIPPED events", () => {
-    expect(
-      retainedByEvents([
-        event("TokenTable", "DELETE_SKIPPED", "AWS::DynamoDB::Table", undefined, "demo-auth-token"),
-        event("Api", "DELETE_COMPLETE", "AWS::ApiGateway::RestApi", undefined, "abc"),
-      ]),
-    ).to.deep.equal([TABLE]);
-  });
-
   it("prints them in the one table layout, with the commands that delete tables for good", () => {
     expect(formatRetained([TABLE])).to.deep.equal([
       "  Logical ID  Type                  Physical ID",
@@ -145,9 +134,7 @@ describe("scripts/deploy/destroy-stack: retained resources", () => {
       "Stack demo is in ROLLBACK_COMPLETE: its first create failed and was rolled back.",
     );
     expect(bare.join("\n")).not.to.include("DeletionPolicy Retain");
-    const withTable = explainRollbackComplete("demo", [
-      event("TokenTable", "DELETE_SKIPPED", "AWS::DynamoDB::Table", undefined, "demo-auth-token"),
-    ]);
+    const withTable = explainRollbackComplete("demo", [TABLE]);
     expect(withTable.join("\n")).to.include("aws dynamodb delete-table --table-name demo-auth-token");
   });
 });
