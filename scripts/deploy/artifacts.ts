@@ -21,6 +21,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws, classifyAwsError } from "../../lib/aws/aws-errors.js";
+import type { ManifestFunction } from "../../lib/build/manifest.js";
 
 /** Where the bucket is and whose it must be (a guessed name could be someone else's bucket). */
 export interface ArtifactBucket {
@@ -29,12 +30,8 @@ export interface ArtifactBucket {
   accountId: string;
 }
 
-/** One zip to upload (a manifest entry): its path, its content-hashed key, and its SHA-256 for audits. */
-export interface ArtifactToUpload {
-  zip: string;
-  key: string;
-  sha256: string;
-}
+/** One zip to upload: the manifest entry's path, content-hashed key and SHA-256 (stored for audits). */
+export type ArtifactToUpload = Pick<ManifestFunction, "zip" | "key" | "sha256">;
 
 /** CloudFormation's limit for an inline TemplateBody, in bytes. */
 export const MAX_TEMPLATE_BODY_BYTES = 51_200;

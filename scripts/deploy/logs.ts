@@ -16,7 +16,8 @@ import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { commonClientConfig, createAwsClients, nonEmpty } from "../../lib/aws/aws-clients.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
 import { listStackResources, requireStack } from "../../lib/aws/stack-state.js";
-import { printLine, readDeploySettings } from "./settings.js";
+import { parseDuration } from "../tokens/duration.js";
+import { printLine, printLines, readDeploySettings } from "./settings.js";
 
 /** A log line and where it came from. */
 export interface LogLine extends FilteredLogEvent {
@@ -41,8 +42,6 @@ export interface LogsOptions {
   followReads?: number;
 }
 
-const DURATION = /^([1-9][0-9]*)(s|m|h|d)$/;
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 /** How often FOLLOW=1 reads again. */
 const FOLLOW_INTERVAL_MS = 2_000;
 
@@ -75,7 +74,7 @@ export async function runLogs(options: LogsOptions = {}): Promise<void> {
       (line) => line.eventId === undefined || !seen.has(line.eventId),
     );
     for (const line of lines) if (line.eventId !== undefined) seen.add(line.eventId);
-    for (const block of groupByRequest(lines)) for (const text of formatBlock(block)) log(text);
+    printLines(log, groupByRequest(lines).flatMap(formatBlock));
     if (!follow || read >= (options.followReads ?? Number.POSITIVE_INFINITY)) return;
     // Late-arriving lines can carry earlier timestamps: read a little back; `seen` drops repeats.
     startTime = Math.max(startTime, ...lines.map((line) => (line.timestamp ?? 0) - 60_000));
@@ -83,16 +82,16 @@ export async function runLogs(options: LogsOptions = {}): Promise<void> {
   }
 }
 
-/** `SINCE` as milliseconds: a whole number of seconds, minutes, hours or days (`30s`, `15m`, `2h`, `1d`). */
+/** `SINCE` as milliseconds: a duration as the token CLI takes them (`30s`, `15m`, `2h`, `1d`). */
 export function parseSince(text: string): number {
-  const [, amount, unit] = DURATION.exec(text) ?? [];
-  if (amount === undefined || unit === undefined) {
+  try {
+    return parseDuration(text) * 1000;
+  } catch {
     throw new ApigwTokenAuthError("SINCE is not a duration", {
       expected: "a whole number and s, m, h or d, for example SINCE=15m",
       actual: JSON.stringify(text.slice(0, 40)),
     });
   }
-  return Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
 }
 
 /** The stack's access and function log groups (its AWS::Logs::LogGroup resources). */
