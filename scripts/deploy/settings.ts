@@ -1,7 +1,7 @@
 /**
  * The shell of `make deploy`, `make destroy`, `make smoke` and `make logs`: settings from the
  * environment (make variables arrive as environment variables, each with a default, so `make deploy`
- * alone deploys a working stack; README "Operating it" lists them), how a command talks to the
+ * alone deploys a working stack; README "Deploy to AWS" lists them), how a command talks to the
  * operator and waits, and one clear error on failure. Credentials come from the standard AWS SDK chain.
  */
 import { createInterface } from "node:readline/promises";
