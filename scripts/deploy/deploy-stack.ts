@@ -1,9 +1,7 @@
 /**
  * `make deploy`, step by step: artifact bucket, uploads, change set (printed), execution followed
- * event by event, then the outputs. This module puts the steps in order and decides what is success
- * ("no changes" is) and what is failure (any final status other than CREATE_COMPLETE /
- * UPDATE_COMPLETE). `scripts/deploy.ts` calls {@link runDeploy}; the end-to-end test calls it
- * against moto.
+ * event by event, then the outputs. "No changes" is success; any final status other than
+ * CREATE_COMPLETE / UPDATE_COMPLETE is failure.
  */
 import { existsSync, readFileSync } from "node:fs";
 import {
@@ -24,25 +22,22 @@ import { deleteStack, explainRollbackComplete, listRetainedResources } from "./d
 import { type CommandIo, commandIo, connect, printLines, readDeploySettings } from "./settings.js";
 import { followStack, formatFailures, formatTable, readStackEvents } from "./stack-events.js";
 
+/** What {@link deployStack} deploys; `parameters` are StageName, ArtifactBucket, the code keys and PARAMETERS. */
 export interface DeployRequest {
   stackName: string;
   region: string;
   accountId: string;
   artifactBucket: string;
-  /** The template's text, sent as is (CloudFormation reads the short-form tags itself). */
   templateText: string;
   artifacts: readonly ArtifactToUpload[];
-  /** StageName, ArtifactBucket, the code keys, and PARAMETERS. */
   parameters: Record<string, string>;
-  /** The CloudFormation service role the change set (and a recovery delete) runs as, if any. */
   cfnRoleArn?: string | undefined;
 }
 
 /**
- * `make deploy` as a function: settings from the environment, identity, the packaged artifacts from
- * `dist/manifest.json`, and the template `make package` renders from cloudformation/api.yaml (with the
- * Deployment's logical id carrying a hash of the API's definition, so CloudFormation itself deploys
- * every API change to the stage); then {@link deployStack}.
+ * `make deploy` as a function (`scripts/deploy.ts`; the end-to-end test runs it against moto): the
+ * settings, the packaged artifacts (`dist/manifest.json`) and the template `make package` renders
+ * (its Deployment's logical id carries a hash of the API, so CloudFormation deploys every API change).
  *
  * @example
  * ```ts
@@ -103,8 +98,12 @@ export async function deployStack(
 ): Promise<"created" | "updated" | "no-changes"> {
   const { cloudformation, s3 } = clients;
   const { stackName, region, cfnRoleArn } = request;
-  const explainRollback = async (stackId: string) =>
-    explainRollbackComplete(stackName, await listRetainedResources(cloudformation, stackId));
+  // Printed after the failures, so that those are shown even if the retained resources cannot be read.
+  const printRollbackAdvice = async (stackId: string) =>
+    printLines(io.log, [
+      "",
+      ...explainRollbackComplete(stackName, await listRetainedResources(cloudformation, stackId)),
+    ]);
   const printOutputs = async () => {
     const stack = await findStack(cloudformation, stackName);
     if (stack !== undefined) printLines(io.log, ["", ...formatDeployedStack(stack)]);
@@ -121,7 +120,8 @@ export async function deployStack(
   if (stack?.StackStatus === "ROLLBACK_COMPLETE") {
     const stackId = stack.StackId ?? stackName;
     const history = await readStackEvents(cloudformation, stackId);
-    printLines(io.log, [...formatFailures(history), "", ...(await explainRollback(stackId))]);
+    printLines(io.log, formatFailures(history));
+    await printRollbackAdvice(stackId);
     const question = `Delete stack ${stackName} (it holds no working resources) and create it again?`;
     if (!(await io.confirm(question))) {
       throw new ApigwTokenAuthError(`stack ${stackName} is in ROLLBACK_COMPLETE`, {
@@ -176,16 +176,8 @@ export async function deployStack(
       "",
       `Deploy failed: stack ${stackName} is ${status}.`,
       ...(failures.length > 0 ? failures : ["(no resource reported a failure reason)"]),
-      ...(status === "ROLLBACK_COMPLETE"
-        ? [
-            "",
-            ...explainRollbackComplete(
-              stackName,
-              await listRetainedResources(cloudformation, changeSet.stackId),
-            ),
-          ]
-        : []),
     ]);
+    if (status === "ROLLBACK_COMPLETE") await printRollbackAdvice(changeSet.stackId);
     throw new ApigwTokenAuthError(`deploy of stack ${stackName} failed`, {
       expected: `${type}_COMPLETE`,
       actual: status,

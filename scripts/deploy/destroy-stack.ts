@@ -1,9 +1,8 @@
 /**
- * `make destroy`, and the deletion a deploy does to recover a stack stuck in ROLLBACK_COMPLETE; and
- * what survives a stack: resources with `DeletionPolicy: Retain` (the tables, so tokens and users
- * outlive the stack) and the artifact bucket (not part of the stack). A failed first create leaves the
- * tables behind too, and because their names are fixed the next create fails with "already exists"
- * until they are deleted.
+ * `make destroy`, the deletion a deploy does to recover a stack stuck in ROLLBACK_COMPLETE, and what
+ * survives a stack: resources with `DeletionPolicy: Retain` (the tables, so tokens and users outlive
+ * it; a failed first create leaves them too, and their fixed names then block the next create) and the
+ * artifact bucket.
  */
 import {
   type CloudFormationClient,

@@ -17,7 +17,7 @@ import { printLine, readDeploySettings } from "./settings.js";
 /** The principal the smoke test's tokens speak for (visible in `token list` and the user items). */
 export const SMOKE_PRINCIPAL = "make-smoke";
 
-/** Issues tokens (never printed) with the scopes given, and revokes every one it issued. */
+/** Issues tokens (never printed) and revokes every one it issued. */
 export interface SmokeTokens {
   issue: (scopes: string[]) => Promise<string>;
   revokeAll: () => Promise<void>;
@@ -48,8 +48,8 @@ interface Check {
 }
 
 /**
- * Runs the smoke test against the stack the environment names (STACK_NAME, AWS_REGION); returns
- * the number of failed checks.
+ * `make smoke` as a function, against the stack the environment names; returns the number of failed
+ * checks.
  *
  * @example
  * ```ts
