@@ -103,7 +103,7 @@ export async function deleteStack(
 }
 
 /** A resource a stack's deletion leaves in place; `physicalId` is its name in AWS. */
-export interface RetainedResource {
+interface RetainedResource {
   logicalId: string;
   type: string;
   physicalId: string;

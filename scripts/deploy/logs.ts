@@ -20,14 +20,14 @@ import { parseDuration } from "../tokens/duration.js";
 import { printLine, printLines, readDeploySettings } from "./settings.js";
 
 /** A log line and where it came from. */
-export interface LogLine extends FilteredLogEvent {
+interface LogLine extends FilteredLogEvent {
   logGroupName: string;
   /** A short name for the log group: `access`, or the function's (`authorizer`, `user`, ...). */
   source: string;
 }
 
 /** One request (or one unlinked function invocation) and its lines, oldest first. */
-export interface LogBlock {
+interface LogBlock {
   key: string;
   lines: LogLine[];
 }
@@ -132,7 +132,7 @@ async function readLines(
  * in between are the stream's current invocation), which joins the request whose
  * `authorizerRequestId` names it.
  */
-export function groupByRequest(lines: readonly LogLine[]): LogBlock[] {
+function groupByRequest(lines: readonly LogLine[]): LogBlock[] {
   const invocationToRequest = new Map<string, string>();
   for (const line of lines) {
     const access = accessFields(line);
@@ -161,7 +161,7 @@ export function groupByRequest(lines: readonly LogLine[]): LogBlock[] {
  * A block as text: a header (time, method, path, status and the reason fields that are set, for an
  * API request; the invocation otherwise), then each line under the short name of its log group.
  */
-export function formatBlock(block: LogBlock): string[] {
+function formatBlock(block: LogBlock): string[] {
   const first = block.lines[0];
   const access = block.lines.map(accessFields).find((fields) => fields !== undefined);
   const time = new Date(first?.timestamp ?? 0).toISOString();

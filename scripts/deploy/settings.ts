@@ -5,6 +5,7 @@
  * operator and waits, and one clear error on failure. Credentials come from the standard AWS SDK chain.
  */
 import { createInterface } from "node:readline/promises";
+import type { waitUntilStackCreateComplete } from "@aws-sdk/client-cloudformation";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { createAwsClients, nonEmpty, regionFromEnv, resolveIdentity } from "../../lib/aws/aws-clients.js";
 
@@ -141,11 +142,9 @@ export async function connect(settings: DeploySettings) {
  * How long and how often to wait, in seconds: the SDK waiters' configuration (they back off from
  * `minDelay` to `maxDelay`); the event tail reads every `minDelay`. Tests pass milliseconds' worth.
  */
-export interface WaitTiming {
-  minDelay: number;
-  maxDelay: number;
-  maxWaitTime: number;
-}
+export type WaitTiming = Required<
+  Pick<Parameters<typeof waitUntilStackCreateComplete>[0], "minDelay" | "maxDelay" | "maxWaitTime">
+>;
 
 /** How a command talks to the operator and waits. */
 export interface CommandIo {
