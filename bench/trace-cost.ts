@@ -11,7 +11,6 @@ import { pathToFileURL } from "node:url";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
 import { issueToken } from "../lib/tokens/token-store.js";
-import { requestRecord } from "../local/admin/request-record.js";
 import { createRequestRing } from "../local/admin/request-ring.js";
 import { type LocalApi, startLocalApi } from "../local/index.js";
 import { type LoadFigures, loadTest, type RequestSpec, sequentialLatency } from "./http-load.js";
@@ -66,7 +65,7 @@ export async function measureTraceCost(options: {
   log: (line: string) => void;
 }): Promise<TraceCostRow[]> {
   const ring = createRequestRing();
-  const traced = await startLocalApi({ onTrace: (trace) => ring.push(requestRecord(trace)) });
+  const traced = await startLocalApi({ onTrace: (trace) => ring.push(trace) });
   const untraced = await startLocalApi({ trace: false });
   try {
     const [onRoutes, offRoutes] = await Promise.all([prepare(traced), prepare(untraced)]);

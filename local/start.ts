@@ -20,7 +20,6 @@ import { removeLocalState, writeLocalState } from "../lib/local-state.js";
 import { localActor } from "../lib/tokens/token-audit.js";
 import { hasTokens, issueToken } from "../lib/tokens/token-store.js";
 import { type AdminServer, startAdminServer } from "./admin/admin-server.js";
-import { requestRecord } from "./admin/request-record.js";
 import { createRequestRing } from "./admin/request-ring.js";
 import type { DynamoDBBackendChoice } from "./dynamodb/embedded-dynamodb.js";
 import { createAuthorizerCache } from "./gateway/authorizer-cache.js";
@@ -128,7 +127,7 @@ async function main(): Promise<void> {
     authorizerCache,
     debug,
     checkCacheSafety: true,
-    onTrace: (trace) => requests.push(requestRecord(trace)),
+    onTrace: (trace) => requests.push(trace),
   });
   let admin: AdminServer | undefined;
   if (inspectorPort !== 0) {

@@ -8,7 +8,7 @@
  * API Gateway answers such an authorizer with 500.
  */
 import { INVOKE_ACTION } from "../../handlers/shared/policy.js";
-import { type ParsedStatement, parsePolicy } from "./policy-document.js";
+import { type ParsedPolicy, type ParsedStatement, parsePolicy } from "./policy-document.js";
 import { type AccessDecision, evaluatePolicies, type PolicyDecision } from "./policy-evaluator.js";
 
 /**
@@ -16,8 +16,7 @@ import { type AccessDecision, evaluatePolicies, type PolicyDecision } from "./po
  * ApigwTokenAuthError for a document that is not an authorizer policy.
  */
 export function evaluateAuthorizerPolicy(policy: unknown, methodArn: string): AccessDecision {
-  const parsed = parsePolicy(policy, "policyDocument", { conditions: "refuse" });
-  return evaluatePolicies([parsed], { action: INVOKE_ACTION, resource: methodArn });
+  return evaluatePolicies([parseAuthorizerPolicy(policy)], { action: INVOKE_ACTION, resource: methodArn });
 }
 
 /**
@@ -44,14 +43,32 @@ export interface StatementMatch {
 }
 
 /**
+ * Reads an authorizer's `policyDocument` once, for {@link explainParsedAuthorizerPolicy} against
+ * many method ARNs (the local gateway keeps it with the cached policy). Throws ApigwTokenAuthError
+ * for a document that is not an authorizer policy.
+ */
+export function parseAuthorizerPolicy(policy: unknown): ParsedPolicy {
+  return parsePolicy(policy, "policyDocument", { conditions: "refuse" });
+}
+
+/** An authorizer policy's decision for one method ARN, with every statement and whether it applied. */
+export type AuthorizerPolicyExplanation = AccessDecision & { statements: StatementMatch[] };
+
+/**
  * {@link evaluateAuthorizerPolicy} with every statement and whether it applied, for the local
  * gateway's decision trace and `token explain`. The decision is the evaluator's own.
  */
-export function explainAuthorizerPolicy(
-  policy: unknown,
+export function explainAuthorizerPolicy(policy: unknown, methodArn: string): AuthorizerPolicyExplanation {
+  return explainParsedAuthorizerPolicy(parseAuthorizerPolicy(policy), methodArn);
+}
+
+/**
+ * {@link explainAuthorizerPolicy} of a policy read with {@link parseAuthorizerPolicy}.
+ */
+export function explainParsedAuthorizerPolicy(
+  parsed: ParsedPolicy,
   methodArn: string,
-): AccessDecision & { statements: StatementMatch[] } {
-  const parsed = parsePolicy(policy, "policyDocument", { conditions: "refuse" });
+): AuthorizerPolicyExplanation {
   const statements: StatementMatch[] = [];
   const decision = evaluatePolicies(
     [parsed],

@@ -2,34 +2,26 @@
  * Lambda authorizers (TOKEN and REQUEST) as API Gateway runs them: identity sources checked and the
  * IdentityValidationExpression applied before any invocation (401 without calling the Lambda), the
  * result cache consulted, the output validated, and the policy evaluated against the method ARN
- * with the shared `evaluatePolicy`.
+ * with the shared evaluator, once per cached policy and method ARN (authorizer-decision.ts).
  */
 import { performance } from "node:perf_hooks";
 import {
   isAuthorizerContextValue,
   stringifyAuthorizerContext,
 } from "../../handlers/shared/authorizer-context.js";
-import { digestPrefix, digestToken } from "../../handlers/shared/token.js";
-import {
-  evaluatePolicy,
-  explainAuthorizerPolicy,
-  type StatementMatch,
-} from "../../lib/iam/authorizer-policy.js";
-import type { PolicyDecision } from "../../lib/iam/policy-evaluator.js";
+import { parseAuthorizerPolicy } from "../../lib/iam/authorizer-policy.js";
+import type { ParsedPolicy } from "../../lib/iam/policy-document.js";
 import type { ApiModel, AuthorizerModel, IdentitySource } from "./api-model-types.js";
-import {
-  type AuthorizerCache,
-  type CachedAuthorization,
-  cacheKey,
-  cacheKeyDigest,
-} from "./authorizer-cache.js";
+import { type AuthorizerCache, type CachedAuthorization, cacheKey } from "./authorizer-cache.js";
+import { methodDecision, rememberPolicy } from "./authorizer-decision.js";
+import { expressionTrace, keyTrace, missingIdentityTrace } from "./authorizer-trace.js";
 import type { CacheSafetyCheck } from "./cache-safety.js";
 import { ACCESS_DENIED_EXPLICIT, ACCESS_DENIED_IMPLICIT, type GatewayError } from "./gateway-responses.js";
 import { callLambda } from "./lambda-call.js";
 import { proxyRequestFields } from "./proxy-event.js";
 import { type AuthorizerResult, type GatewayRequest, headerValue } from "./request-context.js";
 import type { Route } from "./router.js";
-import type { AuthorizerTrace, StatementTrace } from "./trace.js";
+import type { AuthorizerTrace } from "./trace.js";
 import { invocationTrace } from "./trace-invocation.js";
 import type { LambdaInvoker, LambdaOutcome } from "./types.js";
 
@@ -100,22 +92,31 @@ export function createAuthorizerRunner(deps: {
   return {
     async authorize(input) {
       const { authorizer, request, methodArn, context, trace } = input;
-      const values = identityValues(authorizer.identitySources, request, api, context, trace);
-      if (values === undefined) return UNAUTHORIZED;
+      const sources = authorizer.identitySources;
+      const values = identityValues(sources, request, api, context);
+      if (values.length < sources.length) {
+        const missing = sources[values.length] as IdentitySource;
+        if (trace) {
+          trace.identity = missingIdentityTrace(sources, values, missing);
+          trace.missingSource = missing.expression;
+        }
+        return UNAUTHORIZED;
+      }
+      const key = cacheKey(authorizer.id, values);
+      const shown = trace && keyTrace(key, sources, values);
+      if (trace && shown) trace.identity = shown.identity;
       const [token] = values;
       const expression = authorizer.validationExpression;
       if (authorizer.type === "TOKEN" && expression !== undefined) {
         const matched = expression.test(token ?? "");
-        // The model compiles the expression as a whole match, `^(?:<as written>)$`: show it as written.
-        if (trace) trace.validationExpression = { pattern: wholeMatchSource(expression), matched };
+        if (trace) trace.validationExpression = expressionTrace(expression, matched);
         if (!matched) return UNAUTHORIZED;
       }
       const caching = authorizer.ttlSeconds > 0 && values.length > 0;
-      const key = cacheKey(authorizer.id, values);
       const cached = caching ? cache.get(key, now()) : undefined;
-      if (trace) {
+      if (trace && shown) {
         trace.cache = caching ? (cached ? "hit" : "miss") : "off";
-        if (caching) trace.cacheKey = remembered(key, cacheKeyDigest);
+        if (caching) trace.cacheKey = shown.keyDigest;
         const expiresAt = cached && cache.expiresAt(key);
         if (expiresAt) trace.ttlSecondsLeft = Math.ceil((expiresAt - now()) / 1000);
       }
@@ -160,7 +161,7 @@ export function createAuthorizerRunner(deps: {
         }
         return CONFIGURATION_ERROR;
       }
-      const output = validateOutput(outcome.payload, methodArn);
+      const output = validateOutput(outcome.payload);
       if (typeof output === "string") {
         if (trace) trace.invalidResult = output;
         else {
@@ -182,15 +183,14 @@ function decide(
   latency: number,
   trace: AuthorizerTrace | undefined,
 ): AuthorizationOutcome {
-  let decision: PolicyDecision;
+  // Traced or not, the same remembered evaluation decides; the trace only points at its statements.
+  const decided = methodDecision(output, methodArn);
+  const decision = decided.decision;
   if (trace) {
-    const explanation = explainAuthorizerPolicy(output.policyDocument, methodArn);
-    decision = explanation.decision;
+    trace.methodArn = decided.methodArn;
     trace.principalId = output.principalId;
     trace.decision = decision;
-    trace.statements = explanation.statements.map(statementTrace);
-  } else {
-    decision = evaluatePolicy(output.policyDocument, methodArn);
+    trace.statements = decided.statements;
   }
   const result = { principalId: output.principalId, context: output.context, integrationLatency: latency };
   if (decision === "Allow") return { kind: "allow", result };
@@ -198,63 +198,21 @@ function decide(
   return { kind: "deny", error: { type: "ACCESS_DENIED", message }, result };
 }
 
-const identityDigest = (value: string) => digestPrefix(digestToken(value));
-
 /**
- * Digests of the identity values and cache keys seen lately: the same token comes back request
- * after request, and hashing it each time was most of what the trace cost. Bounded like the cache.
- */
-const recentDigests = new Map<string, string>();
-const MAX_RECENT_DIGESTS = 10_000;
-
-function remembered(value: string, digest: (value: string) => string): string {
-  let known = recentDigests.get(value);
-  if (known === undefined) {
-    if (recentDigests.size >= MAX_RECENT_DIGESTS) recentDigests.clear();
-    known = digest(value);
-    recentDigests.set(value, known);
-  }
-  return known;
-}
-
-function wholeMatchSource(expression: RegExp): string {
-  return /^\^\(\?:([\s\S]*)\)\$$/.exec(expression.source)?.[1] ?? expression.source;
-}
-
-function statementTrace({ statement, matched }: StatementMatch): StatementTrace {
-  const { patterns, negated } = statement.resources;
-  return {
-    index: statement.index,
-    ...(statement.sid !== undefined ? { sid: statement.sid } : {}),
-    effect: statement.effect,
-    resources: negated ? patterns.map((pattern) => `NotResource: ${pattern}`) : patterns,
-    matched,
-  };
-}
-
-/**
- * Every identity value, or undefined when one is missing or empty (API Gateway: 401 without
- * invoking the authorizer). The TOKEN header is looked up case-insensitively.
+ * The identity values in order, up to the first one missing or empty (API Gateway: 401 without
+ * invoking the authorizer): fewer values than sources means that one is missing. The TOKEN header
+ * is looked up case-insensitively.
  */
 function identityValues(
   sources: readonly IdentitySource[],
   request: GatewayRequest,
   api: ApiModel,
   context: Record<string, unknown>,
-  trace: AuthorizerTrace | undefined,
-): string[] | undefined {
+): string[] {
   const values: string[] = [];
   for (const source of sources) {
     const value = identityValue(source, request, api, context);
-    if (value === undefined || value === "") {
-      if (trace) {
-        trace.identity.push({ source: source.expression });
-        trace.missingSource = source.expression;
-      }
-      return undefined;
-    }
-    // Only a digest prefix: the value is a token (or another secret) as often as not.
-    if (trace) trace.identity.push({ source: source.expression, digest: remembered(value, identityDigest) });
+    if (value === undefined || value === "") break;
     values.push(value);
   }
   return values;
@@ -286,15 +244,17 @@ function identityValue(
 
 /**
  * Checks an authorizer's output the way API Gateway does before trusting it: an object with a
- * string principalId, a policy `evaluatePolicy` can read, and a context of scalar (or null) values.
- * Returns the reason as a string when invalid.
+ * string principalId, a policy `parseAuthorizerPolicy` can read (kept with the output for
+ * `methodDecision`), and a context of scalar (or null) values. Returns the reason as a string when
+ * invalid.
  */
-function validateOutput(payload: unknown, methodArn: string): CachedAuthorization | string {
+function validateOutput(payload: unknown): CachedAuthorization | string {
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return "not an object";
   const output = payload as Record<string, unknown>;
   if (typeof output.principalId !== "string") return "principalId is not a string";
+  let parsed: ParsedPolicy;
   try {
-    evaluatePolicy(output.policyDocument, methodArn);
+    parsed = parseAuthorizerPolicy(output.policyDocument);
   } catch (error) {
     return (error as Error).message;
   }
@@ -307,9 +267,11 @@ function validateOutput(payload: unknown, methodArn: string): CachedAuthorizatio
     else if (isAuthorizerContextValue(value)) scalars[key] = value;
     else return `context value of "${key}" is not a string, number or boolean`;
   }
-  return {
+  const valid: CachedAuthorization = {
     principalId: output.principalId,
     policyDocument: output.policyDocument,
     context: { ...stringifyAuthorizerContext(scalars), ...nulls },
   };
+  rememberPolicy(valid, parsed);
+  return valid;
 }

@@ -31,7 +31,15 @@ import {
 import { contextVariables, type GatewayRequest, parseRequest } from "./request-context.js";
 import { createRequestValidator, type RequestValidator } from "./request-validation.js";
 import { createRouter, type Router } from "./router.js";
-import { type IntegrationTrace, newAuthorizerTrace, type RequestTrace } from "./trace.js";
+import {
+  flatString,
+  gatewayResponseTrace,
+  type IntegrationTrace,
+  matchedRouteTrace,
+  newAuthorizerTrace,
+  type RequestTrace,
+  traceTime,
+} from "./trace.js";
 import { tracingInvoker } from "./trace-invocation.js";
 import { requestReason } from "./trace-reason.js";
 import type { Gateway, GatewayDescription, GatewayOptions, LambdaInvoker } from "./types.js";
@@ -176,10 +184,10 @@ async function respond(
     deps.now(),
   );
   const trace: RequestTrace | undefined = deps.onTrace && {
-    requestId: request.requestId,
+    requestId: flatString(request.requestId),
     method: request.httpMethod,
     path: rawPath,
-    time: new Date(deps.now()).toISOString(),
+    time: traceTime(deps.now()),
     status: 0,
     durationMs: 0,
   };
@@ -221,8 +229,7 @@ async function serve(deps: Pipeline, request: GatewayRequest, trace?: RequestTra
   const baseContext = contextVariables(api, request, route?.method, undefined);
   const render = (error: GatewayError, context: Record<string, unknown>) => {
     const answer = renderGatewayResponse(api, request, error, context, route?.pathParameters ?? {});
-    if (trace)
-      trace.gatewayResponse = { type: error.type, status: answer.statusCode, message: error.message };
+    if (trace) trace.gatewayResponse = gatewayResponseTrace(error.type, answer.statusCode, error.message);
     return answer;
   };
   if (!route) {
@@ -234,7 +241,7 @@ async function serve(deps: Pipeline, request: GatewayRequest, trace?: RequestTra
     );
   }
   const { method, pathParameters } = route;
-  if (trace) trace.route = { matched: true, resource: method.resourcePath, httpMethod: method.httpMethod };
+  if (trace) trace.route = matchedRouteTrace(method);
 
   let auth: Parameters<typeof contextVariables>[3];
   if (method.authorizer) {

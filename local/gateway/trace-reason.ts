@@ -3,7 +3,13 @@
  * what `make start` prints on the request's line and the inspector shows in its list.
  */
 import { parseMethodArn } from "../../handlers/shared/method-arn.js";
-import type { AuthorizerTrace, IntegrationTrace, InvocationTrace, RequestTrace } from "./trace.js";
+import type {
+  AuthorizerTrace,
+  IntegrationTrace,
+  InvocationTrace,
+  RequestTrace,
+  StatementTrace,
+} from "./trace.js";
 
 /**
  * The reason of a non-2xx, or undefined for a 2xx/3xx.
@@ -38,9 +44,6 @@ function authorizerReason(a: AuthorizerTrace): string | undefined {
   if (a.invokePermissionMissing) {
     return `Invalid permissions on Lambda function: ${a.invokePermissionMissing} (authorizer ${a.name} not called, AuthorizerConfigurationException)`;
   }
-  if (a.invokePermissionMissing) {
-    return `Invalid permissions on Lambda function: ${a.invokePermissionMissing} (authorizer ${a.name} not called, AuthorizerConfigurationException)`;
-  }
   if (a.invalidResult) {
     return `authorizer ${a.name} returned an invalid result: ${a.invalidResult} (AuthorizerConfigurationException)`;
   }
@@ -52,20 +55,72 @@ function authorizerReason(a: AuthorizerTrace): string | undefined {
     }
     return `authorizer ${a.name} failed — ${invocationFailure(invocation)} (AuthorizerConfigurationException)`;
   }
-  if (a.decision === "ImplicitDeny" || a.decision === "ExplicitDeny") {
-    const origin =
-      a.cache === "hit"
-        ? `cached policy (hit, ${a.ttlSecondsLeft ?? "?"} s left)`
-        : `policy from ${a.name} (${a.cache === "miss" ? "miss, " : ""}principal ${a.principalId})`;
-    const allowed = allowedMethods(a);
-    const allows = allowed.length > 0 ? `; it allows ${allowed.join(", ")}` : "; it allows nothing";
-    if (a.decision === "ExplicitDeny") {
-      const deny = a.statements?.find((s) => s.matched && s.effect === "Deny");
-      return `ExplicitDeny — ${origin}: statement ${deny?.sid ?? `#${deny?.index}`} denies ${a.methodArn}`;
-    }
-    return `ImplicitDeny — ${origin} has no statement for ${a.methodArn}${allows}`;
-  }
+  if (a.decision === "ImplicitDeny" || a.decision === "ExplicitDeny") return denyReason(a, a.decision);
   return undefined;
+}
+
+/**
+ * What a denied request's reason was last written from, by the statements it explains. A cached
+ * policy's statements for a method ARN are one shared array (authorizer-decision.ts), so the
+ * requests it refuses alike (same second of TTL left) get the same text without writing it anew,
+ * and what the policy allows is worked out once per array.
+ */
+interface DenyText {
+  allows: string;
+  last?: {
+    decision: string;
+    methodArn: string;
+    name: string;
+    cache: AuthorizerTrace["cache"];
+    ttlSecondsLeft: number | undefined;
+    principalId: string | undefined;
+    text: string;
+  };
+}
+const denyTexts = new WeakMap<readonly StatementTrace[], DenyText>();
+const NO_STATEMENTS: readonly StatementTrace[] = [];
+
+function denyReason(a: AuthorizerTrace, decision: "ImplicitDeny" | "ExplicitDeny"): string {
+  const statements = a.statements ?? NO_STATEMENTS;
+  let known = denyTexts.get(statements);
+  if (known === undefined) {
+    const allowed = allowedMethods(statements);
+    known = { allows: allowed.length > 0 ? `; it allows ${allowed.join(", ")}` : "; it allows nothing" };
+    denyTexts.set(statements, known);
+  }
+  const last = known.last;
+  if (
+    last !== undefined &&
+    last.decision === decision &&
+    last.methodArn === a.methodArn &&
+    last.name === a.name &&
+    last.cache === a.cache &&
+    last.ttlSecondsLeft === a.ttlSecondsLeft &&
+    last.principalId === a.principalId
+  ) {
+    return last.text;
+  }
+  const origin =
+    a.cache === "hit"
+      ? `cached policy (hit, ${a.ttlSecondsLeft ?? "?"} s left)`
+      : `policy from ${a.name} (${a.cache === "miss" ? "miss, " : ""}principal ${a.principalId})`;
+  let text: string;
+  if (decision === "ExplicitDeny") {
+    const deny = statements.find((s) => s.matched && s.effect === "Deny");
+    text = `ExplicitDeny — ${origin}: statement ${deny?.sid ?? `#${deny?.index}`} denies ${a.methodArn}`;
+  } else {
+    text = `ImplicitDeny — ${origin} has no statement for ${a.methodArn}${known.allows}`;
+  }
+  known.last = {
+    decision,
+    methodArn: a.methodArn,
+    name: a.name,
+    cache: a.cache,
+    ttlSecondsLeft: a.ttlSecondsLeft,
+    principalId: a.principalId,
+    text,
+  };
+  return text;
 }
 
 function integrationReason(
@@ -110,9 +165,9 @@ function invocationFailure(invocation: InvocationTrace): string {
 }
 
 /** The methods the evaluated policy allows, as `VERB /path` on this API and stage when it can tell. */
-function allowedMethods(a: AuthorizerTrace): string[] {
+function allowedMethods(statements: readonly StatementTrace[]): string[] {
   const allowed: string[] = [];
-  for (const statement of a.statements ?? []) {
+  for (const statement of statements) {
     if (statement.effect !== "Allow") continue;
     for (const resource of statement.resources) allowed.push(shortMethod(resource));
   }

@@ -48,7 +48,7 @@ export interface StatementTrace {
   sid?: string;
   effect: "Allow" | "Deny";
   /** Resource (or `NotResource: …`) patterns as written. */
-  resources: string[];
+  resources: readonly string[];
   matched: boolean;
 }
 
@@ -58,7 +58,8 @@ export interface AuthorizerTrace {
   name: string;
   type: "TOKEN" | "REQUEST";
   ttlSeconds: number;
-  identity: IdentityTrace[];
+  /** Shared by the traces of the same identity values (authorizer-trace.ts). */
+  identity: readonly IdentityTrace[];
   /** The missing (or empty) identity source that answered 401 without calling the authorizer. */
   missingSource?: string;
   validationExpression?: { pattern: string; matched: boolean };
@@ -71,7 +72,8 @@ export interface AuthorizerTrace {
   invocation?: InvocationTrace;
   principalId?: string;
   methodArn: string;
-  statements?: StatementTrace[];
+  /** Shared by every request of the same cached policy and method ARN (authorizer-decision.ts). */
+  statements?: readonly StatementTrace[];
   decision?: PolicyDecision;
   /** Why the authorizer's result was not usable (500 AuthorizerConfigurationException). */
   invalidResult?: string;
@@ -115,6 +117,8 @@ export function functionName(functionArn: string): string {
   return at < 0 ? functionArn : functionArn.slice(at + ":function:".length);
 }
 
+const NO_IDENTITY: readonly IdentityTrace[] = Object.freeze([]);
+
 /**
  * The trace of an authorizer step before it runs.
  */
@@ -123,7 +127,63 @@ export function newAuthorizerTrace(authorizer: AuthorizerModel, methodArn: strin
     name: authorizer.logicalId,
     type: authorizer.type,
     ttlSeconds: authorizer.ttlSeconds,
-    identity: [],
+    identity: NO_IDENTITY,
     methodArn,
   };
+}
+
+/**
+ * The trace of a matched route: one frozen object per method, shared by every request it serves
+ * (a trace is read, never changed, once made; fewer objects per kept trace is less for the garbage
+ * collector to copy while the inspector's ring holds it).
+ */
+export function matchedRouteTrace(method: { resourcePath: string; httpMethod: string }): RouteTrace {
+  let known = matchedRoutes.get(method);
+  if (known === undefined) {
+    known = Object.freeze({ matched: true, resource: method.resourcePath, httpMethod: method.httpMethod });
+    matchedRoutes.set(method, known);
+  }
+  return known;
+}
+const matchedRoutes = new WeakMap<object, RouteTrace>();
+
+/**
+ * `new Date(epochMs).toISOString()`, remembered for the last millisecond asked: requests under load
+ * arrive several per millisecond, and each kept string is one more object in the ring.
+ */
+export function traceTime(epochMs: number): string {
+  if (epochMs !== lastTime.epochMs) {
+    lastTime.epochMs = epochMs;
+    lastTime.iso = new Date(epochMs).toISOString();
+  }
+  return lastTime.iso;
+}
+const lastTime = { epochMs: Number.NaN, iso: "" };
+
+/**
+ * The trace of the gateway response that answered: the same object as the last one of its type
+ * when nothing differs (a refusal repeats request after request).
+ */
+export function gatewayResponseTrace(
+  type: string,
+  status: number,
+  message: string | null,
+): NonNullable<RequestTrace["gatewayResponse"]> {
+  const last = lastGatewayResponses.get(type);
+  if (last !== undefined && last.status === status && last.message === message) return last;
+  const made = Object.freeze({ type, status, message });
+  lastGatewayResponses.set(type, made);
+  return made;
+}
+const lastGatewayResponses = new Map<string, NonNullable<RequestTrace["gatewayResponse"]>>();
+
+/**
+ * `value` as one flat string. Node's `randomUUID()` (the request id) builds its result by
+ * concatenation: a tree of some twenty small strings, each an object the garbage collector copies
+ * while the inspector's ring keeps the trace. Reading a string as a number makes V8 flatten it in
+ * place (the tree becomes one string), whatever the number turns out to be.
+ */
+export function flatString(value: string): string {
+  Number(value);
+  return value;
 }

@@ -13,7 +13,6 @@ import { digestPrefix, digestToken, generateToken } from "../../handlers/shared/
 import { localAdminClient } from "../../lib/local-admin-client.js";
 import { revokeToken } from "../../lib/tokens/token-store.js";
 import { type AdminServer, startAdminServer } from "../../local/admin/admin-server.js";
-import { requestRecord } from "../../local/admin/request-record.js";
 import { createRequestRing } from "../../local/admin/request-ring.js";
 import { createAuthorizerCache } from "../../local/gateway/authorizer-cache.js";
 import { ensurePackagedFunctions } from "../local/support/packaged-functions.js";
@@ -55,7 +54,7 @@ describe("reliability: secrets", function () {
     await ensurePackagedFunctions();
     stack = await startLocalStack({
       parameterOverrides: { AuthorizerTtlSeconds: "0" },
-      api: { debug: true, authorizerCache, onTrace: (trace) => ring.push(requestRecord(trace)) },
+      api: { debug: true, authorizerCache, onTrace: (trace) => ring.push(trace) },
     });
     admin = await startAdminServer({
       port: 0,

@@ -12,7 +12,6 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { localDynamoDBClient } from "../../../lib/aws/local-dynamodb.js";
 import { issueToken } from "../../../lib/tokens/token-store.js";
 import { type AdminServer, startAdminServer } from "../../../local/admin/admin-server.js";
-import { requestRecord } from "../../../local/admin/request-record.js";
 import { createRequestRing } from "../../../local/admin/request-ring.js";
 import { type LocalApi, PROJECT_ROOT, startLocalApi } from "../../../local/index.js";
 import { ensurePackagedFunctions } from "../support/packaged-functions.js";
@@ -50,7 +49,7 @@ describe("local inspector page in headless Chromium", function () {
       port: 0,
       dynamodbPort: 0,
       dataDir: null,
-      onTrace: (trace) => ring.push(requestRecord(trace)),
+      onTrace: (trace) => ring.push(trace),
     });
     admin = await startAdminServer({
       port: 0,

@@ -123,6 +123,24 @@ describe("local gateway: decision trace and reason lines", () => {
       expect(api.calls.AuthFunction).to.have.length(1);
     });
 
+    it("after a flush, a new policy is explained afresh: nothing remembered outlives its cache entry", async () => {
+      const before = await call(api, "/user/x", { Authorization: TOKEN });
+      const hit = await call(api, "/user/x", { Authorization: TOKEN });
+      expect([before.response.status, hit.response.status]).to.deep.equal([403, 403]);
+      expect(hit.trace.authorizer?.statements).to.equal(before.trace.authorizer?.statements);
+
+      authorize = () => result(policy("Allow", "arn:aws:execute-api:*:*:*/v1/GET/user/*"));
+      expect(api.gateway.authorizerCache.flush(api.clock.now)).to.equal(1);
+      const after = await call(api, "/user/x", { Authorization: TOKEN });
+      expect(after.response.status).to.equal(200);
+      expect(after.line).to.match(/^GET \/v1\/user\/x 200 \d+ms /);
+      expect(after.trace.authorizer).to.include({ cache: "miss", decision: "Allow" });
+      expect(after.trace.authorizer?.statements).to.deep.equal([
+        { index: 0, effect: "Allow", resources: ["arn:aws:execute-api:*:*:*/v1/GET/user/*"], matched: true },
+      ]);
+      expect(api.calls.AuthFunction).to.have.length(2);
+    });
+
     it("403 ExplicitDeny names the deciding statement", async () => {
       authorize = () => result(policy("Deny", "*"));
       const { response, line } = await call(api, "/user/x", { Authorization: TOKEN });
