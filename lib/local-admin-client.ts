@@ -10,6 +10,8 @@ import { type LocalState, readLocalState } from "./local-state.js";
 
 /** One authorizer cache entry, as digests only (never a token). */
 export interface AuthorizerCacheEntry {
+  /** The stage whose cache holds the entry (each stage caches apart, as on AWS). */
+  stage: string;
   /** The authorizer's id (`AuthorizerId`). */
   authorizerId: string;
   /** The authorizer's logical id in the template, when known. */

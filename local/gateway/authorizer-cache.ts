@@ -1,6 +1,8 @@
 /**
  * The authorizer result cache: the authorizer's output (policy, principal, context) kept per
- * authorizer and token / identity-source values for the authorizer's TTL.
+ * stage, authorizer and token / identity-source values for the authorizer's TTL. On AWS each stage
+ * has its own cache; here one cache holds every served stage's entries, the stage in the key, so
+ * that the admin server shows (labelled by stage) and flushes them all.
  *
  * What is cached is the policy, not a decision: every hit re-evaluates the cached policy against the
  * new request's method ARN, as API Gateway does (so a policy naming only the first method denies the
@@ -20,7 +22,7 @@ export interface CachedAuthorization {
   context: Record<string, string | null>;
 }
 
-/** The cache; one per gateway. */
+/** The cache; one per gateway, for all its stages. */
 export interface AuthorizerCache {
   /** The entry for `key` if it has not expired at `nowMs`. */
   get(key: string, nowMs: number): CachedAuthorization | undefined;
@@ -30,12 +32,14 @@ export interface AuthorizerCache {
   set(key: string, value: CachedAuthorization, ttlSeconds: number, nowMs: number): void;
   /** The unexpired entries as digests (never raw identity values), soonest to expire last. */
   entries(nowMs: number): CacheEntryView[];
-  /** Drops every entry; returns how many there were (expired ones not counted). */
+  /** Drops every entry of every stage; returns how many there were (expired ones not counted). */
   flush(nowMs: number): number;
 }
 
 /** One cache entry as the admin server shows it. */
 export interface CacheEntryView {
+  /** The stage whose cache holds the entry. */
+  stage: string;
   /** The authorizer's id (`AuthorizerId`) the entry belongs to. */
   authorizerId: string;
   /** {@link cacheKeyDigest} of the entry's key. */
@@ -54,10 +58,11 @@ export function cacheKeyDigest(key: string): string {
 }
 
 /**
- * The cache key of a request: the authorizer id and every identity value, unambiguously joined.
+ * The cache key of a request: the stage, the authorizer id and every identity value, unambiguously
+ * joined.
  */
-export function cacheKey(authorizerId: string, identityValues: readonly string[]): string {
-  return JSON.stringify([authorizerId, ...identityValues]);
+export function cacheKey(stage: string, authorizerId: string, identityValues: readonly string[]): string {
+  return JSON.stringify([stage, authorizerId, ...identityValues]);
 }
 
 /**
@@ -89,8 +94,9 @@ export function createAuthorizerCache(maxEntries = 10_000): AuthorizerCache {
       const views: CacheEntryView[] = [];
       for (const [key, entry] of entries) {
         if (nowMs >= entry.expiresAt) continue;
-        const [authorizerId, ...values] = JSON.parse(key) as string[];
+        const [stage, authorizerId, ...values] = JSON.parse(key) as string[];
         views.push({
+          stage: stage as string,
           authorizerId: authorizerId as string,
           keyDigest: cacheKeyDigest(key),
           identity: values.map((value) => digestPrefix(digestToken(value))),

@@ -102,7 +102,7 @@ export function createAuthorizerRunner(deps: {
         }
         return UNAUTHORIZED;
       }
-      const key = cacheKey(authorizer.id, values);
+      const key = cacheKey(api.stageName, authorizer.id, values);
       const shown = trace && keyTrace(key, sources, values);
       if (trace && shown) trace.identity = shown.identity;
       const [token] = values;

@@ -67,13 +67,11 @@ const MAX_METHOD_ARN_BYTES = 1600;
 export function createGateway(options: GatewayOptions): Gateway {
   const apis = buildApiModels(options.stack, options.restApiLogicalId);
   const log = options.log ?? (() => {});
+  // One budget for the whole server. One authorizer cache whose keys carry the stage: each stage
+  // caches apart, as on AWS, and the admin server shows and flushes every stage's entries.
   const cache = options.authorizerCache ?? createAuthorizerCache();
-  // One budget for the whole server; one authorizer cache per stage, as on AWS (the first stage's is
-  // the one the admin server shows and flushes).
   const bodyBudget = createBodyBudget(options.maxConcurrentBodyBytes ?? DEFAULT_MAX_CONCURRENT_BODY_BYTES);
-  const pipelines = apis.map((api, index) =>
-    createPipeline(api, options, index === 0 ? cache : createAuthorizerCache(), bodyBudget),
-  );
+  const pipelines = apis.map((api) => createPipeline(api, options, cache, bodyBudget));
   const primary = pipelines[0] as Pipeline;
   const { api } = primary;
   if (apis.length > 1) {

@@ -60,8 +60,8 @@ export interface GatewayOptions {
    */
   restApiLogicalId?: string;
   /**
-   * The authorizer result cache. Default: a new one. The local run passes one that outlives a
-   * reload of the API, so the admin server can show and flush it.
+   * The authorizer result cache of every stage (keys carry the stage). Default: a new one. The local
+   * run passes one that outlives a reload of the API, so the admin server can show and flush it.
    */
   authorizerCache?: AuthorizerCache;
   /** Receives each request's decision trace after the answer is sent (the inspector's ring). */
@@ -113,6 +113,6 @@ export interface Gateway {
   /** The stage's execute-api ARN, the base of every method ARN: `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>`. */
   stageArn: string;
   describe(): GatewayDescription;
-  /** The authorizer result cache this gateway uses. */
+  /** The authorizer result cache this gateway uses, for all its stages. */
   authorizerCache: AuthorizerCache;
 }

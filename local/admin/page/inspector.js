@@ -64,6 +64,7 @@ async function refreshCache() {
   const rows = entries.map((entry) => {
     const tr = document.createElement("tr");
     tr.append(
+      cell(entry.stage, "stage"),
       cell(entry.authorizer ?? entry.authorizerId),
       cell(entry.identity.join(", ")),
       cell(entry.keyDigest),
@@ -75,7 +76,7 @@ async function refreshCache() {
   if (rows.length === 0) {
     const tr = document.createElement("tr");
     const td = cell("empty");
-    td.colSpan = 5;
+    td.colSpan = 6;
     tr.append(td);
     rows.push(tr);
   }

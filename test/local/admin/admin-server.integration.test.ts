@@ -13,6 +13,7 @@ import {
 import { type AdminServer, startAdminServer } from "../../../local/admin/admin-server.js";
 
 const entry: AuthorizerCacheEntry = {
+  stage: "v1",
   authorizerId: "abc123",
   authorizer: "TokenAuthorizer",
   keyDigest: "0123456789ab",

@@ -146,11 +146,12 @@ describe("local inspector page in headless Chromium", function () {
     expect(await page.locator("#trace-id").textContent()).to.include("GET /v1/user/bob");
   });
 
-  it("shows the authorizer cache by digest prefix and principal, then flushes it", async () => {
+  it("shows the authorizer cache by stage, digest prefix and principal, then flushes it", async () => {
     const cache = page.locator("#cache tbody tr");
     await cache.filter({ hasText: "alice" }).waitFor();
     const text = (await cache.allTextContents()).join("\n");
     expect(text).to.include("alice").and.include("demo").and.include("TokenAuthorizer");
+    expect(await page.locator("#cache tbody td.stage").allTextContents()).to.deep.equal(["v1", "v1"]);
     expect(text).to.match(/[0-9a-f]{12}/);
     mkdirSync(join(PROJECT_ROOT, "test-output"), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });

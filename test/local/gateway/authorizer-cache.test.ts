@@ -21,9 +21,10 @@ describe("local gateway: authorizer cache", () => {
     expect(cache.get("k", 0)).to.equal(undefined);
   });
 
-  it("keys by authorizer and every identity value, without ambiguity", () => {
-    expect(cacheKey("a", ["x,y"])).to.not.equal(cacheKey("a", ["x", "y"]));
-    expect(cacheKey("a", ["t"])).to.not.equal(cacheKey("b", ["t"]));
+  it("keys by stage, authorizer and every identity value, without ambiguity", () => {
+    expect(cacheKey("v1", "a", ["x,y"])).to.not.equal(cacheKey("v1", "a", ["x", "y"]));
+    expect(cacheKey("v1", "a", ["t"])).to.not.equal(cacheKey("v1", "b", ["t"]));
+    expect(cacheKey("v1", "a", ["t"])).to.not.equal(cacheKey("prod", "a", ["t"]));
   });
 
   it("drops expired entries, then the oldest, when full", () => {
@@ -38,25 +39,38 @@ describe("local gateway: authorizer cache", () => {
     expect(cache.get("newer", 5_000)?.principalId).to.equal("m");
   });
 
-  it("lists live entries as digests only, with the TTL left, and flushes them", () => {
+  it("lists every stage's live entries as digests only, labelled by stage, and flushes them all", () => {
     const cache = createAuthorizerCache();
-    const key = cacheKey("auth1", ["tokenAAA111"]);
+    const key = cacheKey("v1", "auth1", ["tokenAAA111"]);
+    const prodKey = cacheKey("prod", "auth1", ["tokenAAA111"]);
     cache.set(key, entry("alice"), 300, 0);
-    cache.set(cacheKey("auth1", ["gone"]), entry("bob"), 1, 0);
+    cache.set(prodKey, entry("alice"), 200, 0);
+    cache.set(cacheKey("v1", "auth1", ["gone"]), entry("bob"), 1, 0);
     const entries = cache.entries(88_500);
+    const identity = [digestPrefix(digestToken("tokenAAA111"))];
     expect(entries).to.deep.equal([
       {
+        stage: "v1",
         authorizerId: "auth1",
         keyDigest: cacheKeyDigest(key),
-        identity: [digestPrefix(digestToken("tokenAAA111"))],
+        identity,
         principalId: "alice",
         ttlSecondsLeft: 212,
+      },
+      {
+        stage: "prod",
+        authorizerId: "auth1",
+        keyDigest: cacheKeyDigest(prodKey),
+        identity,
+        principalId: "alice",
+        ttlSecondsLeft: 112,
       },
     ]);
     expect(JSON.stringify(entries)).to.not.include("tokenAAA111");
     expect(cache.expiresAt(key)).to.equal(300_000);
-    expect(cache.flush(88_500)).to.equal(1);
+    expect(cache.flush(88_500)).to.equal(2);
     expect(cache.get(key, 88_500)).to.equal(undefined);
+    expect(cache.get(prodKey, 88_500)).to.equal(undefined);
     expect(cache.entries(0)).to.deep.equal([]);
   });
 });

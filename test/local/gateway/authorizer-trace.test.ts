@@ -17,7 +17,7 @@ const TOKEN = "tokenAbc123XYZ";
 
 describe("local gateway: authorizer trace pieces", () => {
   it("shows a cache key as digests only, and the same frozen object for the same key", () => {
-    const key = cacheKey("auth1", [TOKEN]);
+    const key = cacheKey("v1", "auth1", [TOKEN]);
     const shown = keyTrace(key, [header("Authorization")], [TOKEN]);
     expect(shown).to.deep.equal({
       keyDigest: cacheKeyDigest(key),
@@ -25,11 +25,11 @@ describe("local gateway: authorizer trace pieces", () => {
     });
     expect(JSON.stringify(shown)).to.not.include(TOKEN);
     expect(Object.isFrozen(shown) && Object.isFrozen(shown.identity)).to.equal(true);
-    expect(keyTrace(cacheKey("auth1", [TOKEN]), [header("Authorization")], [TOKEN])).to.equal(shown);
+    expect(keyTrace(cacheKey("v1", "auth1", [TOKEN]), [header("Authorization")], [TOKEN])).to.equal(shown);
   });
 
   it("shows the sources the template names now, after a reload changed them", () => {
-    const key = cacheKey("auth2", [TOKEN]);
+    const key = cacheKey("v1", "auth2", [TOKEN]);
     keyTrace(key, [header("Authorization")], [TOKEN]);
     const reloaded = keyTrace(key, [header("X-Token")], [TOKEN]);
     expect(reloaded.identity[0]?.source).to.equal("method.request.header.X-Token");

@@ -22,11 +22,11 @@ const backend: FakeFunction = (e) =>
 describe("local gateway: TOKEN authorizer", () => {
   let api: TestGateway;
   let authorizer: FakeFunction;
-  const start = async (ttl = "300") => {
+  const start = async (ttl = "300", more: Record<string, string> = {}) => {
     api = await startTestGateway(
       "token-aws",
       { AuthFunction: (e) => authorizer(e), BackendFunction: backend },
-      { TtlSeconds: ttl },
+      { TtlSeconds: ttl, ...more },
     );
   };
   const authCalls = () => api.calls.AuthFunction?.length ?? 0;
@@ -193,5 +193,29 @@ describe("local gateway: TOKEN authorizer", () => {
     const res = await send(`${api.url}/user/${"x".repeat(1600)}`, { headers: AUTH });
     expect(res.status).to.equal(414);
     expect(authCalls()).to.equal(0);
+  });
+
+  it("caches per stage, and lists and flushes every stage's entries, labelled by stage", async () => {
+    authorizer = () => result(policy("Allow", "*"));
+    await start("300", { DeploymentStageName: "prod" });
+    expect(api.gateway.stageNames).to.deep.equal(["v1", "prod"]);
+    for (const stage of ["v1", "prod", "v1", "prod"]) {
+      expect((await send(`${api.origin}/${stage}/user/1`, { headers: AUTH })).status, stage).to.equal(200);
+    }
+    // One call per stage: the second request of each is a hit in its own stage's cache.
+    expect(api.calls.AuthFunction?.map((e) => (e.methodArn as string).split("/")[1])).to.deep.equal([
+      "v1",
+      "prod",
+    ]);
+    const entries = api.gateway.authorizerCache.entries(api.clock.now);
+    expect(entries.map((e) => [e.stage, e.principalId])).to.have.deep.members([
+      ["v1", "alice"],
+      ["prod", "alice"],
+    ]);
+    expect(entries[0]?.keyDigest).to.not.equal(entries[1]?.keyDigest);
+
+    expect(api.gateway.authorizerCache.flush(api.clock.now)).to.equal(2);
+    for (const stage of ["v1", "prod"]) await send(`${api.origin}/${stage}/user/1`, { headers: AUTH });
+    expect(authCalls()).to.equal(4);
   });
 });
