@@ -2,7 +2,7 @@
  * The request as API Gateway sees it (headers, query string, path, ids, times) and the `$context`
  * variables mapping templates and gateway responses read.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomFillSync, randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { ApiModel, MethodModel } from "./api-model-types.js";
 
@@ -62,7 +62,7 @@ export function parseRequest(req: IncomingMessage, path: string, body: string, n
   }
   return {
     requestId: randomUUID(),
-    extendedRequestId: randomBytes(11).toString("base64"),
+    extendedRequestId: extendedRequestId(),
     httpMethod: (req.method ?? "GET").toUpperCase(),
     path,
     headers: lastValues(multiValueHeaders),
@@ -168,6 +168,25 @@ export function formatRequestTime(epochMs: number): string {
  */
 export function dictionary<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
+}
+
+const EXTENDED_ID_BYTES = 11;
+const randomPool = Buffer.alloc(EXTENDED_ID_BYTES * 256);
+let randomOffset = randomPool.length;
+
+/**
+ * 11 random bytes in base64, like API Gateway's extended request ids. Taken from a pool filled 256
+ * ids at a time (as Node's `randomUUID` does): a `randomBytes` call per request costs more than the
+ * rest of parsing it.
+ */
+function extendedRequestId(): string {
+  if (randomOffset >= randomPool.length) {
+    randomFillSync(randomPool);
+    randomOffset = 0;
+  }
+  const id = randomPool.toString("base64", randomOffset, randomOffset + EXTENDED_ID_BYTES);
+  randomOffset += EXTENDED_ID_BYTES;
+  return id;
 }
 
 function lastValues(multi: Record<string, string[]>): Record<string, string> {

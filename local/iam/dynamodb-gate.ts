@@ -34,7 +34,7 @@ import {
   SIGNATURE_ERRORS,
 } from "./dynamodb-wire.js";
 import { createGatePrincipals, type FunctionPrincipal, type GatePrincipals } from "./gate-principals.js";
-import { evaluateRole } from "./role-policies.js";
+import { createRoleDecisionMemo, type RoleDecisionMemo } from "./role-policies.js";
 import { verifySigV4 } from "./sigv4.js";
 
 /** How to start the gate. */
@@ -88,7 +88,10 @@ export async function startDynamoDBGate(options: DynamoDBGateOptions): Promise<D
   const upstream = { ...options.upstream, proof: gateProof(options.upstream.credentials) };
   let principals = createGatePrincipals(stack, log);
   let scope = callScope(stack);
+  // Every call is checked; a decision already made for the same role and request is not re-evaluated.
+  let decide = createRoleDecisionMemo();
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const upstreamUrl = new URL(upstream.endpoint);
   let ownHosts: string[] = [];
 
   const server = createServer((request, response) => {
@@ -126,7 +129,7 @@ export async function startDynamoDBGate(options: DynamoDBGateOptions): Promise<D
           message: "the request body is not a JSON object",
         });
       }
-      const denial = deniedCall(caller, operation, parsed as Record<string, unknown>, scope);
+      const denial = deniedCall(caller, operation, parsed as Record<string, unknown>, scope, decide);
       if (denial !== undefined) {
         log(`dynamodb gate: ${caller.logicalId} denied: ${denial.why}`);
         return dynamodbError(response, "com.amazon.coral.service#AccessDeniedException", {
@@ -134,7 +137,13 @@ export async function startDynamoDBGate(options: DynamoDBGateOptions): Promise<D
         });
       }
     }
-    forward(request, response, body, upstream, agent);
+    forward(
+      request,
+      response,
+      body,
+      { url: upstreamUrl, accessKeyId: upstream.credentials.accessKeyId, proof: upstream.proof },
+      agent,
+    );
   };
 
   let port: number;
@@ -158,6 +167,7 @@ export async function startDynamoDBGate(options: DynamoDBGateOptions): Promise<D
     use(next, nextPrincipals) {
       principals = nextPrincipals;
       scope = callScope(next);
+      decide = createRoleDecisionMemo();
     },
     stop: async () => {
       await closeServer(server);
@@ -172,6 +182,7 @@ function deniedCall(
   operation: string,
   body: Record<string, unknown>,
   scope: DynamoDBCallScope,
+  decide: RoleDecisionMemo,
 ): { message: string; why: string } | undefined {
   for (const check of dynamodbChecks(operation, body, scope)) {
     const prefix = `User: ${caller.sessionArn} is not authorized to perform: ${check.action} on resource: ${check.resource}`;
@@ -181,7 +192,7 @@ function deniedCall(
         why: `${check.action} on ${check.resource}: ${caller.role}`,
       };
     }
-    const decision = evaluateRole(caller.role, check);
+    const decision = decide(caller.role, check);
     if (decision.decision === "Allow") continue;
     const explicit = decision.decision === "ExplicitDeny";
     return {
@@ -203,15 +214,15 @@ function forward(
   request: IncomingMessage,
   response: ServerResponse,
   body: Buffer,
-  upstream: DynamoDBGateOptions["upstream"] & { proof: string },
+  upstream: { url: URL; accessKeyId: string; proof: string },
   agent: Agent,
 ): void {
-  const target = new URL(upstream.endpoint);
+  const target = upstream.url;
   const headers = { ...request.headers, host: target.host, [GATE_PROOF_HEADER]: upstream.proof };
   // DynamoDB Local keeps a database per access key id and checks no signature: the key is all it reads.
   headers.authorization = String(headers.authorization).replace(
     /Credential=[^/]+\//,
-    `Credential=${upstream.credentials.accessKeyId}/`,
+    `Credential=${upstream.accessKeyId}/`,
   );
   const outgoing = httpRequest(
     { host: target.hostname, port: target.port, path: request.url, method: request.method, headers, agent },

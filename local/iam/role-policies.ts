@@ -83,6 +83,44 @@ export function evaluateRole(role: RolePolicies, request: AccessRequest): Access
   return boundary.decision === "Allow" ? identity : { decision: "ImplicitDeny" };
 }
 
+/** {@link evaluateRole} with each decision remembered: see {@link createRoleDecisionMemo}. */
+export type RoleDecisionMemo = (role: RolePolicies, request: AccessRequest) => AccessDecision;
+
+/**
+ * A memo of {@link evaluateRole}: the decision for a role, action, resource and request context is
+ * remembered, so the gate checks every call but evaluates each distinct one once. A role's policies
+ * never change while it is in use (a reload builds new role objects, and the gate takes a new memo),
+ * and the gate's request context holds nothing that changes between identical calls (no time, no
+ * source address). Per role at most `maxPerRole` decisions; when full it starts again empty.
+ *
+ * @example
+ * ```ts
+ * declare const role: RolePolicies;
+ * const decide = createRoleDecisionMemo();
+ * const request = { action: "dynamodb:GetItem", resource: "arn:aws:dynamodb:us-east-1:000000000000:table/users" };
+ * decide(role, request).decision === decide(role, request).decision; // the second from the memo
+ * ```
+ */
+export function createRoleDecisionMemo(maxPerRole = 1024): RoleDecisionMemo {
+  const byRole = new WeakMap<RolePolicies, Map<string, AccessDecision>>();
+  return (role, request) => {
+    let decisions = byRole.get(role);
+    if (decisions === undefined) {
+      decisions = new Map();
+      byRole.set(role, decisions);
+    }
+    // JSON keeps the context's values apart by type and order: a memo key never stands for two requests.
+    const key = JSON.stringify([request.action, request.resource, request.context ?? null]);
+    let decision = decisions.get(key);
+    if (decision === undefined) {
+      decision = evaluateRole(role, request);
+      if (decisions.size >= maxPerRole) decisions.clear();
+      decisions.set(key, decision);
+    }
+    return decision;
+  };
+}
+
 function inlinePolicies(resource: ResolvedResource, logicalId: string, where: string): ParsedPolicy[] {
   const inline = resource.properties.Policies ?? [];
   if (!Array.isArray(inline)) {

@@ -93,13 +93,33 @@ export function verifySigV4(
   const scope = `${date}/${region}/${service}/aws4_request`;
   const canonical = canonicalRequest(request, signedHeaders);
   const stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256Hex(canonical)].join("\n");
-  let key: Buffer = hmac(`AWS4${secret}`, date);
-  for (const part of [region, service, "aws4_request"]) key = hmac(key, part);
-  const expected = hmac(key, stringToSign);
+  const expected = hmac(signingKey(secret, date, region, service), stringToSign);
   if (!timingSafeEqual(expected, Buffer.from(signature, "hex"))) {
     return { ok: false, problem: "InvalidSignature", detail: "the signature does not match this request" };
   }
   return { ok: true, accessKeyId, region };
+}
+
+/**
+ * Signing keys already derived, by secret, date, region and service: the key changes only with
+ * those (once a day per caller), so the four HMACs of its derivation run once, not per call. A key
+ * derived from a wrong secret is a different entry and never matches a good one's signature. Bounded:
+ * when full it starts again empty (a run has a handful of keys; only a flood of made-up scopes fills it).
+ */
+const signingKeys = new Map<string, Buffer>();
+const MAX_SIGNING_KEYS = 256;
+
+/** SigV4's key chain `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`. */
+function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+  const id = `${date}/${region}/${service}/${secret}`;
+  let key = signingKeys.get(id);
+  if (key === undefined) {
+    key = hmac(`AWS4${secret}`, date);
+    for (const part of [region, service, "aws4_request"]) key = hmac(key, part);
+    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
+    signingKeys.set(id, key);
+  }
+  return key;
 }
 
 /** The canonical request of SigV4 (the path is not re-encoded: DynamoDB requests go to `/`). */

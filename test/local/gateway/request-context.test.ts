@@ -67,6 +67,15 @@ describe("local gateway: request context", () => {
     expect(request.headers["X-H-7"]).to.equal("again");
   });
 
+  it("gives every request its own 11-byte extended request id, also across refills of the random pool", () => {
+    const ids = Array.from({ length: 600 }, () => parseRequest(fakeRequest("/x", []), "/x", "", 0));
+    for (const { extendedRequestId } of ids) {
+      expect(extendedRequestId).to.match(/^[A-Za-z0-9+/]{15}=$/);
+      expect(Buffer.from(extendedRequestId, "base64")).to.have.length(11);
+    }
+    expect(new Set(ids.map((request) => request.extendedRequestId)).size).to.equal(600);
+  });
+
   it("reads the media type without parameters, application/json when absent", () => {
     const withType = (value?: string) =>
       ({ headers: value === undefined ? {} : { "content-TYPE": value } }) as unknown as GatewayRequest;

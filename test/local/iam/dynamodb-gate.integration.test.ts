@@ -166,6 +166,22 @@ describe("local/iam/dynamodb-gate", function () {
     expect(denied.message).to.match(/with an explicit deny in an identity-based policy$/);
   });
 
+  it("sees a role's policy change on a reload: a call it allowed (and remembered) is denied, then allowed again", async () => {
+    const get = new GetItemCommand({ TableName: "gate-users", Key: { id: { S: "u1" } } });
+    const switchTo = (template: string) => {
+      const next = resolveStack(parseTemplate(template), { stackName: "gate" });
+      gate.use(next, gate.principalsFor(next));
+    };
+    for (let i = 0; i < 3; i++) await reader.send(get);
+    try {
+      switchTo(TEMPLATE.replace("Action: dynamodb:GetItem", "Action: dynamodb:Query"));
+      expect((await failure(reader.send(get))).name).to.equal("AccessDeniedException");
+    } finally {
+      switchTo(TEMPLATE);
+    }
+    expect((await reader.send(get)).Item?.id).to.deep.equal({ S: "u1" });
+  });
+
   it("denies every call of a function whose role the template does not define, and said so at start", async () => {
     const outsider = localDynamoDBClient(
       {

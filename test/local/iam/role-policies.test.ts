@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { loadTemplate, parseTemplate } from "../../../lib/cloudformation/load-template.js";
 import { resolveStack } from "../../../local/cloudformation/resolve-stack.js";
-import { evaluateRole, rolePolicies } from "../../../local/iam/role-policies.js";
+import { createRoleDecisionMemo, evaluateRole, rolePolicies } from "../../../local/iam/role-policies.js";
 
 const ASSUME = `
       AssumeRolePolicyDocument:
@@ -104,6 +104,63 @@ describe("local/iam/role-policies", () => {
     expect(evaluateRole(role, { action: "dynamodb:PutItem", resource: table }).decision).to.equal(
       "ImplicitDeny",
     );
+  });
+
+  describe("the decision memo (the DynamoDB gate's)", () => {
+    const ownRowsOnly = (action: string) =>
+      stackOf(`
+  Role:
+    Type: AWS::IAM::Role
+    Properties:${ASSUME}
+      Policies:
+        - PolicyName: own-rows
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: ${action}
+                Resource: !GetAtt Table.Arn
+                Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [alice] } }
+`);
+    const roleOf = (stack: ReturnType<typeof stackOf>) =>
+      rolePolicies(stack, stack.resources.Role?.attributes.Arn as string);
+    const getItem = (stack: ReturnType<typeof stackOf>, key: string) => ({
+      action: "dynamodb:GetItem",
+      resource: stack.resources.Table?.attributes.Arn as string,
+      context: { "dynamodb:LeadingKeys": [key], "aws:SecureTransport": true },
+    });
+
+    it("remembers a decision (the same one comes back) and decides each request context on its own", () => {
+      const stack = ownRowsOnly("dynamodb:GetItem");
+      const role = roleOf(stack);
+      const decide = createRoleDecisionMemo();
+      const alice = decide(role, getItem(stack, "alice"));
+      expect(alice.decision).to.equal("Allow");
+      expect(decide(role, getItem(stack, "alice"))).to.equal(alice);
+      expect(decide(role, getItem(stack, "bob")).decision).to.equal("ImplicitDeny");
+      expect(decide(role, { ...getItem(stack, "alice"), action: "dynamodb:PutItem" }).decision).to.equal(
+        "ImplicitDeny",
+      );
+      expect(decide(role, getItem(stack, "alice"))).to.equal(alice);
+    });
+
+    it("sees a policy change: a reloaded template's role is decided afresh, not from the old role's memo", () => {
+      const before = ownRowsOnly("dynamodb:GetItem");
+      const after = ownRowsOnly("dynamodb:Query");
+      const decide = createRoleDecisionMemo();
+      expect(decide(roleOf(before), getItem(before, "alice")).decision).to.equal("Allow");
+      expect(decide(roleOf(after), getItem(after, "alice")).decision).to.equal("ImplicitDeny");
+    });
+
+    it("stays right when full: it starts again empty", () => {
+      const stack = ownRowsOnly("dynamodb:GetItem");
+      const role = roleOf(stack);
+      const decide = createRoleDecisionMemo(2);
+      for (const key of ["alice", "bob", "carol", "alice", "bob", "alice"]) {
+        expect(decide(role, getItem(stack, key)).decision).to.equal(
+          evaluateRole(role, getItem(stack, key)).decision,
+        );
+      }
+    });
   });
 
   it("refuses an unknown AWS-managed policy and a role outside the template, by name", () => {

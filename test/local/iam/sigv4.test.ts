@@ -64,6 +64,24 @@ describe("local/iam/sigv4", () => {
     });
   });
 
+  it("keeps checking the secret once a signing key is cached: wrong secret refused, right one accepted, in any order", async () => {
+    const request = await sdkSignedRequest();
+    const wrong = () => "another-secret";
+    for (let round = 0; round < 3; round++) {
+      expect(verifySigV4(request, secretFor)).to.deep.include({ ok: true });
+      expect(verifySigV4(request, wrong)).to.deep.include({ ok: false, problem: "InvalidSignature" });
+    }
+    // The same key id with a secret that only shares a prefix with the right one is another key.
+    expect(verifySigV4(request, () => `${KEY.secretAccessKey}x`)).to.deep.include({
+      ok: false,
+      problem: "InvalidSignature",
+    });
+    expect(verifySigV4(request, () => KEY.secretAccessKey.slice(0, -1))).to.deep.include({
+      ok: false,
+      problem: "InvalidSignature",
+    });
+  });
+
   it("refuses an unsigned call, a key not of this run, and a signature older than 15 minutes", async () => {
     const request = await sdkSignedRequest();
     const { authorization: _, ...unsigned } = request.headers;
