@@ -13,7 +13,7 @@ import type { Readable } from "node:stream";
 import { Worker } from "node:worker_threads";
 import type { LambdaOutcome } from "../gateway/types.js";
 import type { FunctionConfig } from "./function-config.js";
-import type { InvocationReply, InvokeMessage, WorkerSetup } from "./worker-protocol.js";
+import type { InvocationReply, InvokeMessage, OutputMessage, WorkerSetup } from "./worker-protocol.js";
 
 const BOOTSTRAP = new URL("./worker-bootstrap.mjs", import.meta.url);
 
@@ -34,6 +34,8 @@ interface Environment {
   worker: Worker;
   /** The pool's code generation when it started: an environment of an older one is not reused. */
   generation: number;
+  /** Output after its last line break, until the rest of that line comes (or the worker ends). */
+  partialLine: string;
   pending?: {
     id: number;
     timer: NodeJS.Timeout;
@@ -48,6 +50,9 @@ interface Waiting {
   resolve: (outcome: LambdaOutcome) => void;
   signal: AbortSignal | undefined;
 }
+
+/** A line break in a function's output, except a \r at the end (it may be half of a \r\n). */
+const LINE_BREAK = /\r?\n|\r(?!\n|$)/;
 
 /** What an invocation whose caller stopped waiting answers (nobody reads it). */
 const ABANDONED: LambdaOutcome = { kind: "crash", message: "stopped: the caller stopped waiting" };
@@ -176,15 +181,20 @@ export class FunctionPool {
       stdout: true,
       stderr: true,
     });
-    const environment: Environment = { worker, generation: this.generation };
+    const environment: Environment = { worker, generation: this.generation, partialLine: "" };
     for (const stream of [worker.stdout, worker.stderr] as Readable[]) {
       createInterface({ input: stream }).on("line", (line) => log(`${config.logicalId} ${line}`));
     }
-    worker.on("message", (reply: InvocationReply) => this.onReply(environment, reply));
+    worker.on("message", (message: InvocationReply | OutputMessage) =>
+      message.kind === "output"
+        ? this.onOutput(environment, message.text)
+        : this.onReply(environment, message),
+    );
     worker.on("error", (error) => {
       this.finish(environment, { kind: "crash", message: `${error.name}: ${error.message}` }, true);
     });
     worker.on("exit", (code) => {
+      this.flushOutput(environment);
       this.finish(
         environment,
         { kind: "crash", message: `the function's process exited with code ${code}` },
@@ -192,6 +202,20 @@ export class FunctionPool {
       );
     });
     return environment;
+  }
+
+  /** Logs each complete line of the function's output (line breaks as readline's: \n, \r\n, \r). */
+  private onOutput(environment: Environment, text: string): void {
+    const lines = (environment.partialLine + text).split(LINE_BREAK);
+    // A trailing \r may be the first half of \r\n: it stays with the partial line until more comes.
+    environment.partialLine = lines.pop() ?? "";
+    for (const line of lines) this.options.log(`${this.options.config.logicalId} ${line}`);
+  }
+
+  private flushOutput(environment: Environment): void {
+    const rest = environment.partialLine.replace(/\r$/, "");
+    environment.partialLine = "";
+    if (rest !== "") this.options.log(`${this.options.config.logicalId} ${rest}`);
   }
 
   private onReply(environment: Environment, reply: InvocationReply): void {
@@ -241,6 +265,7 @@ export class FunctionPool {
 
   private async discard(environment: Environment): Promise<void> {
     environment.worker.removeAllListeners("exit");
+    this.flushOutput(environment);
     const pending = environment.pending;
     environment.pending = undefined;
     if (pending) {

@@ -16,22 +16,34 @@ const port = parentPort;
 if (!port) throw new Error("worker-bootstrap.mjs runs only as a worker thread");
 
 /**
- * What the function writes during the current invocation, sent back with its reply so that the
- * local gateway's decision trace can show it (as TestInvokeAuthorizer shows a log). The lines still
- * go to stdout/stderr as before; only the last few, shortened, are kept.
+ * What the function writes to stdout and stderr goes to the main thread as `output` messages on this
+ * port, one per write, in order with the replies; the main thread cuts it into lines for the log. A
+ * worker's own stdio streams would cost two messages per write (the text, and the main thread's call
+ * for more, which wakes this thread again) and a stream on each side: about 0.3 ms on an invocation
+ * that logs a line. The lines of the current invocation are also kept (the last few, shortened) and
+ * sent with its reply, so that the local gateway's decision trace can show them (as
+ * TestInvokeAuthorizer shows a log).
  */
 const MAX_LOG_LINES = 20;
 const MAX_LOG_LINE = 1000;
 let captured = [];
 for (const stream of [process.stdout, process.stderr]) {
-  const write = stream.write.bind(stream);
-  stream.write = (chunk, ...rest) => {
-    for (const line of String(chunk).split("\n")) {
+  stream.write = (chunk, encoding, callback) => {
+    const text =
+      typeof chunk === "string"
+        ? typeof encoding === "string"
+          ? Buffer.from(chunk, encoding).toString("utf8")
+          : chunk
+        : Buffer.from(chunk).toString("utf8");
+    for (const line of text.split("\n")) {
       if (line === "") continue;
       captured.push(line.length > MAX_LOG_LINE ? `${line.slice(0, MAX_LOG_LINE)}…` : line);
       if (captured.length > MAX_LOG_LINES) captured.shift();
     }
-    return write(chunk, ...rest);
+    port.postMessage({ kind: "output", text });
+    const done = typeof encoding === "function" ? encoding : callback;
+    if (typeof done === "function") process.nextTick(done);
+    return true;
   };
 }
 

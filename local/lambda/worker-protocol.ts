@@ -38,3 +38,9 @@ export type InvocationReply = (
     }
   | { id: number; kind: "crash"; message: string }
 ) & { logs?: string[] };
+
+/** worker → main: text the function wrote to stdout or stderr (any part of a line, or several lines). */
+export interface OutputMessage {
+  kind: "output";
+  text: string;
+}

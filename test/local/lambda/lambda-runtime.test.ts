@@ -33,6 +33,15 @@ Resources:
               region: process.env.AWS_REGION, name: process.env.AWS_LAMBDA_FUNCTION_NAME, ddb: process.env.AWS_ENDPOINT_URL_DYNAMODB,
               key: process.env.AWS_ACCESS_KEY_ID, fn: context.functionName, remaining: context.getRemainingTimeInMillis() > 0 };
             if (event.action === "log") console.log("a log line");
+            if (event.action === "logThenSpin") { console.log("before the spin"); for (;;); }
+            if (event.action === "output") {
+              process.stdout.write("part one, ");
+              process.stdout.write("part two\\r");
+              process.stdout.write("\\nsecond\\n\\n");
+              process.stderr.write(Buffer.from("from stderr\\n"));
+              process.stdout.write("6869", "hex");
+              process.stdout.write(" (hex)\\ntail without a line break");
+            }
             return { calls, event };
           };
   Other:
@@ -267,6 +276,39 @@ describe("local/lambda/lambda-runtime", function () {
     await runtime.invoke(arn("Echo"), { action: "log" });
     await new Promise((resolve) => setImmediate(resolve));
     expect(logLines).to.include("Echo a log line");
+  });
+
+  it("cuts the output into lines as written, across writes, \\r\\n and stderr; a last partial line when the worker ends", async () => {
+    logLines.length = 0;
+    const outcome = await runtime.invoke(arn("Echo"), { action: "output" });
+    // The output arrives before the reply: the lines are in the log once the invocation answered.
+    expect(logLines).to.deep.equal([
+      "Echo part one, part two",
+      "Echo second",
+      "Echo ",
+      "Echo from stderr",
+      "Echo hi (hex)",
+    ]);
+    expect(outcome).to.deep.include({
+      logs: [
+        "part one, ",
+        "part two\r",
+        "second",
+        "from stderr",
+        "hi",
+        " (hex)",
+        "tail without a line break",
+      ],
+    });
+    runtime.reload("Echo");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(logLines.at(-1)).to.equal("Echo tail without a line break");
+  });
+
+  it("logs what a function wrote before it got stuck (a busy loop until its timeout)", async () => {
+    logLines.length = 0;
+    expect(await runtime.invoke(arn("Echo"), { action: "logThenSpin" })).to.deep.include({ kind: "timeout" });
+    expect(logLines).to.include("Echo before the spin");
   });
 
   describe("refusals", () => {
