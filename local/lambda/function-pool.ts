@@ -178,6 +178,8 @@ export class FunctionPool {
       execArgv: [],
       // MemorySize caps the heap: a function that outgrows it dies (crash) as it would on Lambda.
       resourceLimits: { maxOldGenerationSizeMb: config.memoryMb },
+      // The bootstrap sends what the function writes as `output` messages (onOutput); anything that
+      // still reaches the worker's own streams (a write around its wrapper) is logged from them.
       stdout: true,
       stderr: true,
     });
