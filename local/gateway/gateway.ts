@@ -32,11 +32,11 @@ import { contextVariables, type GatewayRequest, parseRequest } from "./request-c
 import { createRequestValidator, type RequestValidator } from "./request-validation.js";
 import { createRouter, type Router } from "./router.js";
 import {
-  flatString,
   gatewayResponseTrace,
   type IntegrationTrace,
   matchedRouteTrace,
   newAuthorizerTrace,
+  newRequestTrace,
   type RequestTrace,
   traceTime,
 } from "./trace.js";
@@ -181,14 +181,8 @@ async function respond(
     body === "too-large" || body === "throttled" ? "" : body,
     deps.now(),
   );
-  const trace: RequestTrace | undefined = deps.onTrace && {
-    requestId: flatString(request.requestId),
-    method: request.httpMethod,
-    path: rawPath,
-    time: traceTime(deps.now()),
-    status: 0,
-    durationMs: 0,
-  };
+  const trace: RequestTrace | undefined =
+    deps.onTrace && newRequestTrace(request.requestId, request.httpMethod, rawPath, traceTime(deps.now()));
   let answer: HttpAnswer;
   if (!inStage) {
     answer = fixedAnswer(request, 403, "Forbidden", "ForbiddenException");

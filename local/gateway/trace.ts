@@ -123,12 +123,47 @@ const NO_IDENTITY: readonly IdentityTrace[] = Object.freeze([]);
  * The trace of an authorizer step before it runs.
  */
 export function newAuthorizerTrace(authorizer: AuthorizerModel, methodArn: string): AuthorizerTrace {
+  // Every field declared up front, in the order the step fills them in (JSON omits the undefined
+  // ones): the trace keeps one shape as it is filled in, without a separate property store for
+  // the garbage collector to copy while the inspector's ring keeps it.
   return {
     name: authorizer.logicalId,
     type: authorizer.type,
     ttlSeconds: authorizer.ttlSeconds,
     identity: NO_IDENTITY,
     methodArn,
+    missingSource: undefined,
+    validationExpression: undefined,
+    cache: undefined,
+    cacheKey: undefined,
+    ttlSecondsLeft: undefined,
+    invokePermissionMissing: undefined,
+    invocation: undefined,
+    invalidResult: undefined,
+    principalId: undefined,
+    decision: undefined,
+    statements: undefined,
+  };
+}
+
+/**
+ * The trace of a request as it arrives; like {@link newAuthorizerTrace}, every later field is
+ * declared up front in the order the gateway fills them in.
+ */
+export function newRequestTrace(requestId: string, method: string, path: string, time: string): RequestTrace {
+  return {
+    requestId: flatString(requestId),
+    method,
+    path,
+    time,
+    status: 0,
+    durationMs: 0,
+    route: undefined,
+    authorizer: undefined,
+    validation: undefined,
+    integration: undefined,
+    gatewayResponse: undefined,
+    reason: undefined,
   };
 }
 
