@@ -13,7 +13,7 @@ import { createTokenAuthorizer } from "../handlers/authorizer/token-authorizer.j
 import { LAST_USE_INTERVAL_SECONDS } from "../handlers/shared/last-use.js";
 import { createLogger } from "../handlers/shared/logger.js";
 import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
-import { issueToken } from "../lib/tokens/token-store.js";
+import { issueToken } from "../lib/tokens/token-issue-revoke.js";
 import { startEmbeddedDynamoDB } from "../local/dynamodb/embedded-dynamodb.js";
 import { waitUntilActive } from "../local/dynamodb/stack-tables.js";
 import { percentile, round } from "./lib/stats.js";

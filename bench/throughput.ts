@@ -11,7 +11,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
 import { codeKeyParameterOverrides, type Manifest } from "../lib/build/manifest.js";
 import { loadTemplate } from "../lib/cloudformation/load-template.js";
-import { issueToken } from "../lib/tokens/token-store.js";
+import { issueToken } from "../lib/tokens/token-issue-revoke.js";
 import { resolveStack } from "../local/cloudformation/resolve-stack.js";
 import { LOCAL_STACK_NAME, startLocalApi } from "../local/index.js";
 import { importUserFunction, startFairCeilingServer } from "./fair-ceiling.js";

@@ -10,7 +10,7 @@
 import { pathToFileURL } from "node:url";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
-import { issueToken } from "../lib/tokens/token-store.js";
+import { issueToken } from "../lib/tokens/token-issue-revoke.js";
 import { createRequestRing } from "../local/admin/request-ring.js";
 import { type LocalApi, startLocalApi } from "../local/index.js";
 import { type LoadFigures, loadTest, type RequestSpec, sequentialLatency } from "./http-load.js";

@@ -5,7 +5,7 @@
  */
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { localDynamoDBClient } from "../../lib/aws/local-dynamodb.js";
-import { issueToken } from "../../lib/tokens/token-store.js";
+import { issueToken } from "../../lib/tokens/token-issue-revoke.js";
 import { type DynamoDBBackendChoice, startEmbeddedDynamoDB } from "../../local/dynamodb/embedded-dynamodb.js";
 import { type LocalApi, type StartLocalApiOptions, startLocalApi } from "../../local/index.js";
 import { type DynamoDbProxy, startDynamoDbProxy } from "./dynamodb-proxy.js";

@@ -10,7 +10,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { digestPrefix, generateToken } from "../../handlers/shared/token.js";
 import { createAwsClients } from "../../lib/aws/aws-clients.js";
 import { requireOutput, requireStack } from "../../lib/aws/stack-state.js";
-import { issueToken, revokeToken } from "../../lib/tokens/token-store.js";
+import { issueToken, revokeToken } from "../../lib/tokens/token-issue-revoke.js";
 import { resolveStackTokenTarget } from "../tokens/stack-target.js";
 import { printLine, readDeploySettings } from "./settings.js";
 

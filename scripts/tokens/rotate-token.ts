@@ -14,10 +14,10 @@ import {
   deleteExisting,
   type IssueTokenOptions,
   newTokenRecord,
-  principalTokens,
   putNewRecord,
-  type TokenStore,
-} from "../../lib/tokens/token-store.js";
+} from "../../lib/tokens/token-issue-revoke.js";
+import { principalTokens } from "../../lib/tokens/token-reads.js";
+import type { TokenStore } from "../../lib/tokens/token-store.js";
 import { type TokenWrite, writeTokenChange } from "../../lib/tokens/token-writes.js";
 
 /** What the new token gets; every field left out is carried over from the old tokens. */

@@ -12,14 +12,9 @@ import { assertTokenFormat, digestPrefix, digestToken } from "../../handlers/sha
 import type { TokenRecord } from "../../handlers/shared/token-record.js";
 import { commonClientConfig, regionFromEnv } from "../../lib/aws/aws-clients.js";
 import { readAudit } from "../../lib/tokens/token-audit.js";
-import {
-  issueToken,
-  listTokens,
-  type RevokeSelector,
-  revokeToken,
-  type TokenStore,
-  type TokenTarget,
-} from "../../lib/tokens/token-store.js";
+import { issueToken, type RevokeSelector, revokeToken } from "../../lib/tokens/token-issue-revoke.js";
+import { listTokens } from "../../lib/tokens/token-reads.js";
+import type { TokenStore, TokenTarget } from "../../lib/tokens/token-store.js";
 import { parseTokenCommand, type TokenCommand, USAGE } from "./cli-args.js";
 import { type ExplainIo, runExplain } from "./explain-command.js";
 import { runJwtCommand } from "./jwt-command.js";

@@ -18,7 +18,7 @@ import { packageFunctions } from "../../lib/build/package-functions.js";
 import { loadTemplate } from "../../lib/cloudformation/load-template.js";
 import { generateSigningKey } from "../../lib/jwt/signing-key.js";
 import { LOCAL_JWT_AUDIENCE, LOCAL_JWT_ISSUER, mintTestToken } from "../../lib/jwt/test-token.js";
-import { issueToken } from "../../lib/tokens/token-store.js";
+import { issueToken } from "../../lib/tokens/token-issue-revoke.js";
 import { type LocalApi, PROJECT_ROOT, startLocalApi } from "../../local/index.js";
 import { agentTokenDefaults } from "../../scripts/tokens/agent-token.js";
 

@@ -11,7 +11,7 @@ import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { digestToken } from "../../handlers/shared/token.js";
 import { localDynamoDBClient } from "../../lib/aws/local-dynamodb.js";
-import { issueToken, revokeToken } from "../../lib/tokens/token-store.js";
+import { issueToken, revokeToken } from "../../lib/tokens/token-issue-revoke.js";
 import { type LocalApi, startLocalApi } from "../../local/index.js";
 import { closeServer, listen } from "../../local/listen.js";
 import { ensurePackagedFunctions } from "./support/packaged-functions.js";

@@ -7,7 +7,7 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { type LocalStack, startLocalStack } from "../../bench/lib/local-stack.js";
 import { digestToken, generateToken } from "../../handlers/shared/token.js";
-import { issueToken, revokeToken } from "../../lib/tokens/token-store.js";
+import { issueToken, revokeToken } from "../../lib/tokens/token-issue-revoke.js";
 import { ensurePackagedFunctions } from "../local/support/packaged-functions.js";
 import { type BadInputCase, badInputCorpus } from "./bad-input-corpus.js";
 

@@ -11,7 +11,7 @@ import { expect } from "chai";
 import { type LocalStack, startLocalStack } from "../../bench/lib/local-stack.js";
 import { digestPrefix, digestToken, generateToken } from "../../handlers/shared/token.js";
 import { localAdminClient } from "../../lib/local-admin-client.js";
-import { revokeToken } from "../../lib/tokens/token-store.js";
+import { revokeToken } from "../../lib/tokens/token-issue-revoke.js";
 import { type AdminServer, startAdminServer } from "../../local/admin/admin-server.js";
 import { createRequestRing } from "../../local/admin/request-ring.js";
 import { createAuthorizerCache } from "../../local/gateway/authorizer-cache.js";

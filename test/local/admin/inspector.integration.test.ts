@@ -10,7 +10,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { localDynamoDBClient } from "../../../lib/aws/local-dynamodb.js";
-import { issueToken } from "../../../lib/tokens/token-store.js";
+import { issueToken } from "../../../lib/tokens/token-issue-revoke.js";
 import { type AdminServer, startAdminServer } from "../../../local/admin/admin-server.js";
 import { createRequestRing } from "../../../local/admin/request-ring.js";
 import { type LocalApi, PROJECT_ROOT, startLocalApi } from "../../../local/index.js";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { localDynamoDBClient } from "../../../lib/aws/local-dynamodb.js";
-import { issueToken } from "../../../lib/tokens/token-store.js";
+import { issueToken } from "../../../lib/tokens/token-issue-revoke.js";
 import { type LocalApi, PROJECT_ROOT, startLocalApi } from "../../../local/index.js";
 import { ensurePackagedFunctions } from "../support/packaged-functions.js";
 

@@ -12,7 +12,7 @@ import { expect } from "chai";
 import { localDynamoDBClient } from "../../../lib/aws/local-dynamodb.js";
 import { listFunctions } from "../../../lib/build/functions.js";
 import { loadTemplate } from "../../../lib/cloudformation/load-template.js";
-import { issueToken } from "../../../lib/tokens/token-store.js";
+import { issueToken } from "../../../lib/tokens/token-issue-revoke.js";
 import { type LocalApi, PROJECT_ROOT, startLocalApi } from "../../../local/index.js";
 import { createFunctionBuilds } from "../../../local/watch/function-builds.js";
 import { startWatchMode, type WatchMode } from "../../../local/watch/watch-mode.js";

@@ -11,7 +11,7 @@ import {
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { expect } from "chai";
 import { digestPrefix, digestToken } from "../../../handlers/shared/token.js";
-import { issueToken } from "../../../lib/tokens/token-store.js";
+import { issueToken } from "../../../lib/tokens/token-issue-revoke.js";
 import { stackApiStage } from "../../../scripts/tokens/explain-command.js";
 import { runTokenCli } from "../../../scripts/tokens/run-token-cli.js";
 import { useAwsMocks } from "../../support/aws-mocks.js";

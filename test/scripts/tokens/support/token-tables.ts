@@ -1,5 +1,5 @@
 /**
- * A mocha fixture for token-store tests: one embedded DynamoDB for the suite and, before each test,
+ * A mocha fixture for token-table tests: one embedded DynamoDB for the suite and, before each test,
  * a fresh, ACTIVE token table (the template's key schema and principalId index) and token-audit
  * table, so tests never see each other's tokens.
  */

@@ -5,17 +5,14 @@ import { digestPrefix, digestToken } from "../../../handlers/shared/token.js";
 import { readAudit } from "../../../lib/tokens/token-audit.js";
 import {
   DEFAULT_TOKEN_LIFETIME_SECONDS,
-  hasTokens,
   issueToken,
-  listTokens,
-  principalTokens,
   revokeToken,
-} from "../../../lib/tokens/token-store.js";
+} from "../../../lib/tokens/token-issue-revoke.js";
 import { type TokenTables, useTokenTables } from "../../scripts/tokens/support/token-tables.js";
 
 const NOW = Date.UTC(2026, 0, 1);
 
-describe("lib/tokens/token-store (embedded DynamoDB)", () => {
+describe("lib/tokens/token-issue-revoke (embedded DynamoDB)", () => {
   const tokens = useTokenTables("tokens");
   let client: TokenTables["client"];
   let table: string;
@@ -26,7 +23,6 @@ describe("lib/tokens/token-store (embedded DynamoDB)", () => {
 
   const rawItems = async () => (await client.send(new ScanCommand({ TableName: table }))).Items ?? [];
   const audit = () => readAudit(client, tokens.auditTable);
-
   describe("issueToken", () => {
     it("stores the token's digest, never the token, expiring in 90 days by default, with an audit record", async () => {
       const { token, record } = await issueToken(store, {
@@ -102,75 +98,6 @@ describe("lib/tokens/token-store (embedded DynamoDB)", () => {
       ).catch((caught: unknown) => caught);
       expect(error).to.be.instanceOf(ApigwTokenAuthError);
       expect((error as Error).message).to.contain("nope");
-    });
-  });
-
-  describe("listTokens", () => {
-    it("lists digest prefixes, principals, scopes, expiry and last use, oldest first, and never a token", async () => {
-      const first = await issueToken(store, {
-        principalId: "a",
-        scopes: ["*"],
-        expiresInSeconds: 10,
-        now: () => NOW,
-      });
-      const second = await issueToken(store, {
-        principalId: "b",
-        scopes: ["GET /user/*"],
-        now: () => NOW + 1,
-      });
-      await client.send(
-        new PutCommand({ TableName: table, Item: { ...second.record, lastUsedAt: NOW / 1000 + 5 } }),
-      );
-      const listed = await listTokens(store, { now: () => NOW + 20_000 });
-      expect(listed).to.deep.equal([
-        {
-          digestPrefix: digestPrefix(digestToken(first.token)),
-          principalId: "a",
-          scopes: ["*"],
-          expiresAt: NOW / 1000 + 10,
-          expired: true,
-          createdAt: "2026-01-01T00:00:00.000Z",
-        },
-        {
-          digestPrefix: digestPrefix(digestToken(second.token)),
-          principalId: "b",
-          scopes: ["GET /user/*"],
-          expiresAt: Math.floor((NOW + 1) / 1000) + DEFAULT_TOKEN_LIFETIME_SECONDS,
-          expired: false,
-          createdAt: "2026-01-01T00:00:00.001Z",
-          lastUsedAt: NOW / 1000 + 5,
-        },
-      ]);
-      const text = JSON.stringify(listed);
-      for (const { token } of [first, second]) {
-        expect(text).to.not.contain(token);
-        expect(text).to.not.contain(digestToken(token));
-      }
-    });
-
-    it("lists one principal's tokens through the principalId index", async () => {
-      await issueToken(store, { principalId: "a", scopes: ["*"] });
-      const b = await issueToken(store, { principalId: "b", scopes: ["*"] });
-      expect(
-        (await listTokens(store, { principalId: "b" })).map((summary) => summary.digestPrefix),
-      ).to.deep.equal([digestPrefix(b.record.tokenDigest)]);
-      expect(await principalTokens(store, "b")).to.deep.equal([b.record]);
-      expect(await listTokens(store, { principalId: "nobody" })).to.deep.equal([]);
-    });
-
-    it("lists a corrupt record with what is wrong, instead of failing the whole listing", async () => {
-      await client.send(
-        new PutCommand({ TableName: table, Item: { tokenDigest: "f".repeat(64), principalId: "x" } }),
-      );
-      const [listed] = await listTokens(store);
-      expect(listed?.digestPrefix).to.equal("ffffffffffff");
-      expect(listed?.problem).to.contain("scopes");
-    });
-
-    it("hasTokens says whether the table has any token", async () => {
-      expect(await hasTokens(store)).to.equal(false);
-      await issueToken(store, { principalId: "a", scopes: ["*"] });
-      expect(await hasTokens(store)).to.equal(true);
     });
   });
 
