@@ -3,40 +3,32 @@
  * embedded DynamoDB, its functions in worker threads, and its REST API stage served by the local
  * API Gateway on 127.0.0.1 — all in this process, no Docker, no AWS account.
  */
-import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ApigwTokenAuthError } from "../handlers/shared/errors.js";
 import {
   capabilitiesOf,
   type DynamoDBCapabilities,
   type LocalDynamoDBConnection,
-  localDynamoDBClient,
 } from "../lib/aws/local-dynamodb.js";
-import { codeKeyParameterOverrides, type Manifest, readManifest } from "../lib/build/manifest.js";
+import type { Manifest } from "../lib/build/manifest.js";
 import { type CloudFormationTemplate, loadTemplate } from "../lib/cloudformation/load-template.js";
 import type { AuthorizerCacheEntry } from "../lib/local-admin-client.js";
+import { type ApiVersionContext, serveApiVersion } from "./api-version.js";
 import { resolveStack } from "./cloudformation/resolve-stack.js";
-import { type ResolvedStack, resourcesOfType } from "./cloudformation/resolved-stack.js";
 import { type DynamoDBBackendChoice, startEmbeddedDynamoDB } from "./dynamodb/embedded-dynamodb.js";
-import { createStackTables } from "./dynamodb/stack-tables.js";
 import { type AuthorizerCache, createAuthorizerCache } from "./gateway/authorizer-cache.js";
-import { createGateway } from "./gateway/gateway.js";
 import type { RequestTrace } from "./gateway/trace.js";
 import { startDynamoDBGate } from "./iam/dynamodb-gate.js";
 import { type LocalJwtIssuer, startLocalJwtIssuerFor } from "./jwt-issuer/jwt-issuer.js";
-import { createLambdaRuntime } from "./lambda/lambda-runtime.js";
 import { closeServer, listen } from "./listen.js";
+import { loadManifestIfNeeded, localParameterDefaults } from "./template-inputs.js";
 
 /** The repository root (this file is `<root>/local/index.ts`). */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** The stack name the local run "deploys" as: table names become `local-auth-token`, `local-users`. */
 export const LOCAL_STACK_NAME = "local";
-
-/** The bucket name given to a function's `Code.S3Bucket` parameter when the template has no default. */
-const LOCAL_ARTIFACT_BUCKET = "local-artifacts";
 
 /** How to start the local API. */
 export interface StartLocalApiOptions {
@@ -207,55 +199,19 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
     const authorizerCache = options.authorizerCache ?? createAuthorizerCache();
     const now = options.now ?? Date.now;
 
-    /** Tables, functions and gateway for one version of the template. */
-    const serve = async (stack: ResolvedStack, manifest: Manifest | undefined, reloading = false) => {
-      // A reload's roles are read (and refused, naming the policy) before anything changes.
-      const principals = gate?.principalsFor(stack);
-      const client = localDynamoDBClient(upstream, stack.region);
-      // On a reload the tables' start-up notes were already printed; new tables are created quietly.
-      const tableLog = reloading ? () => undefined : log;
-      const tables = await createStackTables(client, stack, {
-        supportsTimeToLive: dynamodb.capabilities.supportsTimeToLive,
-        log: tableLog,
-      }).finally(() => client.destroy());
-      const lambda = createLambdaRuntime({
-        stack,
-        manifest,
-        rootDir: PROJECT_ROOT,
-        dynamodb: {
-          endpoint: gate?.endpoint ?? upstream.endpoint,
-          credentialsFor: (logicalId) => principals?.credentialsFor(logicalId) ?? upstream.credentials,
-        },
-        log,
-      });
-      try {
-        const gateway = createGateway({
-          stack,
-          lambda,
-          log,
-          authorizerCache,
-          now,
-          ...(options.onTrace ? { onTrace: options.onTrace } : {}),
-          ...(options.trace !== undefined ? { trace: options.trace } : {}),
-          ...(options.debug !== undefined ? { debug: options.debug } : {}),
-          ...(options.checkCacheSafety !== undefined ? { checkCacheSafety: options.checkCacheSafety } : {}),
-        });
-        const authorizerNames = new Map(gateway.describe().authorizers.map((a) => [a.id, a.logicalId]));
-        if (gate && principals) gate.use(stack, principals);
-        return {
-          stack,
-          tables,
-          lambda,
-          gateway,
-          authorizerNames,
-          authorizerArns: authorizerFunctionArns(stack),
-        };
-      } catch (error) {
-        await lambda.close();
-        throw error;
-      }
+    const versionContext: ApiVersionContext = {
+      rootDir: PROJECT_ROOT,
+      upstream,
+      gate,
+      authorizerCache,
+      now,
+      log,
+      ...(options.onTrace ? { onTrace: options.onTrace } : {}),
+      ...(options.trace !== undefined ? { trace: options.trace } : {}),
+      ...(options.debug !== undefined ? { debug: options.debug } : {}),
+      ...(options.checkCacheSafety !== undefined ? { checkCacheSafety: options.checkCacheSafety } : {}),
     };
-    let current = await serve(stack, manifest);
+    let current = await serveApiVersion(versionContext, stack, manifest);
     cleanups.push(() => current.lambda.close());
     const retiring = new Set<{ close(): Promise<void> }>();
     cleanups.push(async () => {
@@ -304,7 +260,7 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
         const template = loadTemplate(templatePath);
         const manifest = reloadOptions.manifest ?? loadManifestIfNeeded(template, manifestPath);
         const previous = current;
-        current = await serve(resolveLocal(template, manifest), manifest, true);
+        current = await serveApiVersion(versionContext, resolveLocal(template, manifest), manifest, true);
         // Requests already inside the old version finish there; its workers stop after a grace.
         retiring.add(previous.lambda);
         setTimeout(() => {
@@ -325,52 +281,4 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
 function connectionOf(connection: LocalDynamoDBConnection): LocalApi["dynamodb"] {
   const { endpoint, credentials, backend } = connection;
   return { endpoint, credentials, backend, capabilities: capabilitiesOf(backend), description: backend };
-}
-
-/** The manifest, when some function's code is in S3 (else undefined); a missing build says `make package`. */
-function loadManifestIfNeeded(template: CloudFormationTemplate, manifestPath: string): Manifest | undefined {
-  const needsBuild = Object.values(template.Resources).some(
-    (resource) =>
-      resource.Type === "AWS::Lambda::Function" &&
-      (resource.Properties?.Code as { S3Key?: unknown } | undefined)?.S3Key !== undefined,
-  );
-  if (!needsBuild) return undefined;
-  if (!existsSync(manifestPath)) {
-    throw new ApigwTokenAuthError(`the functions are not built (no ${manifestPath}): run \`make package\``, {
-      expected: manifestPath,
-      actual: "missing",
-    });
-  }
-  return readManifest(manifestPath);
-}
-
-/**
- * Values for the parameters `make deploy` would set: each function's code key from the manifest and
- * (when the template has no default) a bucket name for its `Code.S3Bucket`, which the local run
- * never reads.
- */
-function localParameterDefaults(
-  template: CloudFormationTemplate,
-  manifest: Manifest | undefined,
-): Record<string, string> {
-  const values: Record<string, string> = manifest ? codeKeyParameterOverrides(manifest) : {};
-  for (const resource of Object.values(template.Resources)) {
-    if (resource.Type !== "AWS::Lambda::Function") continue;
-    const bucket = (resource.Properties?.Code as { S3Bucket?: { Ref?: unknown } } | undefined)?.S3Bucket?.Ref;
-    if (typeof bucket === "string" && template.Parameters?.[bucket]?.Default === undefined) {
-      values[bucket] = LOCAL_ARTIFACT_BUCKET;
-    }
-  }
-  // Only parameters the template declares: a manifest from another template must not break resolution.
-  return Object.fromEntries(
-    Object.entries(values).filter(([name]) => template.Parameters?.[name] !== undefined),
-  );
-}
-
-/** The Lambda ARNs in the stack's authorizers' `AuthorizerUri`s. */
-function authorizerFunctionArns(stack: ResolvedStack): string[] {
-  return resourcesOfType(stack, "AWS::ApiGateway::Authorizer").flatMap(([, authorizer]) => {
-    const match = /\/functions\/(.+)\/invocations$/.exec(String(authorizer.properties.AuthorizerUri ?? ""));
-    return match?.[1] ? [match[1]] : [];
-  });
 }
