@@ -22,9 +22,12 @@ export interface TraceCostRow {
   connections: number;
   on: TracedFigures;
   off: TracedFigures;
-  /** (off − on) / off of the median requests per second, in percent (negative: on was faster). */
+  /**
+   * Median over the paired runs (on and off back to back) of (off − on) / off requests per second,
+   * in percent (negative: on was faster).
+   */
   costPercent: number;
-  /** (on − off) / off of the median CPU time per request: steadier than throughput on a busy machine. */
+  /** Median over the paired runs of (on − off) / off CPU time per request, in percent. */
   cpuCostPercent: number;
   /**
    * Median over paired batches (on then off, back to back) of p50(on) / p50(off) − 1 for sequential
@@ -95,14 +98,11 @@ export async function measureTraceCost(options: {
         on: medianFigures(on),
         off: medianFigures(off),
       };
-      const costPercent = round(
-        ((row.off.requestsPerSecond - row.on.requestsPerSecond) / row.off.requestsPerSecond) * 100,
-        1,
-      );
-      const cpuCostPercent = round(
-        ((row.on.cpuUsPerRequest - row.off.cpuUsPerRequest) / row.off.cpuUsPerRequest) * 100,
-        1,
-      );
+      // Each run of one side is compared with the run of the other side next to it (same machine
+      // state), and the median of those pair costs is the figure: a ratio of two medians taken
+      // over the whole phase would carry the machine's drift between runs (±30 % here) into it.
+      const costPercent = -medianPairChange(on, off, (figures) => figures.requestsPerSecond);
+      const cpuCostPercent = medianPairChange(on, off, (figures) => figures.cpuUsPerRequest);
       const ratios: number[] = [];
       const batch = name.includes(" 200 ") ? 30 : 200;
       for (let pair = 0; pair < PAIRS; pair++) {
@@ -173,6 +173,19 @@ async function measured(
   const cpu = process.cpuUsage(before);
   const requests = Math.max(1, figures.requestsPerSecond * settings.durationSeconds);
   return { ...figures, cpuUsPerRequest: round((cpu.user + cpu.system) / requests, 0) };
+}
+
+/** Median over the runs paired by index of (on − off) / off of `pick`, in percent, to 0.1. */
+export function medianPairChange(
+  on: TracedFigures[],
+  off: TracedFigures[],
+  pick: (figures: TracedFigures) => number,
+): number {
+  const changes = on.map((figures, i) => {
+    const base = pick(off[i] as TracedFigures);
+    return ((pick(figures) - base) / base) * 100;
+  });
+  return round(median(changes), 1);
 }
 
 function medianFigures(runs: TracedFigures[]): TracedFigures {
