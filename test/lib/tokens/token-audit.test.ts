@@ -1,10 +1,10 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { digestToken } from "../../../handlers/shared/token.js";
 import { auditRecordFor, localActor, readAudit } from "../../../lib/tokens/token-audit.js";
+import { useAwsMocks } from "../../support/aws-mocks.js";
 
 const NOW = Date.UTC(2026, 0, 2);
 const record = {
@@ -55,18 +55,13 @@ describe("lib/tokens/token-audit", () => {
 
   describe("readAudit", () => {
     const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
-    let ddb: AwsClientStub<DynamoDBDocumentClient>;
-    before(() => {
-      ddb = mockClient(client);
-    });
-    after(() => ddb.restore());
-    beforeEach(() => ddb.reset());
+    const aws = useAwsMocks({ ddb: client });
     const entry = (at: string) => ({
       ...auditRecordFor("issue", record, { tableName: "a", actor: "x" }, Date.parse(at)),
     });
 
     it("queries one principal from a time on (no scan), oldest first", async () => {
-      ddb
+      aws.ddb
         .on(QueryCommand)
         .resolves({ Items: [entry("2026-01-03T00:00:00.000Z"), entry("2026-01-02T00:00:00.000Z")] });
       const records = await readAudit(client, "audit", { principalId: "agent-7", sinceMs: NOW });
@@ -74,25 +69,25 @@ describe("lib/tokens/token-audit", () => {
         "2026-01-02T00:00:00.000Z",
         "2026-01-03T00:00:00.000Z",
       ]);
-      expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).to.deep.include({
+      expect(aws.ddb.commandCalls(QueryCommand)[0]?.args[0].input).to.deep.include({
         TableName: "audit",
         KeyConditionExpression: "principalId = :principal AND auditId >= :since",
         ExpressionAttributeValues: { ":principal": "agent-7", ":since": "2026-01-02T00:00:00.000Z" },
       });
-      expect(ddb.commandCalls(ScanCommand)).to.have.length(0);
+      expect(aws.ddb.commandCalls(ScanCommand)).to.have.length(0);
     });
 
     it("scans every principal's records, filtered by time", async () => {
-      ddb.on(ScanCommand).resolves({ Items: [] });
+      aws.ddb.on(ScanCommand).resolves({ Items: [] });
       expect(await readAudit(client, "audit")).to.deep.equal([]);
-      expect(ddb.commandCalls(ScanCommand)[0]?.args[0].input).to.deep.include({
+      expect(aws.ddb.commandCalls(ScanCommand)[0]?.args[0].input).to.deep.include({
         FilterExpression: "#at >= :since",
         ExpressionAttributeValues: { ":since": "1970-01-01T00:00:00.000Z" },
       });
     });
 
     it("names the audit table when it cannot be read", async () => {
-      ddb
+      aws.ddb
         .on(ScanCommand)
         .rejects(Object.assign(new Error("no such table"), { name: "ResourceNotFoundException" }));
       const error = await readAudit(client, "audit").catch((e: unknown) => e as Error);

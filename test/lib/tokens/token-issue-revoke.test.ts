@@ -6,11 +6,11 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { digestToken } from "../../../handlers/shared/token.js";
 import { issueToken, revokeToken } from "../../../lib/tokens/token-issue-revoke.js";
 import type { TokenStore } from "../../../lib/tokens/token-store.js";
+import { useAwsMocks } from "../../support/aws-mocks.js";
 
 const record = {
   tokenDigest: digestToken("abc"),
@@ -21,12 +21,7 @@ const record = {
 
 describe("lib/tokens/token-issue-revoke (SDK calls)", () => {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
-  let ddb: AwsClientStub<DynamoDBDocumentClient>;
-  before(() => {
-    ddb = mockClient(client);
-  });
-  after(() => ddb.restore());
-  beforeEach(() => ddb.reset());
+  const aws = useAwsMocks({ ddb: client });
   const store: TokenStore = {
     client,
     tableName: "tokens",
@@ -34,9 +29,9 @@ describe("lib/tokens/token-issue-revoke (SDK calls)", () => {
   };
 
   it("issues with a conditional put and its audit record in one transaction", async () => {
-    ddb.on(TransactWriteCommand).resolves({});
+    aws.ddb.on(TransactWriteCommand).resolves({});
     const { record: issued } = await issueToken(store, { principalId: "alice", scopes: ["PUT /user"] });
-    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    const items = aws.ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(items[0]?.Put).to.deep.include({ TableName: "audit" });
     expect(items[0]?.Put?.Item).to.deep.include({ action: "issue", actor: "arn:aws:iam::1:user/ada" });
     expect(items[1]?.Put).to.deep.include({
@@ -45,20 +40,20 @@ describe("lib/tokens/token-issue-revoke (SDK calls)", () => {
       ExpressionAttributeNames: { "#key": "tokenDigest" },
       Item: issued,
     });
-    expect(ddb.commandCalls(PutCommand)).to.have.length(0);
+    expect(aws.ddb.commandCalls(PutCommand)).to.have.length(0);
   });
 
   it("revokes by digest with one consistent GetItem and one conditional delete, no scan", async () => {
-    ddb.on(GetCommand).resolves({ Item: record });
-    ddb.on(TransactWriteCommand).resolves({});
+    aws.ddb.on(GetCommand).resolves({ Item: record });
+    aws.ddb.on(TransactWriteCommand).resolves({});
     const summary = await revokeToken(store, { digest: record.tokenDigest });
     expect(summary.principalId).to.equal("alice");
-    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).to.deep.equal({
+    expect(aws.ddb.commandCalls(GetCommand)[0]?.args[0].input).to.deep.equal({
       TableName: "tokens",
       Key: { tokenDigest: record.tokenDigest },
       ConsistentRead: true,
     });
-    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    const items = aws.ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(items[1]?.Delete).to.deep.include({
       TableName: "tokens",
       Key: { tokenDigest: record.tokenDigest },
@@ -69,22 +64,22 @@ describe("lib/tokens/token-issue-revoke (SDK calls)", () => {
       principalId: "alice",
       digestPrefix: "ba7816bf8f01",
     });
-    expect(ddb.commandCalls(ScanCommand)).to.have.length(0);
+    expect(aws.ddb.commandCalls(ScanCommand)).to.have.length(0);
   });
 
   it("revokes a 64-character prefix as a whole digest, without a scan", async () => {
-    ddb.on(GetCommand).resolves({ Item: record });
-    ddb.on(TransactWriteCommand).resolves({});
+    aws.ddb.on(GetCommand).resolves({ Item: record });
+    aws.ddb.on(TransactWriteCommand).resolves({});
     await revokeToken(store, { prefix: record.tokenDigest });
-    expect(ddb.commandCalls(ScanCommand)).to.have.length(0);
+    expect(aws.ddb.commandCalls(ScanCommand)).to.have.length(0);
   });
 
   it("audits a corrupt record's revoke with what could be read of it", async () => {
-    ddb.on(GetCommand).resolves({ Item: { tokenDigest: record.tokenDigest } });
-    ddb.on(TransactWriteCommand).resolves({});
+    aws.ddb.on(GetCommand).resolves({ Item: { tokenDigest: record.tokenDigest } });
+    aws.ddb.on(TransactWriteCommand).resolves({});
     const summary = await revokeToken(store, { digest: record.tokenDigest });
     expect(summary.problem).to.be.a("string");
-    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    const items = aws.ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(items[0]?.Put?.Item).to.deep.include({ principalId: "(invalid record)", scopes: [] });
   });
 });

@@ -1,12 +1,12 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { digestToken } from "../../../handlers/shared/token.js";
 import { TOKEN_PRINCIPAL_INDEX } from "../../../handlers/shared/token-record.js";
 import { hasTokens, listTokens } from "../../../lib/tokens/token-reads.js";
 import type { TokenStore } from "../../../lib/tokens/token-store.js";
+import { useAwsMocks } from "../../support/aws-mocks.js";
 
 const record = {
   tokenDigest: digestToken("abc"),
@@ -17,12 +17,7 @@ const record = {
 
 describe("lib/tokens/token-reads (SDK calls)", () => {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
-  let ddb: AwsClientStub<DynamoDBDocumentClient>;
-  before(() => {
-    ddb = mockClient(client);
-  });
-  after(() => ddb.restore());
-  beforeEach(() => ddb.reset());
+  const aws = useAwsMocks({ ddb: client });
   const store: TokenStore = {
     client,
     tableName: "tokens",
@@ -30,26 +25,28 @@ describe("lib/tokens/token-reads (SDK calls)", () => {
   };
 
   it("lists a principal's tokens through the index, never a scan", async () => {
-    ddb.on(QueryCommand).resolves({ Items: [record] });
+    aws.ddb.on(QueryCommand).resolves({ Items: [record] });
     expect(
       (await listTokens(store, { principalId: "alice" })).map((token) => token.principalId),
     ).to.deep.equal(["alice"]);
-    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).to.deep.include({
+    expect(aws.ddb.commandCalls(QueryCommand)[0]?.args[0].input).to.deep.include({
       TableName: "tokens",
       IndexName: TOKEN_PRINCIPAL_INDEX,
       KeyConditionExpression: "principalId = :principal",
     });
-    expect(ddb.commandCalls(ScanCommand)).to.have.length(0);
+    expect(aws.ddb.commandCalls(ScanCommand)).to.have.length(0);
   });
 
   it("names the table (and its index) when a read fails", async () => {
-    ddb.on(QueryCommand).rejects(Object.assign(new Error("no index"), { name: "ResourceNotFoundException" }));
+    aws.ddb
+      .on(QueryCommand)
+      .rejects(Object.assign(new Error("no index"), { name: "ResourceNotFoundException" }));
     const missing = await listTokens(store, { principalId: "a" }).catch((e: unknown) => e as Error);
     expect(missing).to.be.instanceOf(ApigwTokenAuthError);
     expect((missing as Error).message).to.equal(
       `token table tokens (or its ${TOKEN_PRINCIPAL_INDEX} index) does not exist`,
     );
-    ddb.on(QueryCommand).rejects(
+    aws.ddb.on(QueryCommand).rejects(
       Object.assign(new Error("The table does not have the specified index: byPrincipal"), {
         name: "ValidationException",
       }),
@@ -58,7 +55,9 @@ describe("lib/tokens/token-reads (SDK calls)", () => {
     expect((old as Error).message).to.contain(
       "a table made before the index (make deploy adds it; locally, delete DATA_DIR)",
     );
-    ddb.on(ScanCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
+    aws.ddb
+      .on(ScanCommand)
+      .rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
     const throttled = await hasTokens(store).catch((e: unknown) => e as Error);
     expect((throttled as Error).message).to.equal("token table tokens: Rate exceeded");
   });

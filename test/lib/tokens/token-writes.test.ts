@@ -6,7 +6,6 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import type { AuditRecord } from "../../../lib/tokens/token-audit.js";
@@ -16,6 +15,7 @@ import {
   type TokenWriteTarget,
   writeTokenChange,
 } from "../../../lib/tokens/token-writes.js";
+import { useAwsMocks } from "../../support/aws-mocks.js";
 
 const audit: AuditRecord = {
   principalId: "alice",
@@ -38,12 +38,7 @@ const update: TokenWrite = {
 
 describe("lib/tokens/token-writes", () => {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
-  let ddb: AwsClientStub<DynamoDBDocumentClient>;
-  before(() => {
-    ddb = mockClient(client);
-  });
-  after(() => ddb.restore());
-  beforeEach(() => ddb.reset());
+  const aws = useAwsMocks({ ddb: client });
   const target = (overrides: Partial<TokenWriteTarget> = {}): TokenWriteTarget => ({
     client,
     tableName: "tokens",
@@ -57,28 +52,28 @@ describe("lib/tokens/token-writes", () => {
     );
 
   it("writes the change and its audit records in one transaction, audit records conditional on being new", async () => {
-    ddb.on(TransactWriteCommand).resolves({});
+    aws.ddb.on(TransactWriteCommand).resolves({});
     await writeTokenChange(target(), [remove], [audit]);
-    const [call] = ddb.commandCalls(TransactWriteCommand);
+    const [call] = aws.ddb.commandCalls(TransactWriteCommand);
     expect(call?.args[0].input.TransactItems).to.deep.equal([
       { Put: { TableName: "audit", Item: audit, ConditionExpression: "attribute_not_exists(auditId)" } },
       remove,
     ]);
-    expect(ddb.commandCalls(DeleteCommand)).to.have.length(0);
+    expect(aws.ddb.commandCalls(DeleteCommand)).to.have.length(0);
   });
 
   it("a single write without audit is one plain call", async () => {
-    ddb.on(DeleteCommand).resolves({});
+    aws.ddb.on(DeleteCommand).resolves({});
     await writeTokenChange(target({ audit: undefined }), [remove], [audit]);
-    expect(ddb.commandCalls(DeleteCommand)).to.have.length(1);
-    expect(ddb.commandCalls(TransactWriteCommand)).to.have.length(0);
+    expect(aws.ddb.commandCalls(DeleteCommand)).to.have.length(1);
+    expect(aws.ddb.commandCalls(TransactWriteCommand)).to.have.length(0);
   });
 
   it("without transactions writes the audit records first, then the change, warning once per sink", async () => {
     const order: string[] = [];
-    ddb.on(PutCommand).callsFake(() => order.push("put audit"));
-    ddb.on(DeleteCommand).callsFake(() => order.push("delete"));
-    ddb.on(UpdateCommand).callsFake(() => order.push("update"));
+    aws.ddb.on(PutCommand).callsFake(() => order.push("put audit"));
+    aws.ddb.on(DeleteCommand).callsFake(() => order.push("delete"));
+    aws.ddb.on(UpdateCommand).callsFake(() => order.push("update"));
     const warnings: string[] = [];
     const warn = (line: string) => warnings.push(line);
     await writeTokenChange(target({ supportsTransactions: false, warn }), [remove, update], [audit]);
@@ -89,7 +84,7 @@ describe("lib/tokens/token-writes", () => {
   });
 
   it("turns a failed condition (in a transaction or not) into ApigwTokenAuthError: nothing was written", async () => {
-    ddb.on(TransactWriteCommand).rejects(
+    aws.ddb.on(TransactWriteCommand).rejects(
       Object.assign(new Error("Transaction cancelled"), {
         name: "TransactionCanceledException",
         CancellationReasons: [{ Code: "None" }, { Code: "ConditionalCheckFailed" }],
@@ -98,7 +93,7 @@ describe("lib/tokens/token-writes", () => {
     const cancelled = await rejection(writeTokenChange(target(), [remove], [audit]));
     expect(cancelled).to.be.instanceOf(ApigwTokenAuthError);
     expect(cancelled.message).to.contain("nothing was written");
-    ddb
+    aws.ddb
       .on(DeleteCommand)
       .rejects(Object.assign(new Error("failed"), { name: "ConditionalCheckFailedException" }));
     expect(await rejection(writeTokenChange(target({ audit: undefined }), [remove], []))).to.be.instanceOf(
@@ -107,13 +102,13 @@ describe("lib/tokens/token-writes", () => {
   });
 
   it("names both tables for other failures, and a missing table as such", async () => {
-    ddb
+    aws.ddb
       .on(TransactWriteCommand)
       .rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
     const throttled = await rejection(writeTokenChange(target(), [remove], [audit]));
     expect(throttled).to.be.instanceOf(ApigwTokenAuthError);
     expect(throttled.message).to.equal("writing to tokens / audit failed: Rate exceeded");
-    ddb
+    aws.ddb
       .on(TransactWriteCommand)
       .rejects(Object.assign(new Error("not found"), { name: "ResourceNotFoundException" }));
     const missing = await rejection(writeTokenChange(target(), [remove], [audit]));
@@ -122,7 +117,7 @@ describe("lib/tokens/token-writes", () => {
       name: "TransactionCanceledException",
       CancellationReasons: [{ Code: "ThrottlingError" }],
     });
-    ddb.on(TransactWriteCommand).rejects(cancelledOtherwise);
+    aws.ddb.on(TransactWriteCommand).rejects(cancelledOtherwise);
     expect(await rejection(writeTokenChange(target(), [remove], [audit]))).to.be.instanceOf(
       ApigwTokenAuthError,
     );
@@ -133,7 +128,7 @@ describe("lib/tokens/token-writes", () => {
     const error = await rejection(writeTokenChange(target(), writes, [audit]));
     expect(error).to.be.instanceOf(ApigwTokenAuthError);
     expect(error.message).to.contain("too large for one transaction");
-    expect(ddb.calls()).to.have.length(0);
+    expect(aws.ddb.calls()).to.have.length(0);
   });
 
   it("refuses a write that is neither Put, Delete nor Update", async () => {
