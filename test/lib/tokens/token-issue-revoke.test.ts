@@ -1,32 +1,10 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  TransactWriteCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
-import { digestToken } from "../../../handlers/shared/token.js";
 import { issueToken, revokeToken } from "../../../lib/tokens/token-issue-revoke.js";
-import type { TokenStore } from "../../../lib/tokens/token-store.js";
-import { useAwsMocks } from "../../support/aws-mocks.js";
-
-const record = {
-  tokenDigest: digestToken("abc"),
-  principalId: "alice",
-  scopes: ["PUT /user"],
-  createdAt: "2026-01-01T00:00:00.000Z",
-};
+import { ALICE_RECORD as record, useMockedTokenStore } from "./support/mocked-token-store.js";
 
 describe("lib/tokens/token-issue-revoke (SDK calls)", () => {
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
-  const aws = useAwsMocks({ ddb: client });
-  const store: TokenStore = {
-    client,
-    tableName: "tokens",
-    audit: { tableName: "audit", actor: "arn:aws:iam::1:user/ada" },
-  };
+  const { aws, store } = useMockedTokenStore();
 
   it("issues with a conditional put and its audit record in one transaction", async () => {
     aws.ddb.on(TransactWriteCommand).resolves({});

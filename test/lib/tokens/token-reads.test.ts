@@ -1,28 +1,12 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
-import { digestToken } from "../../../handlers/shared/token.js";
 import { TOKEN_PRINCIPAL_INDEX } from "../../../handlers/shared/token-record.js";
 import { hasTokens, listTokens } from "../../../lib/tokens/token-reads.js";
-import type { TokenStore } from "../../../lib/tokens/token-store.js";
-import { useAwsMocks } from "../../support/aws-mocks.js";
-
-const record = {
-  tokenDigest: digestToken("abc"),
-  principalId: "alice",
-  scopes: ["PUT /user"],
-  createdAt: "2026-01-01T00:00:00.000Z",
-};
+import { ALICE_RECORD as record, useMockedTokenStore } from "./support/mocked-token-store.js";
 
 describe("lib/tokens/token-reads (SDK calls)", () => {
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
-  const aws = useAwsMocks({ ddb: client });
-  const store: TokenStore = {
-    client,
-    tableName: "tokens",
-    audit: { tableName: "audit", actor: "arn:aws:iam::1:user/ada" },
-  };
+  const { aws, store } = useMockedTokenStore();
 
   it("lists a principal's tokens through the index, never a scan", async () => {
     aws.ddb.on(QueryCommand).resolves({ Items: [record] });
