@@ -1,7 +1,7 @@
 /**
  * `make start`: the API on 127.0.0.1 from the same template that gets deployed, until Ctrl-C.
  *
- * Environment: PORT (default 3000), DYNAMODB_PORT (8000), DATA_DIR (.local/data), INSPECTOR_PORT
+ * Environment: PORT (default 3000), DYNAMODB_PORT (8000; 0 for either picks a free port), DATA_DIR (.local/data), INSPECTOR_PORT
  * (3001; 0 = no inspector), WATCH (default on; 0 = no reload on change, see ./watch/), LOG_LEVEL (debug prints every request's whole decision trace),
  * LOCAL_DYNAMODB (`auto`, the default: DynamoDB Local when Java 17+ is installed, else dynalite; or
  * `dynamodb-local`, `dynalite`). Prints one ready line with the base URL, which DynamoDB runs, the
@@ -42,6 +42,9 @@ function backendFromEnv(): DynamoDBBackendChoice {
   }
   return text as DynamoDBBackendChoice;
 }
+
+/** What 0 means for the API and DynamoDB ports: the ready line and the state file say which one. */
+const ANY_FREE_PORT = "picks any free port";
 
 function portFromEnv(name: string, fallback: number, zeroMeans?: string): number {
   const text = process.env[name];
@@ -102,8 +105,8 @@ function exampleCommands(url: string, token: string): string {
 async function main(): Promise<void> {
   // The Node.js version gap is reported once by the Lambda runtime; the SDK would repeat it per client.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  const port = portFromEnv("PORT", 3000);
-  const dynamodbPort = portFromEnv("DYNAMODB_PORT", 8000);
+  const port = portFromEnv("PORT", 3000, ANY_FREE_PORT);
+  const dynamodbPort = portFromEnv("DYNAMODB_PORT", 8000, ANY_FREE_PORT);
   const dataDir = resolve(PROJECT_ROOT, process.env.DATA_DIR || ".local/data");
   const inspectorPort = portFromEnv("INSPECTOR_PORT", 3001, "turns the inspector off");
   if (inspectorPort !== 0 && inspectorPort === port) {
