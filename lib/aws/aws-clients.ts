@@ -1,10 +1,12 @@
 /**
- * The AWS SDK clients the deploy commands share, configured one way: the standard credential chain,
- * the region from the settings (or the profile), the SDK's adaptive retry mode (exponential backoff
- * with jitter plus client-side rate limiting, so throttling is retried rather than fatal), and
- * `AWS_ENDPOINT_URL`, which the SDK honours by itself, for emulators such as moto.
+ * The AWS SDK clients the deploy commands and the token CLI share, configured one way: the standard
+ * credential chain, the region from the settings (or the profile), the SDK's adaptive retry mode
+ * (exponential backoff with jitter plus client-side rate limiting, so throttling is retried rather
+ * than fatal), and `AWS_ENDPOINT_URL`, which the SDK honours by itself, for emulators such as moto.
  */
+import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { callAws } from "./aws-errors.js";
@@ -14,9 +16,7 @@ export type AwsClients = ReturnType<typeof createAwsClients>;
 /** How many times the SDK tries a request before giving up (the default is 3). */
 export const MAX_ATTEMPTS = 8;
 
-/**
- * The client options every AWS client in the project uses (also the token CLI's DynamoDB client).
- */
+/** The client options every AWS client in the project uses. */
 export function commonClientConfig(settings: { region?: string | undefined }) {
   return {
     ...(settings.region === undefined ? {} : { region: settings.region }),
@@ -26,8 +26,8 @@ export function commonClientConfig(settings: { region?: string | undefined }) {
 }
 
 /**
- * Creates the CloudFormation, S3 and STS clients for `settings`. S3 uses path-style
- * URLs when an endpoint is set: an emulator on `127.0.0.1:PORT` has no `<bucket>.127.0.0.1` names.
+ * The clients for `settings` (creating one opens no connection). S3 uses path-style URLs when an
+ * endpoint is set: an emulator on `127.0.0.1:PORT` has no `<bucket>.127.0.0.1` names.
  */
 export function createAwsClients(settings: { region?: string | undefined; endpoint?: string | undefined }) {
   const config = commonClientConfig(settings);
@@ -36,7 +36,14 @@ export function createAwsClients(settings: { region?: string | undefined; endpoi
     cloudformation: new CloudFormationClient(config),
     s3: new S3Client({ ...config, forcePathStyle: customEndpoint }),
     sts: new STSClient(config),
+    dynamodb: new DynamoDBClient(config),
+    apigateway: new APIGatewayClient(config),
   };
+}
+
+/** Closes the clients' connections, so that a command's process exits when it is done. */
+export function destroyAwsClients(clients: AwsClients): void {
+  for (const client of Object.values(clients)) client.destroy();
 }
 
 /**

@@ -33,12 +33,19 @@ export async function findStack(
   }
 }
 
-/** The stack called `stackName`; throws an ApigwTokenAuthError saying so when there is none. */
-export async function requireStack(cloudformation: CloudFormationClient, stackName: string): Promise<Stack> {
+/**
+ * The stack called `stackName`; throws an ApigwTokenAuthError naming the region when there is none.
+ * `setting` is where the operator gave the name (`STACK_NAME`, or the token CLI's `--stack`).
+ */
+export async function requireStack(
+  cloudformation: CloudFormationClient,
+  stackName: string,
+  setting = "STACK_NAME",
+): Promise<Stack> {
   const stack = await findStack(cloudformation, stackName);
-  if (stack === undefined) {
-    throw new ApigwTokenAuthError(`stack ${stackName} not found`, {
-      expected: "a stack deployed with make deploy (check STACK_NAME and AWS_REGION)",
+  if (stack === undefined || stack.StackStatus === "DELETE_COMPLETE") {
+    throw new ApigwTokenAuthError(`stack ${stackName} not found in ${await cloudformation.config.region()}`, {
+      expected: `a stack deployed with make deploy (check ${setting} and AWS_REGION)`,
       actual: "no such stack",
     });
   }

@@ -8,10 +8,10 @@
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { digestPrefix, generateToken } from "../../handlers/shared/token.js";
-import { createAwsClients } from "../../lib/aws/aws-clients.js";
+import { createAwsClients, destroyAwsClients } from "../../lib/aws/aws-clients.js";
 import { requireOutput, requireStack } from "../../lib/aws/stack-state.js";
 import { issueToken, revokeToken } from "../../lib/tokens/token-issue-revoke.js";
-import { resolveStackTokenTarget } from "../tokens/stack-target.js";
+import { stackTokenTarget } from "../tokens/stack-target.js";
 import { printLine, readDeploySettings } from "./settings.js";
 
 /** The principal the smoke test's tokens speak for (visible in `token list` and the user items). */
@@ -62,11 +62,12 @@ export async function runSmoke(
   const env = options.env ?? process.env;
   const settings = readDeploySettings(env);
   const log = options.log ?? printLine;
-  const stack = await requireStack(createAwsClients(settings).cloudformation, settings.stackName);
-  const apiUrl = requireOutput(stack, "ApiUrl");
-  // The token CLI's `--stack` target: the stack's token table (checked to exist) and audit table.
-  const target = await resolveStackTokenTarget(settings.stackName, env);
+  const clients = createAwsClients(settings);
   try {
+    const stack = await requireStack(clients.cloudformation, settings.stackName);
+    const apiUrl = requireOutput(stack, "ApiUrl");
+    // The token CLI's `--stack` target: the stack's token table (checked to exist) and audit table.
+    const target = await stackTokenTarget(clients, stack);
     const audit = { tableName: target.auditTableName, actor: await target.actor(), reason: "make smoke" };
     const store = { ...target, audit };
     const issued: string[] = [];
@@ -96,7 +97,7 @@ export async function runSmoke(
       userId: `smoke-${Date.now()}`,
     });
   } finally {
-    target.close();
+    destroyAwsClients(clients);
   }
 }
 

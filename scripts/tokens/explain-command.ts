@@ -14,8 +14,9 @@ import {
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { digestPrefix, digestToken, TOKEN_PATTERN } from "../../handlers/shared/token.js";
+import { createAwsClients, destroyAwsClients, regionFromEnv } from "../../lib/aws/aws-clients.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
-import { findStack, stackOutputs } from "../../lib/aws/stack-state.js";
+import { requireStack, stackOutputs } from "../../lib/aws/stack-state.js";
 import { readLocalState } from "../../lib/local-state.js";
 import {
   type ApiStage,
@@ -234,10 +235,7 @@ function formatTestInvoke(result: TestInvokeResult): string {
  * The API and stage of the target: `.local/state.json`'s stage ARN, or a stack's ApiId/ApiUrl
  * outputs with the account of its stack id.
  */
-export async function resolveApiStage(
-  flags: TargetFlags,
-  cloudformation?: () => CloudFormationClient,
-): Promise<ApiStage & { restApiId: string }> {
+export async function resolveApiStage(flags: TargetFlags): Promise<ApiStage & { restApiId: string }> {
   if (flags.stack === undefined) {
     const { stageArn } = readLocalState();
     const match = stageArn && /^arn:([^:]+):execute-api:([^:]+):([^:]+):([^/]+)\/(.+)$/.exec(stageArn);
@@ -255,17 +253,12 @@ export async function resolveApiStage(
       restApiId: string;
     };
   }
-  if (!cloudformation) {
-    const { CloudFormationClient: Client } = await import("@aws-sdk/client-cloudformation");
-    const { commonClientConfig, regionFromEnv } = await import("../../lib/aws/aws-clients.js");
-    const client = new Client(commonClientConfig({ region: regionFromEnv(process.env) }));
-    try {
-      return await stackApiStage(client, flags.stack);
-    } finally {
-      client.destroy();
-    }
+  const clients = createAwsClients({ region: regionFromEnv(process.env) });
+  try {
+    return await stackApiStage(clients.cloudformation, flags.stack);
+  } finally {
+    destroyAwsClients(clients);
   }
-  return stackApiStage(cloudformation(), flags.stack);
 }
 
 /** The API stage of a deployed stack, from its outputs and stack id. */
@@ -273,15 +266,9 @@ export async function stackApiStage(
   cloudformation: CloudFormationClient,
   stackName: string,
 ): Promise<ApiStage & { restApiId: string }> {
-  const stack = await findStack(cloudformation, stackName);
-  if (!stack?.StackId || stack.StackStatus === "DELETE_COMPLETE") {
-    throw new ApigwTokenAuthError(`stack ${stackName} not found`, {
-      expected: "a stack deployed with make deploy (check --stack and AWS_REGION)",
-      actual: "no such stack",
-    });
-  }
+  const stack = await requireStack(cloudformation, stackName, "--stack");
   const outputs = stackOutputs(stack);
-  const [, partition, , region, accountId] = stack.StackId.split(":");
+  const [, partition, , region, accountId] = (stack.StackId ?? "").split(":");
   const stage = outputs.ApiUrl?.split("/").filter(Boolean).at(-1);
   if (!outputs.ApiId || !stage || !partition || !region || !accountId) {
     throw new ApigwTokenAuthError(`stack ${stackName} does not say which API it serves`, {

@@ -22,7 +22,7 @@ describe("lib/aws/aws-clients", () => {
     expect(commonClientConfig({})).to.not.have.property("region");
   });
 
-  it("creates the four clients in the settings' region, S3 path-style only with a custom endpoint", async () => {
+  it("creates the clients in the settings' region, S3 path-style only with a custom endpoint", async () => {
     const clients = createAwsClients({ region: "eu-west-1" });
     for (const client of Object.values(clients)) expect(await client.config.region()).to.equal("eu-west-1");
     expect(clients.s3.config.forcePathStyle).to.equal(false);

@@ -160,7 +160,7 @@ describe("scripts/deploy/logs", () => {
       .on(DescribeStacksCommand)
       .rejects(awsError("ValidationError", "Stack with id demo does not exist"));
     const missing = await run().catch((e: unknown) => e as Error);
-    expect((missing as Error).message).to.equal("stack demo not found");
+    expect((missing as Error).message).to.equal("stack demo not found in eu-west-1");
     aws.cloudformation.on(DescribeStacksCommand).resolves({
       Stacks: [{ StackName: "demo", StackStatus: "UPDATE_COMPLETE", CreationTime: new Date(0) }],
     });

@@ -4,7 +4,7 @@ import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
-import { resolveStackTokenTarget, resolveTokenTable } from "../../../scripts/tokens/stack-target.js";
+import { resolveStackTokenTarget } from "../../../scripts/tokens/stack-target.js";
 import { resolveTokenTarget } from "../../../scripts/tokens/token-target.js";
 import { awsError, useAwsMocks } from "../../support/aws-mocks.js";
 
@@ -31,9 +31,11 @@ describe("scripts/tokens/stack-target", () => {
     { OutputKey: "ApiId", OutputValue: "abc123" },
     { OutputKey: "StageName", OutputValue: "v1" },
   ];
-  const clients = {
-    cloudformation: new CloudFormationClient({ region: "eu-west-1" }),
-    dynamodb: new DynamoDBClient({ region: "eu-west-1" }),
+  /** The token table's name, or the error resolving the target ended in. */
+  const resolveTokenTable = async () => {
+    const target = await resolveStackTokenTarget("demo", { AWS_REGION: "eu-west-1" });
+    target.close();
+    return target.tableName;
   };
   const stack = (outputs: { OutputKey: string; OutputValue: string }[]) => ({
     Stacks: [
@@ -47,11 +49,9 @@ describe("scripts/tokens/stack-target", () => {
   });
 
   it("finds the token table through the TokenTableName output and checks it exists", async () => {
-    aws.cloudformation
-      .on(DescribeStacksCommand)
-      .resolves(stack([{ OutputKey: "TokenTableName", OutputValue: "demo-auth-token" }]));
+    aws.cloudformation.on(DescribeStacksCommand).resolves(stack(ALL_OUTPUTS));
     aws.dynamodb.on(DescribeTableCommand).resolves({ Table: { TableName: "demo-auth-token" } });
-    expect(await resolveTokenTable(clients, "demo")).to.equal("demo-auth-token");
+    expect(await resolveTokenTable()).to.equal("demo-auth-token");
     expect(aws.dynamodb.commandCalls(DescribeTableCommand)[0]?.args[0].input.TableName).to.equal(
       "demo-auth-token",
     );
@@ -61,7 +61,7 @@ describe("scripts/tokens/stack-target", () => {
     aws.cloudformation
       .on(DescribeStacksCommand)
       .rejects(awsError("ValidationError", "Stack with id demo does not exist"));
-    const error = await rejection(resolveTokenTable(clients, "demo"));
+    const error = await rejection(resolveTokenTable());
     expect(error).to.be.instanceOf(ApigwTokenAuthError);
     expect(error.message).to.equal("stack demo not found in eu-west-1");
   });
@@ -70,7 +70,7 @@ describe("scripts/tokens/stack-target", () => {
     aws.cloudformation
       .on(DescribeStacksCommand)
       .resolves(stack([{ OutputKey: "ApiUrl", OutputValue: "https://x" }]));
-    const error = await rejection(resolveTokenTable(clients, "demo"));
+    const error = await rejection(resolveTokenTable());
     expect(error).to.be.instanceOf(ApigwTokenAuthError);
     expect(error.message).to.include("TokenTableName");
   });
@@ -82,7 +82,7 @@ describe("scripts/tokens/stack-target", () => {
     aws.dynamodb
       .on(DescribeTableCommand)
       .rejects(awsError("ResourceNotFoundException", "Requested resource not found"));
-    expect(await rejection(resolveTokenTable(clients, "demo"))).to.have.property(
+    expect(await rejection(resolveTokenTable())).to.have.property(
       "message",
       "token table demo-auth-token of stack demo does not exist",
     );
@@ -92,11 +92,11 @@ describe("scripts/tokens/stack-target", () => {
     aws.cloudformation
       .on(DescribeStacksCommand)
       .rejects(awsError("CredentialsProviderError", "Could not load credentials from any providers"));
-    const noCredentials = await rejection<ApigwTokenAuthError>(resolveTokenTable(clients, "demo"));
+    const noCredentials = await rejection<ApigwTokenAuthError>(resolveTokenTable());
     expect(noCredentials).to.be.instanceOf(ApigwTokenAuthError);
     expect(noCredentials.message).to.contain("no AWS credentials found: set AWS_PROFILE");
     aws.cloudformation.on(DescribeStacksCommand).rejects(awsError("Throttling", "Rate exceeded"));
-    const throttled = await rejection<ApigwTokenAuthError>(resolveTokenTable(clients, "demo"));
+    const throttled = await rejection<ApigwTokenAuthError>(resolveTokenTable());
     expect(throttled.expected).to.equal("a request AWS accepts within the SDK's retries");
   });
 
