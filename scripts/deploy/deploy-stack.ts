@@ -4,40 +4,25 @@
  * CREATE_COMPLETE / UPDATE_COMPLETE is failure.
  */
 import { existsSync, readFileSync } from "node:fs";
-import {
-  type CloudFormationClient,
-  ExecuteChangeSetCommand,
-  type Stack,
-} from "@aws-sdk/client-cloudformation";
-import type { S3Client } from "@aws-sdk/client-s3";
+import { ExecuteChangeSetCommand, type Stack } from "@aws-sdk/client-cloudformation";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
 import { findStack, stackOutputs } from "../../lib/aws/stack-state.js";
 import { codeKeyParameterOverrides, MANIFEST_PATH, readManifest } from "../../lib/build/manifest.js";
 import { RENDERED_TEMPLATE_PATH } from "../../lib/build/render-template.js";
 import { parseTemplate } from "../../lib/cloudformation/load-template.js";
-import { type ArtifactToUpload, ensureArtifactBucket, templateSource, uploadArtifacts } from "./artifacts.js";
+import { ensureArtifactBucket, templateSource, uploadArtifacts } from "./artifacts.js";
 import { createChangeSet, deployParameters, formatChanges, requiredCapabilities } from "./change-set.js";
 import { deleteStack, explainRollbackComplete, listRetainedResources } from "./destroy-stack.js";
 import { type CommandIo, commandIo, connect, printLines, readDeploySettings } from "./settings.js";
 import { followStack, formatFailures, formatTable, readStackEvents } from "./stack-events.js";
 
-/** What {@link deployStack} deploys; `parameters` are StageName, ArtifactBucket, the code keys and PARAMETERS. */
-export interface DeployRequest {
-  stackName: string;
-  region: string;
-  accountId: string;
-  artifactBucket: string;
-  templateText: string;
-  artifacts: readonly ArtifactToUpload[];
-  parameters: Record<string, string>;
-  cfnRoleArn?: string | undefined;
-}
-
 /**
  * `make deploy` as a function (`scripts/deploy.ts`; the end-to-end test runs it against moto): the
  * settings, the packaged artifacts (`dist/manifest.json`) and the template `make package` renders
  * (its Deployment's logical id carries a hash of the API, so CloudFormation deploys every API change).
+ * Returns how it ended, or throws after printing the failed resources and, for a failed first
+ * create, how to recover.
  *
  * @example
  * ```ts
@@ -50,10 +35,11 @@ export async function runDeploy(
     templatePath?: string;
     manifestPath?: string;
   } = {},
-) {
+): Promise<"created" | "updated" | "no-changes"> {
   const env = options.env ?? process.env;
   const io = commandIo(options, env);
   const settings = readDeploySettings(env);
+  const { stackName, cfnRoleArn } = settings;
   const templatePath = options.templatePath ?? RENDERED_TEMPLATE_PATH;
   const manifest = readManifest(options.manifestPath ?? MANIFEST_PATH);
   if (!existsSync(templatePath)) {
@@ -63,41 +49,22 @@ export async function runDeploy(
     });
   }
   const { clients, region, accountId, artifactBucket } = await connect(settings);
-  io.log(
-    `Deploying stack ${settings.stackName} (stage ${settings.stage}) to account ${accountId} in ${region}` +
-      (settings.endpoint === undefined ? "" : ` at ${settings.endpoint}`) +
-      (settings.cfnRoleArn === undefined ? "" : ` through ${settings.cfnRoleArn}`),
-  );
-  const request: DeployRequest = {
-    stackName: settings.stackName,
-    region,
-    accountId,
-    artifactBucket,
-    templateText: readFileSync(templatePath, "utf8"),
-    artifacts: Object.values(manifest.functions),
-    cfnRoleArn: settings.cfnRoleArn,
-    parameters: {
-      ...settings.parameters,
-      StageName: settings.stage,
-      ArtifactBucket: artifactBucket,
-      ...codeKeyParameterOverrides(manifest),
-    },
-  };
-  const stamp = new Date().toISOString().replace(/[-:]|\.\d+/g, "");
-  return deployStack(clients, request, { ...io, changeSetName: `make-deploy-${stamp}` });
-}
-
-/**
- * Deploys the stack; returns how it ended or throws (after printing the failed resources and, for a
- * failed first create, how to recover). `changeSetName` also makes the execution idempotent.
- */
-export async function deployStack(
-  clients: { cloudformation: CloudFormationClient; s3: S3Client },
-  request: DeployRequest,
-  io: CommandIo & { changeSetName: string },
-): Promise<"created" | "updated" | "no-changes"> {
   const { cloudformation, s3 } = clients;
-  const { stackName, region, cfnRoleArn } = request;
+  io.log(
+    `Deploying stack ${stackName} (stage ${settings.stage}) to account ${accountId} in ${region}` +
+      (settings.endpoint === undefined ? "" : ` at ${settings.endpoint}`) +
+      (cfnRoleArn === undefined ? "" : ` through ${cfnRoleArn}`),
+  );
+  const templateText = readFileSync(templatePath, "utf8");
+  const template = parseTemplate(templateText, "template");
+  const parameters = deployParameters(template, {
+    ...settings.parameters,
+    StageName: settings.stage,
+    ArtifactBucket: artifactBucket,
+    ...codeKeyParameterOverrides(manifest),
+  });
+  // Names the change set, and makes its execution idempotent.
+  const changeSetName = `make-deploy-${new Date().toISOString().replace(/[-:]|\.\d+/g, "")}`;
   // Printed after the failures, so that those are shown even if the retained resources cannot be read.
   const printRollbackAdvice = async (stackId: string) =>
     printLines(io.log, [
@@ -108,19 +75,16 @@ export async function deployStack(
     const stack = await findStack(cloudformation, stackName);
     if (stack !== undefined) printLines(io.log, ["", ...formatDeployedStack(stack)]);
   };
-  const template = parseTemplate(request.templateText, "template");
-  const parameters = deployParameters(template, request.parameters);
-  const bucket = { bucket: request.artifactBucket, region, accountId: request.accountId };
+  const bucket = { bucket: artifactBucket, region, accountId };
   await ensureArtifactBucket(s3, bucket, io.log);
   io.log("Uploading function code:");
-  await uploadArtifacts(s3, bucket, request.artifacts, io.log);
-  const source = await templateSource(s3, bucket, stackName, request.templateText);
+  await uploadArtifacts(s3, bucket, Object.values(manifest.functions), io.log);
+  const source = await templateSource(s3, bucket, stackName, templateText);
 
   let stack = await findStack(cloudformation, stackName);
   if (stack?.StackStatus === "ROLLBACK_COMPLETE") {
     const stackId = stack.StackId ?? stackName;
-    const history = await readStackEvents(cloudformation, stackId);
-    printLines(io.log, formatFailures(history));
+    printLines(io.log, formatFailures(await readStackEvents(cloudformation, stackId)));
     await printRollbackAdvice(stackId);
     const question = `Delete stack ${stackName} (it holds no working resources) and create it again?`;
     if (!(await io.confirm(question))) {
@@ -132,14 +96,13 @@ export async function deployStack(
     await deleteStack(cloudformation, { stackName, stackId, roleArn: cfnRoleArn }, io);
     stack = undefined;
   }
-
   const type = changeSetTypeFor(stack);
-  io.log(`Creating change set ${io.changeSetName} (${type}) for stack ${stackName} in ${region}`);
+  io.log(`Creating change set ${changeSetName} (${type}) for stack ${stackName} in ${region}`);
   const changeSet = await createChangeSet(
     cloudformation,
     {
       StackName: stackName,
-      ChangeSetName: io.changeSetName,
+      ChangeSetName: changeSetName,
       ChangeSetType: type,
       ...source,
       Parameters: parameters,
@@ -164,7 +127,7 @@ export async function deployStack(
           StackName: stackName,
           ChangeSetName: changeSet.changeSetId,
           // Makes the SDK's retry of a timed-out call a no-op instead of a second execution attempt.
-          ClientRequestToken: io.changeSetName,
+          ClientRequestToken: changeSetName,
         }),
       ),
     );

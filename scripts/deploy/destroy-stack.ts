@@ -18,31 +18,23 @@ import { followStack, formatFailures, formatTable } from "./stack-events.js";
 
 /**
  * `make destroy` as a function: deletes the stack the environment names (STACK_NAME, AWS_REGION;
- * CONFIRM=yes skips the question) if the operator confirms; returns how it ended.
+ * CONFIRM=yes skips the question) if the operator confirms; returns how it ended, or throws when the
+ * deletion fails (see {@link deleteStack}).
  *
  * @example
  * ```ts
  * await runDestroy({ env: { ...process.env, STACK_NAME: "demo", CONFIRM: "yes" } }); // "deleted"
  * ```
  */
-export async function runDestroy(options: { env?: NodeJS.ProcessEnv } & Partial<CommandIo> = {}) {
-  const env = options.env ?? process.env;
-  const settings = readDeploySettings(env);
-  const { clients, region, artifactBucket } = await connect(settings);
-  return destroyStack(
-    clients.cloudformation,
-    { stackName: settings.stackName, region, artifactBucket, cfnRoleArn: settings.cfnRoleArn },
-    commandIo(options, env),
-  );
-}
-
-/** {@link runDestroy} once connected; throws when the deletion fails (see {@link deleteStack}). */
-export async function destroyStack(
-  cloudformation: CloudFormationClient,
-  target: { stackName: string; region: string; artifactBucket: string; cfnRoleArn: string | undefined },
-  io: CommandIo,
+export async function runDestroy(
+  options: { env?: NodeJS.ProcessEnv } & Partial<CommandIo> = {},
 ): Promise<"deleted" | "absent" | "declined"> {
-  const { stackName, region } = target;
+  const env = options.env ?? process.env;
+  const io = commandIo(options, env);
+  const settings = readDeploySettings(env);
+  const { stackName, cfnRoleArn } = settings;
+  const { clients, region, artifactBucket } = await connect(settings);
+  const { cloudformation } = clients;
   const stack = await findStack(cloudformation, stackName);
   if (stack === undefined) {
     io.log(`Stack ${stackName} does not exist in ${region}: nothing to delete.`);
@@ -61,7 +53,7 @@ export async function destroyStack(
     io.log("Not deleted.");
     return "declined";
   }
-  await deleteStack(cloudformation, { stackName, stackId, roleArn: target.cfnRoleArn }, io);
+  await deleteStack(cloudformation, { stackName, stackId, roleArn: cfnRoleArn }, io);
   printLines(io.log, [
     "",
     `Deleted stack ${stackName}.`,
@@ -73,7 +65,7 @@ export async function destroyStack(
           "A new stack of the same name cannot create tables with these names while they exist. To delete them for good:",
           ...deleteTableCommands(retained),
         ]),
-    `The artifact bucket s3://${target.artifactBucket} is not part of the stack and was kept.`,
+    `The artifact bucket s3://${artifactBucket} is not part of the stack and was kept.`,
   ]);
   return "deleted";
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import {
   CloudFormationClient,
@@ -9,9 +12,10 @@ import {
   type Stack,
 } from "@aws-sdk/client-cloudformation";
 import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
-import { changeSetTypeFor, type DeployRequest, deployStack } from "../../../scripts/deploy/deploy-stack.js";
+import { changeSetTypeFor, runDeploy } from "../../../scripts/deploy/deploy-stack.js";
 import { awsError, useAwsMocks } from "../../support/aws-mocks.js";
 import {
   CHANGE_SET_ID,
@@ -37,39 +41,38 @@ Resources:
     DeletionPolicy: Retain
 `;
 
-const REQUEST: DeployRequest = {
-  stackName: STACK_NAME,
-  region: "eu-west-1",
-  accountId: "123456789012",
-  artifactBucket: "demo-artifacts",
-  templateText: TEMPLATE,
-  artifacts: [
-    { zip: "/nonexistent/authorizer.zip", key: "authorizer-function-0123456789abcdef.zip", sha256: "ab" },
-  ],
-  parameters: {
-    StageName: "v1",
-    ArtifactBucket: "demo-artifacts",
-    AuthorizerCodeKey: "authorizer-function-0123456789abcdef.zip",
-  },
+// What make package leaves for make deploy: the rendered template and the manifest of the zips.
+const dir = mkdtempSync(join(tmpdir(), "deploy-stack-test-"));
+const templatePath = join(dir, "api.yaml");
+const manifestPath = join(dir, "manifest.json");
+writeFileSync(templatePath, TEMPLATE);
+const AUTHORIZER = {
+  entryPoint: "handlers/authorizer/index.ts",
+  buildDir: "dist/build/AuthorizerFunction",
+  zip: "/nonexistent/authorizer.zip",
+  key: "authorizer-function-0123456789abcdef.zip",
+  sha256: "ab",
+  bytes: 1,
+  codeKeyParameter: "AuthorizerCodeKey",
 };
+writeFileSync(manifestPath, JSON.stringify({ functions: { AuthorizerFunction: AUTHORIZER } }));
 
-function run(confirmAnswer = false, extra: Partial<DeployRequest> = {}) {
+function run(confirmAnswer = false, env: NodeJS.ProcessEnv = {}) {
   const lines: string[] = [];
   const questions: string[] = [];
-  const io = {
-    log: (line: string) => lines.push(line),
-    confirm: async (question: string) => {
-      questions.push(question);
-      return confirmAnswer;
-    },
-    timing: FAST,
-    changeSetName: "make-deploy-1",
-  };
-  const clients = {
-    cloudformation: new CloudFormationClient({ region: "eu-west-1" }),
-    s3: new S3Client({ region: "eu-west-1" }),
-  };
-  return { lines, questions, deploy: () => deployStack(clients, { ...REQUEST, ...extra }, io) };
+  const deploy = () =>
+    runDeploy({
+      env: { STACK_NAME, AWS_REGION: "eu-west-1", ARTIFACT_BUCKET: "demo-artifacts", ...env },
+      templatePath,
+      manifestPath,
+      log: (line: string) => lines.push(line),
+      confirm: async (question: string) => {
+        questions.push(question);
+        return confirmAnswer;
+      },
+      timing: FAST,
+    });
+  return { lines, questions, deploy };
 }
 
 describe("scripts/deploy/deploy-stack", () => {
@@ -77,9 +80,12 @@ describe("scripts/deploy/deploy-stack", () => {
     s3: S3Client,
     apigateway: APIGatewayClient,
     cloudformation: CloudFormationClient,
+    sts: STSClient,
   });
   const fakeCloudFormation = (script: FakeStackScript) => fakeStack(aws.cloudformation, script);
+  after(() => rmSync(dir, { recursive: true, force: true }));
   beforeEach(() => {
+    aws.sts.on(GetCallerIdentityCommand).resolves({ Account: "123456789012" });
     aws.s3.on(HeadBucketCommand).resolves({});
     aws.s3.on(HeadObjectCommand).resolves({}); // every zip is already uploaded: no file is read
   });
@@ -321,7 +327,7 @@ describe("scripts/deploy/deploy-stack", () => {
       execution: { events: [], finalStatus: "CREATE_COMPLETE" },
     });
     const role = "arn:aws:iam::123456789012:role/CloudFormationDeployer-demo";
-    const { deploy } = run(true, { cfnRoleArn: role });
+    const { deploy } = run(true, { CFN_ROLE_ARN: role });
     expect(await deploy()).to.equal("created");
     expect(mock.commandCalls(CreateChangeSetCommand)[0]?.args[0].input.RoleARN).to.equal(role);
     expect(mock.commandCalls(DeleteStackCommand)[0]?.args[0].input.RoleARN).to.equal(role);

@@ -1,12 +1,13 @@
 import { CloudFormationClient, DeleteStackCommand } from "@aws-sdk/client-cloudformation";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import {
   deleteTableCommands,
-  destroyStack,
   explainRollbackComplete,
   formatRetained,
   listRetainedResources,
+  runDestroy,
 } from "../../../scripts/deploy/destroy-stack.js";
 import { useAwsMocks } from "../../support/aws-mocks.js";
 import {
@@ -28,22 +29,24 @@ const PHYSICAL = { TokenTable: "demo-auth-token", UserTable: "demo-users", Api: 
 
 function run(answer: boolean) {
   const lines: string[] = [];
-  const result = destroyStack(
-    new CloudFormationClient({ region: "eu-west-1" }),
-    {
-      stackName: STACK_NAME,
-      region: "eu-west-1",
-      artifactBucket: "demo-artifacts",
-      cfnRoleArn: "arn:aws:iam::123456789012:role/CloudFormationDeployer-demo",
+  const result = runDestroy({
+    env: {
+      STACK_NAME,
+      AWS_REGION: "eu-west-1",
+      ARTIFACT_BUCKET: "demo-artifacts",
+      CFN_ROLE_ARN: "arn:aws:iam::123456789012:role/CloudFormationDeployer-demo",
     },
-    { log: (line) => lines.push(line), confirm: async () => answer, timing: FAST },
-  );
+    log: (line) => lines.push(line),
+    confirm: async () => answer,
+    timing: FAST,
+  });
   return { lines, result };
 }
 
 describe("scripts/deploy/destroy-stack", () => {
-  const aws = useAwsMocks({ cloudformation: CloudFormationClient });
+  const aws = useAwsMocks({ cloudformation: CloudFormationClient, sts: STSClient });
   const fakeCloudFormation = (script: FakeStackScript) => fakeStack(aws.cloudformation, script);
+  beforeEach(() => aws.sts.on(GetCallerIdentityCommand).resolves({ Account: "123456789012" }));
 
   it("deletes the stack once confirmed, follows it, and names the retained tables and the bucket", async () => {
     const { mock } = fakeCloudFormation({
