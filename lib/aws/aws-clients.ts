@@ -8,8 +8,7 @@ import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { callAws } from "./aws-errors.js";
+import { STSClient } from "@aws-sdk/client-sts";
 
 export type AwsClients = ReturnType<typeof createAwsClients>;
 
@@ -44,18 +43,6 @@ export function createAwsClients(settings: { region?: string | undefined; endpoi
 /** Closes the clients' connections, so that a command's process exits when it is done. */
 export function destroyAwsClients(clients: AwsClients): void {
   for (const client of Object.values(clients)) client.destroy();
-}
-
-/**
- * The region the clients resolved (from the settings or the profile) and the caller's account id,
- * which names the default artifact bucket and proves the credentials work before anything else.
- */
-export async function resolveIdentity(clients: AwsClients): Promise<{ region: string; accountId: string }> {
-  const identity = await callAws("sts:GetCallerIdentity", () =>
-    clients.sts.send(new GetCallerIdentityCommand({})),
-  );
-  const region = await callAws("region lookup", () => clients.cloudformation.config.region());
-  return { region, accountId: identity.Account ?? "unknown" };
 }
 
 /** AWS_REGION, else AWS_DEFAULT_REGION, else `undefined` (the SDK then takes the profile's region). */

@@ -71,43 +71,30 @@ export async function ensureArtifactBucket(
     region === "us-east-1"
       ? {}
       : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
-  const block = {
+  const Bucket = bucket;
+  // One call at a time: each configures the bucket the previous one created.
+  await callAws("s3:CreateBucket", () => s3.send(new CreateBucketCommand({ Bucket, ...location })));
+  const PublicAccessBlockConfiguration = {
     BlockPublicAcls: true,
     IgnorePublicAcls: true,
     BlockPublicPolicy: true,
     RestrictPublicBuckets: true,
   };
-  // One call at a time: each configures the bucket the previous one created.
-  const setup: [string, () => Promise<unknown>][] = [
-    ["s3:CreateBucket", () => s3.send(new CreateBucketCommand({ Bucket: bucket, ...location }))],
-    [
-      "s3:PutPublicAccessBlock",
-      () =>
-        s3.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: block })),
+  await callAws("s3:PutPublicAccessBlock", () =>
+    s3.send(new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration })),
+  );
+  const ServerSideEncryptionConfiguration = {
+    Rules: [
+      { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" as const }, BucketKeyEnabled: true },
     ],
-    [
-      "s3:PutEncryptionConfiguration",
-      () =>
-        s3.send(
-          new PutBucketEncryptionCommand({
-            Bucket: bucket,
-            ServerSideEncryptionConfiguration: {
-              Rules: [
-                { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" }, BucketKeyEnabled: true },
-              ],
-            },
-          }),
-        ),
-    ],
-    [
-      "s3:PutBucketVersioning",
-      () =>
-        s3.send(
-          new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }),
-        ),
-    ],
-  ];
-  for (const [operation, send] of setup) await callAws(operation, send);
+  };
+  await callAws("s3:PutEncryptionConfiguration", () =>
+    s3.send(new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration })),
+  );
+  const VersioningConfiguration = { Status: "Enabled" as const };
+  await callAws("s3:PutBucketVersioning", () =>
+    s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration })),
+  );
   return "created";
 }
 

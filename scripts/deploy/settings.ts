@@ -6,8 +6,10 @@
  */
 import { createInterface } from "node:readline/promises";
 import type { waitUntilStackCreateComplete } from "@aws-sdk/client-cloudformation";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
-import { createAwsClients, nonEmpty, regionFromEnv, resolveIdentity } from "../../lib/aws/aws-clients.js";
+import { createAwsClients, nonEmpty, regionFromEnv } from "../../lib/aws/aws-clients.js";
+import { callAws } from "../../lib/aws/aws-errors.js";
 
 export const DEFAULT_STACK_NAME = "apigw-token-auth";
 
@@ -127,12 +129,17 @@ export function defaultArtifactBucket(stackName: string, accountId: string, regi
 }
 
 /**
- * What `make deploy` and `make destroy` start from: the clients, the caller's account and region
- * (which also proves the credentials work), and the artifact bucket they name.
+ * What `make deploy` and `make destroy` start from: the clients, the region they resolved (from the
+ * settings or the profile), the caller's account (which proves the credentials work before anything
+ * else), and the artifact bucket they name.
  */
 export async function connect(settings: DeploySettings) {
   const clients = createAwsClients(settings);
-  const { region, accountId } = await resolveIdentity(clients);
+  const identity = await callAws("sts:GetCallerIdentity", () =>
+    clients.sts.send(new GetCallerIdentityCommand({})),
+  );
+  const region = await callAws("region lookup", () => clients.cloudformation.config.region());
+  const accountId = identity.Account ?? "unknown";
   const artifactBucket =
     settings.artifactBucket ?? defaultArtifactBucket(settings.stackName, accountId, region);
   return { clients, region, accountId, artifactBucket };

@@ -1,12 +1,15 @@
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import {
+  connect,
   createConfirm,
   defaultArtifactBucket,
   describeError,
   readDeploySettings,
   runCommand,
 } from "../../../scripts/deploy/settings.js";
+import { awsError, useAwsMocks } from "../../support/aws-mocks.js";
 
 describe("scripts/deploy/settings", () => {
   it("has a default for everything but the region, which may come from the profile", () => {
@@ -74,6 +77,30 @@ describe("scripts/deploy/settings", () => {
     expect(() => defaultArtifactBucket("a".repeat(40), "123456789012", "eu-west-1")).to.throw(
       /ARTIFACT_BUCKET or a shorter STACK_NAME/,
     );
+  });
+
+  describe("connect", () => {
+    const aws = useAwsMocks({ sts: STSClient });
+
+    it("resolves the caller's account and the clients' region, and names the default bucket after them", async () => {
+      aws.sts.on(GetCallerIdentityCommand).resolves({ Account: "123456789012" });
+      const { region, accountId, artifactBucket } = await connect(
+        readDeploySettings({ AWS_REGION: "eu-west-1" }),
+      );
+      expect({ region, accountId, artifactBucket }).to.deep.equal({
+        region: "eu-west-1",
+        accountId: "123456789012",
+        artifactBucket: "apigw-token-auth-artifacts-123456789012-eu-west-1",
+      });
+    });
+
+    it("turns missing credentials into an error saying how to provide them", async () => {
+      aws.sts
+        .on(GetCallerIdentityCommand)
+        .rejects(awsError("CredentialsProviderError", "Could not load credentials from any providers"));
+      const error = await connect(readDeploySettings({ AWS_REGION: "eu-west-1" })).catch((e: unknown) => e);
+      expect(error).to.have.property("message").that.contains("no AWS credentials found");
+    });
   });
 
   describe("runCommand: the exit codes of make deploy, destroy and smoke", () => {
