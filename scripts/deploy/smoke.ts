@@ -17,22 +17,16 @@ import { printLine, readDeploySettings } from "./settings.js";
 /** The principal the smoke test's tokens speak for (visible in `token list` and the user items). */
 export const SMOKE_PRINCIPAL = "make-smoke";
 
-/** Issues tokens (never printed) and revokes every one it issued. */
-export interface SmokeTokens {
-  issue: (scopes: string[]) => Promise<string>;
-  revokeAll: () => Promise<void>;
+/** How `make smoke` runs: tests replace fetch and the 1 s sleep between retries. */
+export interface SmokeOptions {
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
 }
 
-/** How the checks run: tests replace fetch and sleep. */
-export interface SmokeOptions {
-  fetch: typeof fetch;
-  log: (line: string) => void;
-  sleep: (ms: number) => Promise<void>;
-  /** Retries of a fresh token's 401, 1 s apart: a new token may take a moment to be readable. */
-  freshTokenRetries: number;
-  /** The user id the checks write and read (a new one each run). */
-  userId: string;
-}
+/** Retries of a fresh token's 401, 1 s apart: a new token may take a moment to be readable. */
+const FRESH_TOKEN_RETRIES = 5;
 
 /** One request and the status it must get; `fresh`: retry a 401 (the token was just issued). */
 interface Check {
@@ -56,11 +50,8 @@ interface Check {
  * process.exitCode = (await runSmoke()) === 0 ? 0 : 1;
  * ```
  */
-export async function runSmoke(
-  options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void; fetch?: typeof fetch } = {},
-): Promise<number> {
-  const env = options.env ?? process.env;
-  const settings = readDeploySettings(env);
+export async function runSmoke(options: SmokeOptions = {}): Promise<number> {
+  const settings = readDeploySettings(options.env ?? process.env);
   const log = options.log ?? printLine;
   const clients = createAwsClients(settings);
   try {
@@ -70,100 +61,83 @@ export async function runSmoke(
     const target = await stackTokenTarget(clients, stack);
     const audit = { tableName: target.auditTableName, actor: await target.actor(), reason: "make smoke" };
     const store = { ...target, audit };
-    const issued: string[] = [];
     log(`Smoke test of ${apiUrl} (tokens in ${target.tableName}, principal ${SMOKE_PRINCIPAL})`);
-    const tokens: SmokeTokens = {
-      issue: async (scopes) => {
-        const { token, record } = await issueToken(store, {
-          principalId: SMOKE_PRINCIPAL,
-          scopes,
-          // Expires by itself should the revocation below never run (a killed process).
-          expiresInSeconds: 3600,
-          description: "make smoke",
-        });
-        issued.push(record.tokenDigest);
-        log(`Issued token ${digestPrefix(record.tokenDigest)} with scopes ${scopes.join(", ")}`);
-        return token;
-      },
-      revokeAll: async () => {
-        for (const digest of issued.splice(0)) await revokeToken(store, { digest });
-      },
+    const issued: string[] = [];
+    const issue = async (scopes: string[]) => {
+      const { token, record } = await issueToken(store, {
+        principalId: SMOKE_PRINCIPAL,
+        scopes,
+        // Expires by itself should the revocation below never run (a killed process).
+        expiresInSeconds: 3600,
+        description: "make smoke",
+      });
+      issued.push(record.tokenDigest);
+      log(`Issued token ${digestPrefix(record.tokenDigest)} with scopes ${scopes.join(", ")}`);
+      return token;
     };
-    return await runSmokeChecks(apiUrl, tokens, {
-      fetch: options.fetch ?? fetch,
-      log,
-      sleep: (ms) => delay(ms),
-      freshTokenRetries: 5,
-      userId: `smoke-${Date.now()}`,
-    });
+    try {
+      const fresh = await issue(["*"]);
+      const readOnly = await issue(["GET /user/*"]);
+      let failed = 0;
+      for (const check of smokeChecks(`smoke-${Date.now()}`, fresh, readOnly)) {
+        const problem = await runCheck(apiUrl.replace(/\/+$/, ""), check, options);
+        if (problem !== undefined) failed += 1;
+        log(
+          problem === undefined
+            ? `PASS  ${check.name}: ${check.method} ${check.path} → ${check.expected}`
+            : `FAIL  ${check.name}: ${check.method} ${check.path}: ${problem}`,
+        );
+      }
+      return failed;
+    } finally {
+      for (const digest of issued) await revokeToken(store, { digest });
+      log("Revoked the tokens this smoke test issued.");
+    }
   } finally {
     destroyAwsClients(clients);
   }
 }
 
-/** Runs the checks against `apiUrl` (the stack's ApiUrl output); returns how many failed. */
-export async function runSmokeChecks(
-  apiUrl: string,
-  tokens: SmokeTokens,
-  options: SmokeOptions,
-): Promise<number> {
-  const { userId, log } = options;
-  let failed = 0;
-  try {
-    const fresh = await tokens.issue(["*"]);
-    const readOnly = await tokens.issue(["GET /user/*"]);
-    const get = { method: "GET", path: `/user/${userId}` } as const;
-    const put = { method: "PUT", path: "/user", body: { id: userId, name: "Smoke Test" } } as const;
-    const del = { method: "DELETE", path: `/user/${userId}` } as const;
-    const checks: Check[] = [
-      { name: "no token", ...get, expected: 401 },
-      { name: "malformed token", ...get, authorization: "not a token!", expected: 401 },
-      { name: "unknown token", ...get, authorization: generateToken(), expected: 401 },
-      { name: "fresh token, PUT /user", ...put, authorization: fresh, expected: 204, fresh: true },
-      {
-        name: "fresh token, GET /user/{id}",
-        ...get,
-        authorization: fresh,
-        expected: 200,
-        bodyIncludes: `"${userId}"`,
-      },
-      { name: "GET-only token, GET /user/{id}", ...get, authorization: readOnly, expected: 200, fresh: true },
-      { name: "GET-only token, PUT /user (out of scope)", ...put, authorization: readOnly, expected: 403 },
-      {
-        name: "GET-only token, DELETE /user/{id} (out of scope)",
-        ...del,
-        authorization: readOnly,
-        expected: 403,
-      },
-      {
-        name: "fresh token, DELETE /user/{id} (removes the smoke user)",
-        ...del,
-        authorization: fresh,
-        expected: 204,
-      },
-      { name: "fresh token, GET /user/{id} after DELETE", ...get, authorization: fresh, expected: 404 },
-    ];
-    for (const check of checks) {
-      const problem = await runCheck(apiUrl.replace(/\/+$/, ""), check, options);
-      if (problem !== undefined) failed += 1;
-      log(
-        problem === undefined
-          ? `PASS  ${check.name}: ${check.method} ${check.path} → ${check.expected}`
-          : `FAIL  ${check.name}: ${check.method} ${check.path}: ${problem}`,
-      );
-    }
-  } finally {
-    await tokens.revokeAll();
-    log("Revoked the tokens this smoke test issued.");
-  }
-  return failed;
+/** The checks, in order, with a token scoped to everything (`fresh`) and one scoped to GET. */
+function smokeChecks(userId: string, fresh: string, readOnly: string): Check[] {
+  const get = { method: "GET", path: `/user/${userId}` } as const;
+  const put = { method: "PUT", path: "/user", body: { id: userId, name: "Smoke Test" } } as const;
+  const del = { method: "DELETE", path: `/user/${userId}` } as const;
+  return [
+    { name: "no token", ...get, expected: 401 },
+    { name: "malformed token", ...get, authorization: "not a token!", expected: 401 },
+    { name: "unknown token", ...get, authorization: generateToken(), expected: 401 },
+    { name: "fresh token, PUT /user", ...put, authorization: fresh, expected: 204, fresh: true },
+    {
+      name: "fresh token, GET /user/{id}",
+      ...get,
+      authorization: fresh,
+      expected: 200,
+      bodyIncludes: `"${userId}"`,
+    },
+    { name: "GET-only token, GET /user/{id}", ...get, authorization: readOnly, expected: 200, fresh: true },
+    { name: "GET-only token, PUT /user (out of scope)", ...put, authorization: readOnly, expected: 403 },
+    {
+      name: "GET-only token, DELETE /user/{id} (out of scope)",
+      ...del,
+      authorization: readOnly,
+      expected: 403,
+    },
+    {
+      name: "fresh token, DELETE /user/{id} (removes the smoke user)",
+      ...del,
+      authorization: fresh,
+      expected: 204,
+    },
+    { name: "fresh token, GET /user/{id} after DELETE", ...get, authorization: fresh, expected: 404 },
+  ];
 }
 
 /** What is wrong with the check's response, or `undefined` when it passed. */
 async function runCheck(base: string, check: Check, options: SmokeOptions): Promise<string | undefined> {
   const { authorization, body } = check;
   for (let attempt = 0; ; attempt++) {
-    const response = await options.fetch(`${base}${check.path}`, {
+    const response = await (options.fetch ?? fetch)(`${base}${check.path}`, {
       method: check.method,
       headers: {
         ...(authorization === undefined ? {} : { Authorization: authorization }),
@@ -172,8 +146,8 @@ async function runCheck(base: string, check: Check, options: SmokeOptions): Prom
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    if (response.status === 401 && check.fresh && attempt < options.freshTokenRetries) {
-      await options.sleep(1000);
+    if (response.status === 401 && check.fresh && attempt < FRESH_TOKEN_RETRIES) {
+      await (options.sleep ?? delay)(1000);
     } else if (response.status !== check.expected) {
       return `expected ${check.expected}, got ${response.status} ${text.slice(0, 200)}`;
     } else {
