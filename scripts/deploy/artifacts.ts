@@ -45,13 +45,13 @@ export async function ensureArtifactBucket(
   s3: S3Client,
   { bucket, region, accountId }: ArtifactBucket,
   log: (line: string) => void,
-): Promise<"created" | "existing"> {
+): Promise<void> {
   const status = await headStatus("s3:ListBucket (HeadBucket)", [404, 403, 301], () =>
     s3.send(new HeadBucketCommand({ Bucket: bucket, ExpectedBucketOwner: accountId })),
   );
   if (status === 200) {
     log(`Artifact bucket s3://${bucket} exists`);
-    return "existing";
+    return;
   }
   if (status === 403) {
     throw new ApigwTokenAuthError(`artifact bucket ${bucket} exists but cannot be used`, {
@@ -95,17 +95,15 @@ export async function ensureArtifactBucket(
   await callAws("s3:PutBucketVersioning", () =>
     s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration })),
   );
-  return "created";
 }
 
-/** Uploads each artifact whose key is not in the bucket yet; returns the keys it uploaded. */
+/** Uploads each artifact whose key is not in the bucket yet. */
 export async function uploadArtifacts(
   s3: S3Client,
   target: ArtifactBucket,
   artifacts: readonly ArtifactToUpload[],
   log: (line: string) => void,
-): Promise<string[]> {
-  const uploaded: string[] = [];
+): Promise<void> {
   for (const { zip, key, sha256 } of artifacts) {
     const where = `s3://${target.bucket}/${key}`;
     const size = await putIfAbsent(s3, target, key, async () => ({
@@ -114,9 +112,7 @@ export async function uploadArtifacts(
       Metadata: { sha256 },
     }));
     log(size === undefined ? `  unchanged  ${where}` : `  uploaded   ${where} (${size} bytes)`);
-    if (size !== undefined) uploaded.push(key);
   }
-  return uploaded;
 }
 
 /**
