@@ -169,7 +169,10 @@ export function renderThroughputTable(throughput: ThroughputResult, connectionCo
     "The fair ceiling is a `node:http` server doing the same work in process: the user function's " +
       "bundle called directly (its GetItem or UpdateItem on the same embedded DynamoDB), no authorizer, " +
       "mapping templates, validation or worker thread. Local ÷ fair ceiling is what the gateway costs; " +
-      "the bare server (a constant body) measures HTTP alone.",
+      "the bare server (a constant body) measures HTTP alone. Every target is first loaded until its " +
+      "throughput stops rising (V8 in each worker and DynamoDB Local's JVM compile hot code over tens of " +
+      "seconds); the local gateway and the fair ceiling are then loaded turn about, run by run, so that " +
+      "drift falls on both alike.",
   );
   if (throughput.peerError) lines.push("", `serverless-offline could not be run: ${throughput.peerError}`);
   return lines;

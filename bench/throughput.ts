@@ -18,9 +18,12 @@ import { importUserFunction, startFairCeilingServer } from "./fair-ceiling.js";
 import {
   type LoadFigures,
   loadTest,
+  medianOfRuns,
   type RequestSpec,
   sequentialLatency,
   startBareServer,
+  WARM_UP,
+  warmUntilSteady,
 } from "./http-load.js";
 import { median, round } from "./lib/stats.js";
 import { startPeer } from "./peer-offline.js";
@@ -113,37 +116,50 @@ export async function measureThroughput(options: {
     const userFunction = await importUserFunction(options, api.dynamodb, api.tables.UserTable as string);
     const fair = await startFairCeilingServer(userFunction);
 
-    const run = async (target: Target, routeSpecs: Record<Route, RequestSpec>) => {
-      if (!wanted.has(target)) return;
+    /**
+     * Loads each route at each concurrency on every side, their runs interleaved (a b, b a, …) so
+     * that drift — DynamoDB Local's JVM still compiling, a busy machine — falls on each side alike.
+     */
+    const run = async (...sides: Array<[Target, Record<Route, RequestSpec>]>) => {
+      const measured = sides
+        .filter(([target]) => wanted.has(target))
+        .map(([target, routeSpecs]) => ({ target, routeSpecs, runs: [] as LoadFigures[] }));
       for (const route of ROUTES) {
-        // Unmeasured, at the highest concurrency: every worker the load will use is started and warm
-        // (a Lambda container's cold start is not what this table compares).
-        await loadTest(routeSpecs[route], {
-          connections: Math.max(...options.connections),
-          durationSeconds: 1,
-          runs: 1,
-        });
+        for (const { target, routeSpecs } of measured) {
+          // Unmeasured, at the highest concurrency: every worker the load will use is started and
+          // its compiled code warm, like DynamoDB Local's (cold starts are not what this compares).
+          const warmUp = await warmUntilSteady(routeSpecs[route], Math.max(...options.connections));
+          options.log(
+            `  ${target} · ${route}: warmed for ${warmUp.length * WARM_UP.windowSeconds} s (req/s ${warmUp.join(" → ")})`,
+          );
+        }
         for (const connections of options.connections) {
-          options.log(`  ${target} · ${route} · ${connections} connection(s)`);
-          const figures = await loadTest(routeSpecs[route], {
-            connections,
-            durationSeconds: options.durationSeconds,
-            runs: options.runs,
-          });
-          cells.push({ target, route, connections, ...figures });
+          options.log(
+            `  ${measured.map((side) => side.target).join(" / ")} · ${route} · ${connections} connection(s)`,
+          );
+          const settings = { connections, durationSeconds: options.durationSeconds, runs: 1 };
+          for (const side of measured) side.runs = [];
+          for (let i = 0; i < options.runs; i++) {
+            for (const side of i % 2 === 0 ? measured : [...measured].reverse()) {
+              side.runs.push(await loadTest(side.routeSpecs[route], settings));
+            }
+          }
+          for (const { target, runs } of measured)
+            cells.push({ target, route, connections, ...medianOfRuns(runs) });
         }
       }
     };
+
     try {
-      await run("local gateway", local);
+      // The fair ceiling isolates what the gateway costs: the two are loaded turn about.
+      await run(["local gateway", local], ["fair ceiling", specs(`${fair.origin}/v1`)]);
       if (api.dynamodb.backend === "dynamodb-local" && wanted.has("local gateway on dynalite")) {
         await withDynaliteGateway(async (url, dynaliteToken) => {
           await sequentialLatency(specs(url, dynaliteToken)["PUT /user"], 50);
-          await run("local gateway on dynalite", specs(url, dynaliteToken));
+          await run(["local gateway on dynalite", specs(url, dynaliteToken)]);
         });
       }
-      await run("fair ceiling", specs(`${fair.origin}/v1`));
-      await run("bare node:http", specs(bare.origin));
+      await run(["bare node:http", specs(bare.origin)]);
       if (wanted.has("serverless-offline")) {
         try {
           const stack = resolveStack(loadTemplate(join(options.rootDir, "cloudformation/api.yaml")), {
@@ -164,7 +180,7 @@ export async function measureThroughput(options: {
           });
           try {
             await sequentialLatency(specs(peer.url)["GET /user/{id} (cached authorizer)"], 50);
-            await run("serverless-offline", specs(peer.url));
+            await run(["serverless-offline", specs(peer.url)]);
           } finally {
             await peer.stop();
           }

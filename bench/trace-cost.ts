@@ -13,7 +13,13 @@ import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
 import { issueToken } from "../lib/tokens/token-issue-revoke.js";
 import { createRequestRing } from "../local/admin/request-ring.js";
 import { type LocalApi, startLocalApi } from "../local/index.js";
-import { type LoadFigures, loadTest, type RequestSpec, sequentialLatency } from "./http-load.js";
+import {
+  type LoadFigures,
+  loadTest,
+  type RequestSpec,
+  sequentialLatency,
+  warmUntilSteady,
+} from "./http-load.js";
 import { median, round } from "./lib/stats.js";
 
 /** One route's figures with the trace on and off. */
@@ -72,6 +78,17 @@ export async function measureTraceCost(options: {
   const untraced = await startLocalApi({ trace: false });
   try {
     const [onRoutes, offRoutes] = await Promise.all([prepare(traced), prepare(untraced)]);
+    for (const name of ROUTE_NAMES) {
+      // Both sides warm before any pair is measured: a side still compiling its hot code would
+      // carry its warm-up into the pairs as if it were the trace's cost.
+      for (const [side, spec] of [
+        ["on", onRoutes[name]],
+        ["off", offRoutes[name]],
+      ] as const) {
+        const warmUp = await warmUntilSteady(spec, options.connections);
+        options.log(`  ${name} · trace ${side}: warmed (req/s ${warmUp.join(" → ")})`);
+      }
+    }
     const rows: TraceCostRow[] = [];
     for (const name of ROUTE_NAMES) {
       const on: TracedFigures[] = [];
