@@ -77,7 +77,11 @@ if (only === "throughput") {
     coldStart: [],
     authorizer: { decisionsPerSecond: 0, runs: [], getItemCalls: 0 },
   }).filter((check) => check.name.includes("fair ceiling") || check.name.includes("overhead"));
-  for (const check of checks) log(`${check.met ? "met " : "MISS"} ${check.name}: ${check.measured}`);
+  for (const check of checks) {
+    log(
+      `${check.met ? "met " : "MISS"} ${check.name}: ${check.measured}${check.met ? "" : `\n  why: ${check.why}`}`,
+    );
+  }
   log(
     `load average at start ${machine.loadAverage.map((n) => n.toFixed(2)).join(" / ")} on ${machine.cpus} CPU(s)`,
   );

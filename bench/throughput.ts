@@ -8,12 +8,14 @@
  */
 import { join, resolve } from "node:path";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
+import { type LocalDynamoDBConnection, localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
 import { codeKeyParameterOverrides, type Manifest } from "../lib/build/manifest.js";
 import { loadTemplate } from "../lib/cloudformation/load-template.js";
 import { issueToken } from "../lib/tokens/token-issue-revoke.js";
 import { resolveStack } from "../local/cloudformation/resolve-stack.js";
+import type { LambdaOutcome } from "../local/gateway/types.js";
 import { LOCAL_STACK_NAME, startLocalApi } from "../local/index.js";
+import { createLambdaRuntime } from "../local/lambda/lambda-runtime.js";
 import { importUserFunction, startFairCeilingServer } from "./fair-ceiling.js";
 import {
   type LoadFigures,
@@ -56,6 +58,10 @@ export interface GatewayOverhead {
   handlerP50Ms: number;
   /** gateway − bare − handler: what the gateway adds besides the HTTP round trip and the function's work. */
   overheadP50Ms: number;
+  /** The same call of the user function in its worker thread (the local Lambda runtime), same credentials. */
+  workerHandlerP50Ms: number;
+  /** A call of the user function in its worker that fails before any DynamoDB read: the hand-over alone. */
+  workerHandOverP50Ms: number;
 }
 
 /** Everything this module measures. */
@@ -194,6 +200,7 @@ export async function measureThroughput(options: {
         await sequentialLatency(specs(bare.origin)["GET /user/{id} (cached authorizer)"], 2000)
       ).p50Ms;
       const handlerP50 = await handlerOwnTime(userFunction);
+      const inWorker = await userFunctionInWorker(options, api.dynamodb);
       return {
         cells,
         overhead: {
@@ -201,6 +208,8 @@ export async function measureThroughput(options: {
           bareP50Ms: bareP50,
           handlerP50Ms: handlerP50,
           overheadP50Ms: round(gatewayP50 - bareP50 - handlerP50, 3),
+          workerHandlerP50Ms: inWorker.handlerP50Ms,
+          workerHandOverP50Ms: inWorker.handOverP50Ms,
         },
         ...(peerError ? { peerError } : {}),
       };
@@ -237,6 +246,54 @@ async function withDynaliteGateway(use: (url: string, token: string) => Promise<
   }
 }
 
+/** p50 in milliseconds of 2,000 sequential calls of `call`, after 50 unmeasured ones. */
+async function sequentialP50(call: () => Promise<unknown>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < 2050; i++) {
+    const started = process.hrtime.bigint();
+    await call();
+    if (i >= 50) samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return round(median(samples), 3);
+}
+
+/**
+ * The user function's GET as the gateway runs it — in its worker thread, by the local Lambda
+ * runtime — but with the credentials the in-process call uses, so the two differ only by the thread;
+ * and a call that fails before any DynamoDB read (an empty id), which is the hand-over alone.
+ */
+async function userFunctionInWorker(
+  options: { manifest: Manifest; rootDir: string },
+  dynamodb: LocalDynamoDBConnection,
+): Promise<{ handlerP50Ms: number; handOverP50Ms: number }> {
+  const stack = resolveStack(loadTemplate(join(options.rootDir, "cloudformation/api.yaml")), {
+    stackName: LOCAL_STACK_NAME,
+    parameterOverrides: { ArtifactBucket: "local-artifacts", ...codeKeyParameterOverrides(options.manifest) },
+  });
+  const lambda = createLambdaRuntime({
+    stack,
+    manifest: options.manifest,
+    rootDir: options.rootDir,
+    dynamodb: { endpoint: dynamodb.endpoint, credentialsFor: () => dynamodb.credentials },
+    maxConcurrency: 1,
+  });
+  const functionArn = lambda.functions.UserFunction?.functionArn as string;
+  const call = (id: string, expected: LambdaOutcome["kind"]) => async () => {
+    const event = { operation: "getUser", principalId: "bench", requestId: "bench", id };
+    const outcome = await lambda.invoke(functionArn, event);
+    if (outcome.kind !== expected)
+      throw new Error(`bench: the user function answered ${JSON.stringify(outcome)}`);
+  };
+  try {
+    return {
+      handlerP50Ms: await sequentialP50(call(USER.id, "result")),
+      handOverP50Ms: await sequentialP50(call("", "error")),
+    };
+  } finally {
+    await lambda.close();
+  }
+}
+
 /**
  * The user function's own time for the GET (its GetItem on the same embedded DynamoDB included):
  * the bundle imported in this process and called directly, p50 of 2,000 sequential calls.
@@ -245,11 +302,5 @@ async function handlerOwnTime(
   handler: (event: unknown, context: unknown) => Promise<unknown>,
 ): Promise<number> {
   const event = { operation: "getUser", principalId: "bench", requestId: "bench", id: USER.id };
-  const samples: number[] = [];
-  for (let i = 0; i < 2050; i++) {
-    const started = process.hrtime.bigint();
-    await handler(event, {});
-    if (i >= 50) samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  return round(median(samples), 3);
+  return sequentialP50(() => handler(event, {}));
 }
