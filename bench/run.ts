@@ -25,7 +25,7 @@ import { measureGateCost } from "./gate-cost.js";
 import { type BenchResults, cellOf, renderMarkdown, renderThroughputTable } from "./report.js";
 import { targetChecks } from "./targets.js";
 import { measureThroughput, TARGETS } from "./throughput.js";
-import { measureTraceCost } from "./trace-cost.js";
+import { measureTraceCost, TRACE_PAIR_SECONDS, TRACE_PAIRS } from "./trace-cost.js";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const RESULTS_DIR = join(ROOT, "bench/results");
@@ -121,12 +121,12 @@ log(`throughput: ${settings.runs} × ${settings.durationSeconds} s per cell`);
 const throughput = await measureThroughput({ manifest, rootDir: ROOT, peerDir: PEER_DIR, ...settings, log });
 
 log("decision trace on vs off (16 connections)");
-// More, shorter pairs than the throughput matrix: the cost is the median of the pairs' costs, and a
-// 5 % budget needs more pairs than the machine's run-to-run drift would otherwise allow.
+// More, shorter pairs than the throughput matrix (see TRACE_PAIRS): the cost is the median of the
+// pairs' costs.
 const traceCost = await measureTraceCost({
   connections: 16,
-  durationSeconds: Math.min(settings.durationSeconds, 2),
-  runs: Math.max(settings.runs, 9),
+  durationSeconds: Math.min(settings.durationSeconds, TRACE_PAIR_SECONDS),
+  runs: Math.max(settings.runs, TRACE_PAIRS),
   log,
 });
 log("the local DynamoDB gate's cost per call (gate on vs off, 2,000 GetItems each)");
