@@ -121,6 +121,22 @@ describe("local/start: make start", function () {
     expect(() => statSync(stateFile)).to.throw();
   });
 
+  it("refuses a port that is not one in one line, saying 0 picks a free port", () => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "local/start.ts")], {
+      env: {
+        ...process.env,
+        PORT: "70000",
+        DATA_DIR: join(dir, "data"),
+        LOCAL_STATE_FILE: join(dir, "state.json"),
+      },
+      encoding: "utf8",
+    });
+    expect(run.status).to.equal(1);
+    expect(run.stderr.trim()).to.equal(
+      "make start: PORT=70000 is not a port: use a number from 0 to 65535 (0 picks any free port)",
+    );
+  });
+
   it("without Java (PATH without java), runs the same flow on dynalite and says what is missing", async () => {
     const { child, lines, exited } = await start(dir, { PATH: "/nonexistent", JAVA_HOME: "" });
     const fallback = lines.filter((line) => line.startsWith("DynamoDB Local needs Java 17+"));
