@@ -111,7 +111,7 @@ $(PEER_STAMP): bench/peer/package-lock.json
 	npm ci --prefix bench/peer --no-audit --no-fund
 	@touch $@
 
-bench: package $(PEER_STAMP) ## Benchmarks vs serverless-offline, the fair ceiling and a bare server (~14 min): bench/results/
+bench: package $(PEER_STAMP) ## Benchmarks vs serverless-offline, the fair ceiling and a bare server (~16 min): bench/results/
 	npx tsx bench/run.ts
 
 bench-trace: package ## What the decision trace costs: trace on vs off side by side (BENCH_SECONDS, BENCH_RUNS)
