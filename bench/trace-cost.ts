@@ -16,6 +16,7 @@ import { type LocalApi, startLocalApi } from "../local/index.js";
 import {
   type LoadFigures,
   loadTest,
+  medianOfRuns,
   type RequestSpec,
   sequentialLatency,
   warmUntilSteady,
@@ -52,9 +53,9 @@ export const TRACE_COST_BUDGET_PERCENT = 5;
 
 /**
  * Alternating load runs per side and their length. One 2 s pair here differs by ±4 % with nothing
- * changed (the machine, the collector, autocannon sharing the two cores); the median of 15 pairs
- * narrows that to about ±1 %, which a 5 % budget needs — make bench gave 4.0, −4.2 and 5.7 % for
- * the cached 403 with the same trace code and 9 pairs.
+ * changed (the machine, the collector, autocannon sharing the two cores), so a 5 % budget needs the
+ * median of many pairs: with 9, make bench gave 4.0, −4.2 and 5.7 % for the cached 403 and the
+ * same trace code.
  */
 export const TRACE_PAIRS = 15;
 export const TRACE_PAIR_SECONDS = 2;
@@ -214,14 +215,10 @@ export function medianPairChange(
   return round(median(changes), 1);
 }
 
+/** The median of each figure over `runs`, CPU per request included (errors summed). */
 function medianFigures(runs: TracedFigures[]): TracedFigures {
-  return {
-    cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest)),
-    requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
-    p50Ms: median(runs.map((r) => r.p50Ms)),
-    p99Ms: median(runs.map((r) => r.p99Ms)),
-    errors: runs.reduce((sum, r) => sum + r.errors, 0),
-  };
+  const { runs: _, ...figures } = medianOfRuns(runs);
+  return { ...figures, cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest)) };
 }
 
 // `npx tsx bench/trace-cost.ts` (make bench-trace): measure and print the table alone.
