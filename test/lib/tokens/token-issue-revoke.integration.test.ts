@@ -8,24 +8,20 @@ import {
   issueToken,
   revokeToken,
 } from "../../../lib/tokens/token-issue-revoke.js";
-import { type TokenTables, useTokenTables } from "../../scripts/tokens/support/token-tables.js";
+import { useTokenTables } from "../../scripts/tokens/support/token-tables.js";
 
 const NOW = Date.UTC(2026, 0, 1);
 
 describe("lib/tokens/token-issue-revoke (embedded DynamoDB)", () => {
+  // Its fields are this test's: the fixture sets them before each test.
   const tokens = useTokenTables("tokens");
-  let client: TokenTables["client"];
-  let table: string;
-  let store: TokenTables["store"];
-  beforeEach(() => {
-    ({ client, table, store } = tokens);
-  });
 
-  const rawItems = async () => (await client.send(new ScanCommand({ TableName: table }))).Items ?? [];
-  const audit = () => readAudit(client, tokens.auditTable);
+  const rawItems = async () =>
+    (await tokens.client.send(new ScanCommand({ TableName: tokens.table }))).Items ?? [];
+  const audit = () => readAudit(tokens.client, tokens.auditTable);
   describe("issueToken", () => {
     it("stores the token's digest, never the token, expiring in 90 days by default, with an audit record", async () => {
-      const { token, record } = await issueToken(store, {
+      const { token, record } = await issueToken(tokens.store, {
         principalId: "alice",
         scopes: ["*"],
         now: () => NOW,
@@ -54,7 +50,7 @@ describe("lib/tokens/token-issue-revoke (embedded DynamoDB)", () => {
     });
 
     it("stores canonical scopes, expiry, context and description; null lifetime means never", async () => {
-      const { record } = await issueToken(store, {
+      const { record } = await issueToken(tokens.store, {
         principalId: "bob",
         scopes: ["put /user", "GET /user/*", "PUT /user"],
         expiresInSeconds: null,
@@ -84,7 +80,7 @@ describe("lib/tokens/token-issue-revoke (embedded DynamoDB)", () => {
       ],
     ] as const) {
       it(`refuses ${what} before writing anything`, async () => {
-        const error = await issueToken(store, options as never).catch((caught: unknown) => caught);
+        const error = await issueToken(tokens.store, options as never).catch((caught: unknown) => caught);
         expect(error).to.be.instanceOf(errorClass);
         expect(await rawItems()).to.deep.equal([]);
         expect(await audit()).to.deep.equal([]);
@@ -93,7 +89,7 @@ describe("lib/tokens/token-issue-revoke (embedded DynamoDB)", () => {
 
     it("names a missing table", async () => {
       const error = await issueToken(
-        { ...store, tableName: "nope" },
+        { ...tokens.store, tableName: "nope" },
         { principalId: "a", scopes: ["*"] },
       ).catch((caught: unknown) => caught);
       expect(error).to.be.instanceOf(ApigwTokenAuthError);
@@ -103,10 +99,10 @@ describe("lib/tokens/token-issue-revoke (embedded DynamoDB)", () => {
 
   describe("revokeToken", () => {
     it("deletes the token by its whole digest (no scan) and audits it", async () => {
-      const kept = await issueToken(store, { principalId: "keep", scopes: ["*"] });
-      const gone = await issueToken(store, { principalId: "gone", scopes: ["PUT /user"] });
+      const kept = await issueToken(tokens.store, { principalId: "keep", scopes: ["*"] });
+      const gone = await issueToken(tokens.store, { principalId: "gone", scopes: ["PUT /user"] });
       const revoked = await revokeToken(
-        { ...store, audit: { tableName: tokens.auditTable, actor: "local:test", reason: "leaked" } },
+        { ...tokens.store, audit: { tableName: tokens.auditTable, actor: "local:test", reason: "leaked" } },
         {
           digest: gone.record.tokenDigest,
         },
@@ -124,26 +120,30 @@ describe("lib/tokens/token-issue-revoke (embedded DynamoDB)", () => {
     });
 
     it("deletes the one token with the digest prefix", async () => {
-      const gone = await issueToken(store, { principalId: "gone", scopes: ["*"] });
-      await revokeToken(store, { prefix: digestPrefix(gone.record.tokenDigest) });
+      const gone = await issueToken(tokens.store, { principalId: "gone", scopes: ["*"] });
+      await revokeToken(tokens.store, { prefix: digestPrefix(gone.record.tokenDigest) });
       expect(await rawItems()).to.deep.equal([]);
     });
 
     it("refuses a prefix that matches no token or several, and an unknown digest", async () => {
       for (const digest of ["abcdef0", "abcdef1"]) {
-        await client.send(
+        await tokens.client.send(
           new PutCommand({
-            TableName: table,
+            TableName: tokens.table,
             Item: { tokenDigest: digest.padEnd(64, "0"), principalId: "x", scopes: ["*"], createdAt: "2026" },
           }),
         );
       }
-      const ambiguous = await revokeToken(store, { prefix: "abcdef" }).catch((caught: unknown) => caught);
+      const ambiguous = await revokeToken(tokens.store, { prefix: "abcdef" }).catch(
+        (caught: unknown) => caught,
+      );
       expect((ambiguous as Error).message).to.equal("2 tokens match abcdef");
-      const none = await revokeToken(store, { prefix: "012345" }).catch((caught: unknown) => caught);
+      const none = await revokeToken(tokens.store, { prefix: "012345" }).catch((caught: unknown) => caught);
       expect(none).to.be.instanceOf(ApigwTokenAuthError);
       expect((none as Error).message).to.equal("no token has a digest starting with 012345");
-      const unknown = await revokeToken(store, { digest: "0".repeat(64) }).catch((caught: unknown) => caught);
+      const unknown = await revokeToken(tokens.store, { digest: "0".repeat(64) }).catch(
+        (caught: unknown) => caught,
+      );
       expect(unknown).to.be.instanceOf(ApigwTokenAuthError);
       expect(await rawItems()).to.have.length(2);
       expect(await audit()).to.deep.equal([]);
@@ -151,7 +151,7 @@ describe("lib/tokens/token-issue-revoke (embedded DynamoDB)", () => {
 
     for (const prefix of ["abc", "ABCDEF12", "not-hex!"]) {
       it(`refuses the prefix ${JSON.stringify(prefix)}`, async () => {
-        const error = await revokeToken(store, { prefix }).catch((caught: unknown) => caught);
+        const error = await revokeToken(tokens.store, { prefix }).catch((caught: unknown) => caught);
         expect(error).to.be.instanceOf(ApigwTokenAuthError);
       });
     }

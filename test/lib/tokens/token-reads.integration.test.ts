@@ -3,36 +3,31 @@ import { expect } from "chai";
 import { digestPrefix, digestToken } from "../../../handlers/shared/token.js";
 import { DEFAULT_TOKEN_LIFETIME_SECONDS, issueToken } from "../../../lib/tokens/token-issue-revoke.js";
 import { hasTokens, listTokens, principalTokens } from "../../../lib/tokens/token-reads.js";
-import { type TokenTables, useTokenTables } from "../../scripts/tokens/support/token-tables.js";
+import { useTokenTables } from "../../scripts/tokens/support/token-tables.js";
 
 const NOW = Date.UTC(2026, 0, 1);
 
 describe("lib/tokens/token-reads (embedded DynamoDB)", () => {
+  // Its fields are this test's: the fixture sets them before each test.
   const tokens = useTokenTables("tokens");
-  let client: TokenTables["client"];
-  let table: string;
-  let store: TokenTables["store"];
-  beforeEach(() => {
-    ({ client, table, store } = tokens);
-  });
 
   describe("listTokens", () => {
     it("lists digest prefixes, principals, scopes, expiry and last use, oldest first, and never a token", async () => {
-      const first = await issueToken(store, {
+      const first = await issueToken(tokens.store, {
         principalId: "a",
         scopes: ["*"],
         expiresInSeconds: 10,
         now: () => NOW,
       });
-      const second = await issueToken(store, {
+      const second = await issueToken(tokens.store, {
         principalId: "b",
         scopes: ["GET /user/*"],
         now: () => NOW + 1,
       });
-      await client.send(
-        new PutCommand({ TableName: table, Item: { ...second.record, lastUsedAt: NOW / 1000 + 5 } }),
+      await tokens.client.send(
+        new PutCommand({ TableName: tokens.table, Item: { ...second.record, lastUsedAt: NOW / 1000 + 5 } }),
       );
-      const listed = await listTokens(store, { now: () => NOW + 20_000 });
+      const listed = await listTokens(tokens.store, { now: () => NOW + 20_000 });
       expect(listed).to.deep.equal([
         {
           digestPrefix: digestPrefix(digestToken(first.token)),
@@ -60,28 +55,28 @@ describe("lib/tokens/token-reads (embedded DynamoDB)", () => {
     });
 
     it("lists one principal's tokens through the principalId index", async () => {
-      await issueToken(store, { principalId: "a", scopes: ["*"] });
-      const b = await issueToken(store, { principalId: "b", scopes: ["*"] });
+      await issueToken(tokens.store, { principalId: "a", scopes: ["*"] });
+      const b = await issueToken(tokens.store, { principalId: "b", scopes: ["*"] });
       expect(
-        (await listTokens(store, { principalId: "b" })).map((summary) => summary.digestPrefix),
+        (await listTokens(tokens.store, { principalId: "b" })).map((summary) => summary.digestPrefix),
       ).to.deep.equal([digestPrefix(b.record.tokenDigest)]);
-      expect(await principalTokens(store, "b")).to.deep.equal([b.record]);
-      expect(await listTokens(store, { principalId: "nobody" })).to.deep.equal([]);
+      expect(await principalTokens(tokens.store, "b")).to.deep.equal([b.record]);
+      expect(await listTokens(tokens.store, { principalId: "nobody" })).to.deep.equal([]);
     });
 
     it("lists a corrupt record with what is wrong, instead of failing the whole listing", async () => {
-      await client.send(
-        new PutCommand({ TableName: table, Item: { tokenDigest: "f".repeat(64), principalId: "x" } }),
+      await tokens.client.send(
+        new PutCommand({ TableName: tokens.table, Item: { tokenDigest: "f".repeat(64), principalId: "x" } }),
       );
-      const [listed] = await listTokens(store);
+      const [listed] = await listTokens(tokens.store);
       expect(listed?.digestPrefix).to.equal("ffffffffffff");
       expect(listed?.problem).to.contain("scopes");
     });
 
     it("hasTokens says whether the table has any token", async () => {
-      expect(await hasTokens(store)).to.equal(false);
-      await issueToken(store, { principalId: "a", scopes: ["*"] });
-      expect(await hasTokens(store)).to.equal(true);
+      expect(await hasTokens(tokens.store)).to.equal(false);
+      await issueToken(tokens.store, { principalId: "a", scopes: ["*"] });
+      expect(await hasTokens(tokens.store)).to.equal(true);
     });
   });
 });
