@@ -77,7 +77,8 @@ export function renderMarkdown(results: BenchResults): string {
     "Sequential cached GETs over one keep-alive connection, timed in microseconds: " +
       "overhead = gateway p50 − bare-server p50 (the HTTP round trip) − the user function's own p50 " +
       "(its bundle called in process, GetItem on the same embedded DynamoDB included). The same call " +
-      "in the function's worker thread (the local Lambda runtime, same credentials) and a call that " +
+      "in the function's worker thread (the local Lambda runtime, its own key through the gate in that " +
+      "worker) and a call that " +
       "fails before reading DynamoDB (the hand-over to the worker and back alone) show where it goes.",
     "",
     "| Gateway p50 | Bare server p50 | Handler p50 | Overhead p50 | Handler in its worker p50 | Hand-over p50 |",

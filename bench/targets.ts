@@ -80,16 +80,21 @@ export function targetChecks(results: Omit<BenchResults, "targets">): TargetChec
     `of the gateway's ${o.gatewayP50Ms} ms at p50 (sequential requests), the user function takes ` +
     `${o.handlerP50Ms} ms (its GetItem on the embedded DynamoDB) and a bare round trip ${o.bareP50Ms} ms; ` +
     `the gateway's own work is the remaining ${o.overheadP50Ms} ms`;
-  // Where the overhead goes: the function in its worker thread (same call, same credentials) against
-  // in process, and the gateway's own steps (authorizer cache, routing, templates, validation).
+  // Where the overhead goes: the function in its worker thread (same call, through the gate in that
+  // worker) against in process, and the gateway's own steps (authorizer cache, routing, templates,
+  // validation).
   const threadCost = round(o.workerHandlerP50Ms - o.handlerP50Ms, 3);
+  const threadShare =
+    threadCost > 2 * o.workerHandOverP50Ms
+      ? `, although handing a call over and back alone takes ${o.workerHandOverP50Ms} ms (a call that ` +
+        "fails before reading DynamoDB), so the function's DynamoDB call from its worker pays most of it"
+      : `, about the hand-over to the worker and back (${o.workerHandOverP50Ms} ms, a call that fails ` +
+        "before reading DynamoDB)";
   const overheadSplit =
     `Sequentially the gateway adds ${o.overheadP50Ms} ms per request at p50 (${overheadVerdict}): ` +
     `the user function's GET takes ${o.workerHandlerP50Ms} ms in its worker thread against ` +
-    `${o.handlerP50Ms} ms in process, ${threadCost} ms more, although handing a call over and back ` +
-    `alone takes ${o.workerHandOverP50Ms} ms (a call that fails before reading DynamoDB), so the ` +
-    "function's DynamoDB call from another thread pays most of it; the gateway's own steps (the " +
-    "cached-authorizer lookup, routing, the VTL templates, validation) take the remaining " +
+    `${o.handlerP50Ms} ms in process, ${threadCost} ms more${threadShare}; the gateway's own steps ` +
+    "(the cached-authorizer lookup, routing, the VTL templates, validation) take the remaining " +
     `${round(o.overheadP50Ms - threadCost, 3)} ms`;
   const load = `load average ${machine.loadAverage.map((n) => n.toFixed(2)).join(" / ")} on ${machine.cpus} CPU(s)`;
   const authorizer = results.coldStart.find((c) => c.logicalId === "AuthorizerFunction");

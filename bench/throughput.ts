@@ -8,14 +8,13 @@
  */
 import { join, resolve } from "node:path";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { type LocalDynamoDBConnection, localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
+import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
 import { codeKeyParameterOverrides, type Manifest } from "../lib/build/manifest.js";
 import { loadTemplate } from "../lib/cloudformation/load-template.js";
 import { issueToken } from "../lib/tokens/token-issue-revoke.js";
 import { resolveStack } from "../local/cloudformation/resolve-stack.js";
 import type { LambdaOutcome } from "../local/gateway/types.js";
-import { LOCAL_STACK_NAME, startLocalApi } from "../local/index.js";
-import { createLambdaRuntime } from "../local/lambda/lambda-runtime.js";
+import { LOCAL_STACK_NAME, type LocalApi, startLocalApi } from "../local/index.js";
 import { importUserFunction, startFairCeilingServer } from "./fair-ceiling.js";
 import {
   type LoadFigures,
@@ -58,7 +57,7 @@ export interface GatewayOverhead {
   handlerP50Ms: number;
   /** gateway − bare − handler: what the gateway adds besides the HTTP round trip and the function's work. */
   overheadP50Ms: number;
-  /** The same call of the user function in its worker thread (the local Lambda runtime), same credentials. */
+  /** The same call of the user function in its worker thread, as the gateway runs it (its gate in that worker). */
   workerHandlerP50Ms: number;
   /** A call of the user function in its worker that fails before any DynamoDB read: the hand-over alone. */
   workerHandOverP50Ms: number;
@@ -200,7 +199,7 @@ export async function measureThroughput(options: {
         await sequentialLatency(specs(bare.origin)["GET /user/{id} (cached authorizer)"], 2000)
       ).p50Ms;
       const handlerP50 = await handlerOwnTime(userFunction);
-      const inWorker = await userFunctionInWorker(options, api.dynamodb);
+      const inWorker = await userFunctionInWorker(api);
       return {
         cells,
         overhead: {
@@ -259,39 +258,21 @@ async function sequentialP50(call: () => Promise<unknown>): Promise<number> {
 
 /**
  * The user function's GET as the gateway runs it — in its worker thread, by the local Lambda
- * runtime — but with the credentials the in-process call uses, so the two differ only by the thread;
- * and a call that fails before any DynamoDB read (an empty id), which is the hand-over alone.
+ * runtime, with its own key through the gate in that worker — against which the in-process call
+ * differs by the thread (and the role's decision, remembered after the first call); and a call that
+ * fails before any DynamoDB read (an empty id), which is the hand-over alone.
  */
-async function userFunctionInWorker(
-  options: { manifest: Manifest; rootDir: string },
-  dynamodb: LocalDynamoDBConnection,
-): Promise<{ handlerP50Ms: number; handOverP50Ms: number }> {
-  const stack = resolveStack(loadTemplate(join(options.rootDir, "cloudformation/api.yaml")), {
-    stackName: LOCAL_STACK_NAME,
-    parameterOverrides: { ArtifactBucket: "local-artifacts", ...codeKeyParameterOverrides(options.manifest) },
-  });
-  const lambda = createLambdaRuntime({
-    stack,
-    manifest: options.manifest,
-    rootDir: options.rootDir,
-    dynamodb: { endpoint: dynamodb.endpoint, credentialsFor: () => dynamodb.credentials },
-    maxConcurrency: 1,
-  });
-  const functionArn = lambda.functions.UserFunction?.functionArn as string;
+async function userFunctionInWorker(api: LocalApi): Promise<{ handlerP50Ms: number; handOverP50Ms: number }> {
   const call = (id: string, expected: LambdaOutcome["kind"]) => async () => {
     const event = { operation: "getUser", principalId: "bench", requestId: "bench", id };
-    const outcome = await lambda.invoke(functionArn, event);
+    const outcome = await api.invokeFunction("UserFunction", event);
     if (outcome.kind !== expected)
       throw new Error(`bench: the user function answered ${JSON.stringify(outcome)}`);
   };
-  try {
-    return {
-      handlerP50Ms: await sequentialP50(call(USER.id, "result")),
-      handOverP50Ms: await sequentialP50(call("", "error")),
-    };
-  } finally {
-    await lambda.close();
-  }
+  return {
+    handlerP50Ms: await sequentialP50(call(USER.id, "result")),
+    handOverP50Ms: await sequentialP50(call("", "error")),
+  };
 }
 
 /**

@@ -13,6 +13,7 @@ import { createGateway } from "./gateway/gateway.js";
 import type { RequestTrace } from "./gateway/trace.js";
 import type { Gateway } from "./gateway/types.js";
 import type { DynamoDBGate } from "./iam/dynamodb-gate.js";
+import type { FunctionGateSetup } from "./iam/function-gate.js";
 import { createLambdaRuntime, type LambdaRuntime } from "./lambda/lambda-runtime.js";
 
 /** What every version of the API shares: the DynamoDB (and its gate), the cache, logging and tracing. */
@@ -21,8 +22,11 @@ export interface ApiVersionContext {
   rootDir: string;
   /** The DynamoDB itself (tables are created there directly, not through the gate). */
   upstream: { endpoint: string; credentials: LocalDynamoDBCredentials; capabilities: DynamoDBCapabilities };
-  /** The IAM gate the functions call, when it is on. */
-  gate: DynamoDBGate | undefined;
+  /**
+   * The IAM gate, when it is on: the run's (admin key, token CLI, tests), and the bundled module of
+   * the gate each function's worker starts for itself, which the functions call.
+   */
+  gate: { run: DynamoDBGate; functionGateModule: string } | undefined;
   authorizerCache: AuthorizerCache;
   now: () => number;
   log: (line: string) => void;
@@ -56,7 +60,8 @@ export async function serveApiVersion(
   manifest: Manifest | undefined,
   reloading = false,
 ): Promise<ApiVersion> {
-  const { gate, upstream, log } = context;
+  const { upstream, log } = context;
+  const gate = context.gate?.run;
   const principals = gate?.principalsFor(stack);
   const client = localDynamoDBClient(upstream, stack.region);
   const tables = await createStackTables(client, stack, {
@@ -70,6 +75,20 @@ export async function serveApiVersion(
     dynamodb: {
       endpoint: gate?.endpoint ?? upstream.endpoint,
       credentialsFor: (logicalId) => principals?.credentialsFor(logicalId) ?? upstream.credentials,
+      ...(context.gate && principals
+        ? {
+            // Each worker gates its function's calls itself, by this version's roles and tables.
+            workerGate: {
+              modulePath: context.gate.functionGateModule,
+              setupFor: (logicalId: string): FunctionGateSetup => ({
+                stack,
+                logicalId,
+                credentials: principals.credentialsFor(logicalId) ?? upstream.credentials,
+                upstream: { endpoint: upstream.endpoint, credentials: upstream.credentials },
+              }),
+            },
+          }
+        : {}),
     },
     log,
   });

@@ -19,7 +19,9 @@ import { resolveStack } from "./cloudformation/resolve-stack.js";
 import { type DynamoDBBackendChoice, startEmbeddedDynamoDB } from "./dynamodb/embedded-dynamodb.js";
 import { type AuthorizerCache, createAuthorizerCache } from "./gateway/authorizer-cache.js";
 import type { RequestTrace } from "./gateway/trace.js";
+import type { LambdaOutcome } from "./gateway/types.js";
 import { startDynamoDBGate } from "./iam/dynamodb-gate.js";
+import { bundleFunctionGate } from "./iam/function-gate-bundle.js";
 import { type LocalJwtIssuer, startLocalJwtIssuerFor } from "./jwt-issuer/jwt-issuer.js";
 import { closeServer, listen } from "./listen.js";
 import { loadManifestIfNeeded, localParameterDefaults } from "./template-inputs.js";
@@ -115,6 +117,11 @@ export interface LocalApi {
   reload(options?: { manifest?: Manifest }): Promise<void>;
   /** Makes the function (logical id) load its rebuilt bundle: its warm workers are replaced. */
   reloadFunction(logicalId: string): void;
+  /**
+   * Invokes a function (logical id, name or ARN) of the API being served, in its workers, as
+   * `lambda:Invoke` would: the benchmarks time a function's own share of a request with it.
+   */
+  invokeFunction(functionId: string, event: unknown): Promise<LambdaOutcome>;
   /** Stops the HTTP server, the functions and the DynamoDB (flushing data to disk). */
   stop(): Promise<void>;
 }
@@ -188,6 +195,9 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
       ? await startDynamoDBGate({ stack, upstream, port: options.dynamodbPort ?? 0, log })
       : undefined;
     if (gate) cleanups.push(gate.stop);
+    // Each function's worker runs the same gate for its own calls (local/iam/function-gate.ts).
+    const functionGate = gate ? await bundleFunctionGate() : undefined;
+    if (functionGate) cleanups.push(async () => functionGate.remove());
     const dynamodb: LocalApi["dynamodb"] = gate
       ? {
           ...upstream,
@@ -202,7 +212,7 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
     const versionContext: ApiVersionContext = {
       rootDir: PROJECT_ROOT,
       upstream,
-      gate,
+      gate: gate && functionGate ? { run: gate, functionGateModule: functionGate.modulePath } : undefined,
       authorizerCache,
       now,
       log,
@@ -269,6 +279,7 @@ export async function startLocalApi(options: StartLocalApiOptions = {}): Promise
         }, RELOAD_GRACE_MS).unref();
       },
       reloadFunction: (logicalId) => current.lambda.reload(logicalId),
+      invokeFunction: (functionId, event) => current.lambda.invoke(functionId, event),
       stop,
     };
   } catch (error) {

@@ -11,6 +11,10 @@
  *   real AccessDeniedException. The admin key is not restricted.
  * - An allowed call goes on to the DynamoDB behind it with the credentials of the run's database and
  *   a proof of them that the dynalite fallback's guard checks (../dynamodb/dynalite-guard.ts).
+ *
+ * It runs as the run's gate ({@link startDynamoDBGate}: the admin key, the token CLI, the tests) and,
+ * the same server, inside each function's worker thread for that function alone (function-gate.ts),
+ * which is the one the functions call.
  */
 import {
   Agent,
@@ -33,7 +37,12 @@ import {
   refuseOversizedBody,
   SIGNATURE_ERRORS,
 } from "./dynamodb-wire.js";
-import { createGatePrincipals, type FunctionPrincipal, type GatePrincipals } from "./gate-principals.js";
+import {
+  createGatePrincipals,
+  type FunctionPrincipal,
+  type GateKeys,
+  type GatePrincipals,
+} from "./gate-principals.js";
 import { createRoleDecisionMemo, type RoleDecisionMemo } from "./role-policies.js";
 import { verifySigV4 } from "./sigv4.js";
 
@@ -84,12 +93,49 @@ const TARGET_PREFIX = "DynamoDB_20120810.";
  */
 export async function startDynamoDBGate(options: DynamoDBGateOptions): Promise<DynamoDBGate> {
   const { stack, log = () => undefined } = options;
+  let principals = createGatePrincipals(stack, log);
+  let rules = gateRules(stack, principals);
+  const server = await serveDynamoDBGate({ ...options, log, rules: () => rules });
+  return {
+    ...server,
+    get principals() {
+      return principals;
+    },
+    principalsFor: (next) => createGatePrincipals(next, log, principals),
+    use(next, nextPrincipals) {
+      principals = nextPrincipals;
+      rules = gateRules(next, nextPrincipals);
+    },
+  };
+}
+
+/** What a gate decides calls by: the keys it accepts and the stack's tables, replaced whole on a reload. */
+export interface GateRules {
+  keys: GateKeys;
+  scope: DynamoDBCallScope;
+  /** Every call is checked; a decision already made for the same role and request is not re-evaluated. */
+  decide: RoleDecisionMemo;
+}
+
+/** The rules of a gate accepting `keys` for `stack`'s roles and tables. */
+export function gateRules(stack: ResolvedStack, keys: GateKeys): GateRules {
+  return { keys, scope: callScope(stack), decide: createRoleDecisionMemo() };
+}
+
+/**
+ * The gate's server: every check of this module's description, by the `rules` of the moment. Used by
+ * {@link startDynamoDBGate} (the run's gate) and by each function's own gate in its worker thread
+ * (function-gate.ts).
+ */
+export async function serveDynamoDBGate(options: {
+  upstream: DynamoDBGateOptions["upstream"];
+  port: number;
+  log: (line: string) => void;
+  rules: () => GateRules;
+}): Promise<{ endpoint: string; port: number; stop(): Promise<void> }> {
+  const { log, rules } = options;
   // The dynalite fallback checks this proof of the run's credentials on what the gate forwards.
   const upstream = { ...options.upstream, proof: gateProof(options.upstream.credentials) };
-  let principals = createGatePrincipals(stack, log);
-  let scope = callScope(stack);
-  // Every call is checked; a decision already made for the same role and request is not re-evaluated.
-  let decide = createRoleDecisionMemo();
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const upstreamUrl = new URL(upstream.endpoint);
   let ownHosts: string[] = [];
@@ -104,17 +150,18 @@ export async function startDynamoDBGate(options: DynamoDBGateOptions): Promise<D
   });
 
   const handle = (request: IncomingMessage, response: ServerResponse, body: Buffer) => {
+    const { keys, scope, decide } = rules();
     const url = request.url ?? "/";
     const check = verifySigV4(
       { method: request.method ?? "POST", url, headers: request.headers, body },
-      (key) => principals.byAccessKeyId(key)?.secret,
+      (key) => keys.byAccessKeyId(key)?.secret,
     );
     if (!check.ok) {
       const { type, message } = SIGNATURE_ERRORS[check.problem];
       log(`dynamodb gate: refused a call (${check.detail})`);
       return dynamodbError(response, type, { message });
     }
-    const caller = principals.byAccessKeyId(check.accessKeyId)?.principal;
+    const caller = keys.byAccessKeyId(check.accessKeyId)?.principal;
     if (caller?.kind === "function") {
       const target = String(request.headers["x-amz-target"] ?? "");
       const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
@@ -160,15 +207,6 @@ export async function startDynamoDBGate(options: DynamoDBGateOptions): Promise<D
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
-    get principals() {
-      return principals;
-    },
-    principalsFor: (next) => createGatePrincipals(next, log, principals),
-    use(next, nextPrincipals) {
-      principals = nextPrincipals;
-      scope = callScope(next);
-      decide = createRoleDecisionMemo();
-    },
     stop: async () => {
       await closeServer(server);
       agent.destroy();

@@ -13,7 +13,13 @@ import type { Readable } from "node:stream";
 import { Worker } from "node:worker_threads";
 import type { LambdaOutcome } from "../gateway/types.js";
 import type { FunctionConfig } from "./function-config.js";
-import type { InvocationReply, InvokeMessage, OutputMessage, WorkerSetup } from "./worker-protocol.js";
+import type {
+  InvocationReply,
+  InvokeMessage,
+  LogMessage,
+  OutputMessage,
+  WorkerSetup,
+} from "./worker-protocol.js";
 
 const BOOTSTRAP = new URL("./worker-bootstrap.mjs", import.meta.url);
 
@@ -26,8 +32,10 @@ export interface FunctionPoolOptions {
   maxWorkers: number;
   /** Most invocations waiting for an environment; more are answered `throttled`. */
   maxQueued: number;
-  /** Receives each line the function writes to stdout/stderr. */
+  /** Receives each line the function writes to stdout/stderr, and its gate's lines. */
   log: (line: string) => void;
+  /** The function's own DynamoDB gate, which each of its workers starts (see WorkerSetup.gate). */
+  gate?: WorkerSetup["gate"];
 }
 
 interface Environment {
@@ -170,6 +178,7 @@ export class FunctionPool {
       functionArn: config.functionArn,
       memoryLimitInMB: config.memoryMb,
       logGroupName: config.logGroupName,
+      ...(this.options.gate ? { gate: this.options.gate } : {}),
     };
     const worker = new Worker(BOOTSTRAP, {
       workerData,
@@ -187,11 +196,11 @@ export class FunctionPool {
     for (const stream of [worker.stdout, worker.stderr] as Readable[]) {
       createInterface({ input: stream }).on("line", (line) => log(`${config.logicalId} ${line}`));
     }
-    worker.on("message", (message: InvocationReply | OutputMessage) =>
-      message.kind === "output"
-        ? this.onOutput(environment, message.text)
-        : this.onReply(environment, message),
-    );
+    worker.on("message", (message: InvocationReply | OutputMessage | LogMessage) => {
+      if (message.kind === "output") this.onOutput(environment, message.text);
+      else if (message.kind === "log") log(message.line);
+      else this.onReply(environment, message);
+    });
     worker.on("error", (error) => {
       this.finish(environment, { kind: "crash", message: `${error.name}: ${error.message}` }, true);
     });

@@ -27,6 +27,11 @@ export interface LambdaRuntimeOptions {
     endpoint: string;
     /** A function's credentials, by logical id (the IAM gate gives each function its own). */
     credentialsFor(logicalId: string): LocalDynamoDBCredentials;
+    /**
+     * A gate of the function's own that each of its workers starts before loading the handler; its
+     * endpoint replaces `endpoint` (../iam/function-gate.ts): the module, and its setup by logical id.
+     */
+    workerGate?: { modulePath: string; setupFor(logicalId: string): unknown };
   };
   /** Most concurrent environments per function. Default 4. */
   maxConcurrency?: number;
@@ -97,6 +102,14 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
         maxWorkers: maxConcurrency,
         maxQueued,
         log,
+        ...(options.dynamodb?.workerGate
+          ? {
+              gate: {
+                modulePath: options.dynamodb.workerGate.modulePath,
+                setup: options.dynamodb.workerGate.setupFor(logicalId),
+              },
+            }
+          : {}),
       });
       pools.set(logicalId, pool);
       for (const id of [logicalId, config.functionName, config.functionArn]) byId.set(id, pool);
@@ -159,7 +172,8 @@ function unqualified(functionArn: string): string {
 /**
  * The environment of a function's container: the template's variables, then what the Lambda service
  * sets itself (those names are reserved on AWS, so the template cannot change them there either).
- * The credentials are the function's own keys to the local IAM gate (or the database's, gate off).
+ * The credentials are the function's own keys to the local IAM gate (or the database's, gate off);
+ * a gate in the function's worker replaces the endpoint there before the handler loads.
  */
 function containerEnvironment(
   stack: ResolvedStack,

@@ -1,7 +1,8 @@
 /**
- * The code a function's worker thread runs: a tiny Node.js Lambda runtime. It imports the handler
- * module once (the "init" phase, kept warm for later invocations) and answers each invocation with
- * the handler's result or a Lambda-style error object (`errorType` = the error's name).
+ * The code a function's worker thread runs: a tiny Node.js Lambda runtime. It starts the function's
+ * own DynamoDB gate when given one, imports the handler module once (the "init" phase, kept warm for
+ * later invocations) and answers each invocation with the handler's result or a Lambda-style error
+ * object (`errorType` = the error's name).
  *
  * Plain JavaScript, not TypeScript: the function code runs on bare Node.js, as on Lambda, without
  * the TypeScript loader the rest of the project runs under (loader hooks do not reach workers).
@@ -54,11 +55,28 @@ function reply(message) {
   port.postMessage(logs.length > 0 ? { ...message, logs } : message);
 }
 
+// The gate's setup holds the run's database credentials: it leaves workerData, which the function's
+// code could read, before that code loads.
+const gateSetup = setup.gate;
+delete setup.gate;
+
 const handlerReady = loadHandler();
 // An init failure is answered per invocation; keep it from counting as an unhandled rejection.
 handlerReady.catch(() => undefined);
 
+/**
+ * The function's own DynamoDB gate, in this thread: its calls do not cross to the main thread and
+ * back (see ../iam/function-gate.ts). Started before the handler module loads, so that an SDK client
+ * made at module scope already finds it in `AWS_ENDPOINT_URL_DYNAMODB`.
+ */
+async function startGate() {
+  const { startFunctionGate } = await import(pathToFileURL(gateSetup.modulePath).href);
+  const gate = await startFunctionGate(gateSetup.setup, (line) => port.postMessage({ kind: "log", line }));
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = gate.endpoint;
+}
+
 async function loadHandler() {
+  if (gateSetup) await startGate();
   const module = await import(pathToFileURL(setup.modulePath).href);
   let target = module;
   for (const part of setup.exportPath.split(".")) {

@@ -13,6 +13,13 @@ export interface WorkerSetup {
   functionArn: string;
   memoryLimitInMB: number;
   logGroupName: string;
+  /**
+   * The function's own DynamoDB gate, started in the worker before the handler loads; its endpoint
+   * becomes the function's `AWS_ENDPOINT_URL_DYNAMODB`. The module exports
+   * `startFunctionGate(setup, log) → Promise<{ endpoint }>` (../iam/function-gate.ts, bundled);
+   * `log` lines reach the run's log as {@link LogMessage}s.
+   */
+  gate?: { modulePath: string; setup: unknown };
 }
 
 /** main → worker: run one invocation. */
@@ -38,6 +45,12 @@ export type InvocationReply = (
     }
   | { id: number; kind: "crash"; message: string }
 ) & { logs?: string[] };
+
+/** worker → main: a line of the local run itself (the function's gate), logged as it is. */
+export interface LogMessage {
+  kind: "log";
+  line: string;
+}
 
 /** worker → main: text the function wrote to stdout or stderr (any part of a line, or several lines). */
 export interface OutputMessage {

@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} in the YAML is Fn::Sub syntax
 import { request as httpRequest } from "node:http";
+import { pathToFileURL } from "node:url";
 import {
   CreateTableCommand,
   DeleteItemCommand,
@@ -15,6 +16,8 @@ import { parseTemplate } from "../../../lib/cloudformation/load-template.js";
 import { resolveStack } from "../../../local/cloudformation/resolve-stack.js";
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "../../../local/dynamodb/embedded-dynamodb.js";
 import { type DynamoDBGate, startDynamoDBGate } from "../../../local/iam/dynamodb-gate.js";
+import type { startFunctionGate as startFunctionGateType } from "../../../local/iam/function-gate.js";
+import { bundleFunctionGate } from "../../../local/iam/function-gate-bundle.js";
 
 const TEMPLATE = `
 Resources:
@@ -201,6 +204,42 @@ describe("local/iam/dynamodb-gate", function () {
       );
     } finally {
       outsider.destroy();
+    }
+  });
+
+  it("runs as a function's own gate, bundled as its worker imports it: that function's key alone, its role deciding", async () => {
+    const bundle = await bundleFunctionGate();
+    const readerKey = generateLocalCredentials();
+    const { startFunctionGate } = (await import(pathToFileURL(bundle.modulePath).href)) as {
+      startFunctionGate: typeof startFunctionGateType;
+    };
+    const ownLines: string[] = [];
+    const own = await startFunctionGate(
+      { stack, logicalId: "Reader", credentials: readerKey, upstream: dynamodb },
+      (line) => ownLines.push(line),
+    );
+    const client = (credentials: typeof readerKey) =>
+      localDynamoDBClient({ endpoint: own.endpoint, credentials }, stack.region);
+    const asReader = client(readerKey);
+    const asAdmin = client(gate.principals.admin);
+    try {
+      const key = { TableName: "gate-users", Key: { id: { S: "u1" } } };
+      expect((await asReader.send(new GetItemCommand(key))).Item?.name).to.deep.equal({ S: "Ann" });
+      const denied = await failure(asReader.send(new DeleteItemCommand(key)));
+      expect(denied.name).to.equal("AccessDeniedException");
+      expect(denied.message).to.contain("assumed-role/reader-role/reader is not authorized");
+      expect(ownLines.at(-1)).to.contain("Reader denied: dynamodb:DeleteItem").and.contain("ReaderRole");
+      // The run's admin key is not this gate's: only the function's own key opens it.
+      expect((await failure(asAdmin.send(new GetItemCommand(key)))).name).to.equal(
+        "UnrecognizedClientException",
+      );
+      const fromPage = await fetch(own.endpoint, { method: "POST", headers: { origin: "http://evil" } });
+      expect(fromPage.status).to.equal(403);
+    } finally {
+      asReader.destroy();
+      asAdmin.destroy();
+      await own.stop();
+      bundle.remove();
     }
   });
 

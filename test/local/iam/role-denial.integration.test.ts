@@ -63,9 +63,33 @@ describe("local/iam: a role without the action, through the API", function () {
     const denial = lines.find((line) => line.includes("AccessDeniedException"));
     expect(denial, lines.join("\n")).to.match(/dynamodb:DeleteItem/);
     expect(denial).to.not.include(token);
+    // The gate in the function's worker says why in the run's log, as the run's gate would.
+    expect(lines, lines.join("\n")).to.include(
+      "dynamodb gate: UserFunction denied: dynamodb:DeleteItem on arn:aws:dynamodb:us-east-1:000000000000:table/local-users: no statement of role UserFunctionRole allows it",
+    );
 
     // Nothing was deleted: the user is still there for GET, which the role allows.
     const get = await fetch(`${api.url}/user/u-1`, { headers });
     expect(get.status).to.equal(200);
+  });
+
+  it("a reload that grants the action lets the function's new workers do it", async () => {
+    const { token } = await issueToken(
+      { client, tableName: api.outputs.TokenTableName as string },
+      { principalId: "bob", scopes: ["*"] },
+    );
+    const headers = { Authorization: token, "Content-Type": "application/json" };
+    const put = await fetch(`${api.url}/user`, {
+      method: "PUT",
+      headers,
+      body: JSON.stringify({ id: "u-2", name: "Bo" }),
+    });
+    expect(put.status).to.equal(204);
+    expect((await fetch(`${api.url}/user/u-2`, { method: "DELETE", headers })).status).to.equal(500);
+
+    writeFileSync(join(dir, "api.yaml"), readFileSync(join(PROJECT_ROOT, "cloudformation/api.yaml"), "utf8"));
+    await api.reload();
+    expect((await fetch(`${api.url}/user/u-2`, { method: "DELETE", headers })).status).to.equal(204);
+    expect((await fetch(`${api.url}/user/u-2`, { headers })).status).to.equal(404);
   });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import { parseTemplate } from "../../../lib/cloudformation/load-template.js";
@@ -309,6 +312,77 @@ describe("local/lambda/lambda-runtime", function () {
     logLines.length = 0;
     expect(await runtime.invoke(arn("Echo"), { action: "logThenSpin" })).to.deep.include({ kind: "timeout" });
     expect(logLines).to.include("Echo before the spin");
+  });
+
+  describe("with a gate of the function's own in each worker", () => {
+    const GATED = `
+Resources:
+  Gated:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: index.handler
+      Code:
+        ZipFile: |
+          const atLoad = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+          exports.handler = async () => ({ atLoad, workerData: require("node:worker_threads").workerData });
+`;
+    // The worker imports this in place of the bundled function-gate.ts: it says what it was given.
+    const GATE_MODULE = `export async function startFunctionGate(setup, log) {
+  if (setup.fail) throw new Error("no port for the gate");
+  log(\`gate of \${setup.logicalId} started\`);
+  return { endpoint: \`http://127.0.0.1:9/\${setup.logicalId}\` };
+}
+`;
+    let dir: string;
+    const start = (setup: Record<string, unknown>, lines: string[]) =>
+      createLambdaRuntime({
+        stack: resolveStack(parseTemplate(GATED)),
+        dynamodb: {
+          endpoint: "http://127.0.0.1:8999",
+          credentialsFor: () => ({ accessKeyId: "LOCALTEST", secretAccessKey: "s" }),
+          workerGate: {
+            modulePath: join(dir, "gate.mjs"),
+            setupFor: (logicalId) => ({ logicalId, secret: "the run's database", ...setup }),
+          },
+        },
+        log: (line) => lines.push(line),
+      });
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), "worker-gate-"));
+      writeFileSync(join(dir, "gate.mjs"), GATE_MODULE);
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("starts it before the handler loads, points the function at it and logs its lines; its setup is not left in workerData", async () => {
+      const lines: string[] = [];
+      const gated = start({}, lines);
+      try {
+        const outcome = await gated.invoke("Gated", {});
+        expect(outcome).to.deep.include({ kind: "result" });
+        const payload = (outcome as { payload: { atLoad: string; workerData: Record<string, unknown> } })
+          .payload;
+        expect(payload.atLoad).to.equal("http://127.0.0.1:9/Gated");
+        expect(payload.workerData).to.include({ exportPath: "handler" }).and.not.have.property("gate");
+        expect(JSON.stringify(payload)).to.not.include("the run's database");
+        expect(lines).to.include("gate of Gated started");
+      } finally {
+        await gated.close();
+      }
+    });
+
+    it("fails the init phase, with why, when the gate does not start", async () => {
+      const gated = start({ fail: true }, []);
+      try {
+        expect(await gated.invoke("Gated", {})).to.deep.include({
+          kind: "error",
+          errorMessage: "no port for the gate",
+          initFailed: true,
+        });
+      } finally {
+        await gated.close();
+      }
+    });
   });
 
   describe("refusals", () => {
