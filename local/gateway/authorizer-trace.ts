@@ -6,12 +6,14 @@
  * Why: hashing the same token on every request was most of what the trace cost at first; then,
  * with the inspector's ring keeping the last requests alive, every object of a kept trace is
  * copied by the garbage collector as it ages (the decision trace cost 20 % of a cached 403's
- * throughput). A trace shares what does not change and owns only what is its request's alone.
+ * throughput). A trace shares what does not change and owns only what is its request's alone; a
+ * cache hit's whole step is shared by the hits alike (same policy, method ARN and second of TTL left).
  */
 import { digestPrefix, digestToken } from "../../handlers/shared/token.js";
-import type { IdentitySource } from "./api-model-types.js";
-import { cacheKeyDigest } from "./authorizer-cache.js";
-import type { AuthorizerTrace, IdentityTrace } from "./trace.js";
+import type { AuthorizerModel, IdentitySource } from "./api-model-types.js";
+import { type CachedAuthorization, cacheKeyDigest } from "./authorizer-cache.js";
+import type { MethodDecision } from "./authorizer-decision.js";
+import { type AuthorizerTrace, type IdentityTrace, newAuthorizerTrace } from "./trace.js";
 
 /** What a trace shows of one cache key: its digest and the identity values' digests. */
 export interface KeyTrace {
@@ -84,4 +86,50 @@ export function expressionTrace(expression: RegExp, matched: boolean): Expressio
     expressionTraces.set(expression, known);
   }
   return known[matched ? "true" : "false"];
+}
+
+/** What a cache hit's step trace is made of. */
+export interface CacheHitParts {
+  authorizer: AuthorizerModel;
+  key: KeyTrace;
+  validation: AuthorizerTrace["validationExpression"];
+  /** The cached output, and its remembered decision for the request's method ARN. */
+  output: CachedAuthorization;
+  decided: MethodDecision;
+  ttlSecondsLeft: number;
+}
+
+/** The last hit trace made per decision (a decision belongs to one cached output and method ARN). */
+const hitTraces = new WeakMap<MethodDecision, AuthorizerTrace>();
+
+/**
+ * The trace of an authorizer step the cache answered: frozen, and the same object for every hit
+ * that would show the same thing — under load, hundreds of requests a second share one.
+ */
+export function cacheHitTrace(parts: CacheHitParts): AuthorizerTrace {
+  const { authorizer, key, validation, output, decided, ttlSecondsLeft } = parts;
+  const last = hitTraces.get(decided);
+  if (
+    last !== undefined &&
+    last.ttlSecondsLeft === ttlSecondsLeft &&
+    last.identity === key.identity &&
+    last.cacheKey === key.keyDigest &&
+    last.validationExpression === validation &&
+    last.name === authorizer.logicalId &&
+    last.type === authorizer.type &&
+    last.ttlSeconds === authorizer.ttlSeconds
+  ) {
+    return last;
+  }
+  const trace = newAuthorizerTrace(authorizer, decided.methodArn);
+  trace.identity = key.identity;
+  trace.validationExpression = validation;
+  trace.cache = "hit";
+  trace.cacheKey = key.keyDigest;
+  trace.ttlSecondsLeft = ttlSecondsLeft;
+  trace.principalId = output.principalId;
+  trace.decision = decided.decision;
+  trace.statements = decided.statements;
+  hitTraces.set(decided, Object.freeze(trace));
+  return trace;
 }

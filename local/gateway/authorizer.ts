@@ -11,17 +11,18 @@ import {
 } from "../../handlers/shared/authorizer-context.js";
 import { parseAuthorizerPolicy } from "../../lib/iam/authorizer-policy.js";
 import type { ParsedPolicy } from "../../lib/iam/policy-document.js";
+import type { PolicyDecision } from "../../lib/iam/policy-evaluator.js";
 import type { ApiModel, AuthorizerModel, IdentitySource } from "./api-model-types.js";
 import { type AuthorizerCache, type CachedAuthorization, cacheKey } from "./authorizer-cache.js";
 import { methodDecision, rememberPolicy } from "./authorizer-decision.js";
-import { expressionTrace, keyTrace, missingIdentityTrace } from "./authorizer-trace.js";
+import { cacheHitTrace, expressionTrace, keyTrace, missingIdentityTrace } from "./authorizer-trace.js";
 import type { CacheSafetyCheck } from "./cache-safety.js";
 import { ACCESS_DENIED_EXPLICIT, ACCESS_DENIED_IMPLICIT, type GatewayError } from "./gateway-responses.js";
 import { callLambda } from "./lambda-call.js";
 import { proxyRequestFields } from "./proxy-event.js";
 import { type AuthorizerResult, type GatewayRequest, headerValue } from "./request-context.js";
 import type { Route } from "./router.js";
-import type { AuthorizerTrace } from "./trace.js";
+import { type AuthorizerTrace, newAuthorizerTrace } from "./trace.js";
 import { invocationTrace } from "./trace-invocation.js";
 import type { LambdaInvoker, LambdaOutcome } from "./types.js";
 
@@ -39,8 +40,11 @@ export interface AuthorizationRequest {
   methodArn: string;
   /** `$context` variables (for `context.*` identity sources). */
   context: Record<string, unknown>;
-  /** Filled in with what the authorizer step did, when the gateway traces the request. */
-  trace?: AuthorizerTrace | undefined;
+  /**
+   * The request's trace, when the gateway traces it: the step sets `authorizer` to what it did — a
+   * trace of its own, or on a cache hit the one trace shared by every hit alike (authorizer-trace.ts).
+   */
+  trace?: { authorizer?: AuthorizerTrace } | undefined;
 }
 
 /** Runs authorizers with one shared cache. */
@@ -91,11 +95,19 @@ export function createAuthorizerRunner(deps: {
         };
   return {
     async authorize(input) {
-      const { authorizer, request, methodArn, context, trace } = input;
+      const { authorizer, request, methodArn, context } = input;
+      const traced = input.trace;
+      /** A trace of this request's own, in the request's trace (every outcome but a cache hit). */
+      const ownTrace = () => {
+        if (traced === undefined) return undefined;
+        traced.authorizer = newAuthorizerTrace(authorizer, methodArn);
+        return traced.authorizer;
+      };
       const sources = authorizer.identitySources;
       const values = identityValues(sources, request, api, context);
       if (values.length < sources.length) {
         const missing = sources[values.length] as IdentitySource;
+        const trace = ownTrace();
         if (trace) {
           trace.identity = missingIdentityTrace(sources, values, missing);
           trace.missingSource = missing.expression;
@@ -103,27 +115,42 @@ export function createAuthorizerRunner(deps: {
         return UNAUTHORIZED;
       }
       const key = cacheKey(api.stageName, authorizer.id, values);
-      const shown = trace && keyTrace(key, sources, values);
-      if (trace && shown) trace.identity = shown.identity;
+      const shown = traced && keyTrace(key, sources, values);
       const [token] = values;
       const expression = authorizer.validationExpression;
-      if (authorizer.type === "TOKEN" && expression !== undefined) {
-        const matched = expression.test(token ?? "");
-        if (trace) trace.validationExpression = expressionTrace(expression, matched);
-        if (!matched) return UNAUTHORIZED;
-      }
+      const validation =
+        authorizer.type === "TOKEN" && expression !== undefined
+          ? expressionTrace(expression, expression.test(token ?? ""))
+          : undefined;
       const caching = authorizer.ttlSeconds > 0 && values.length > 0;
-      const cached = caching ? cache.get(key, now()) : undefined;
-      if (trace && shown) {
-        trace.cache = caching ? (cached ? "hit" : "miss") : "off";
-        if (caching) trace.cacheKey = shown.keyDigest;
-        const expiresAt = cached && cache.expiresAt(key);
-        if (expiresAt) trace.ttlSecondsLeft = Math.ceil((expiresAt - now()) / 1000);
-      }
+      const cached = caching && validation?.matched !== false ? cache.get(key, now()) : undefined;
       if (cached) {
-        const outcome = decide(cached, methodArn, 0, trace);
+        const decided = methodDecision(cached, methodArn);
+        if (traced && shown) {
+          const expiresAt = cache.expiresAt(key) ?? now();
+          const ttlSecondsLeft = Math.ceil((expiresAt - now()) / 1000);
+          traced.authorizer = cacheHitTrace({
+            authorizer,
+            key: shown,
+            validation,
+            output: cached,
+            decided,
+            ttlSecondsLeft,
+          });
+        }
+        const outcome = decisionOutcome(cached, decided.decision, 0);
         if (outcome.kind === "deny") safety?.afterCachedDeny(authorizer, eventFor(input, token), methodArn);
         return outcome;
+      }
+      const trace = ownTrace();
+      if (trace && shown) {
+        trace.identity = shown.identity;
+        trace.validationExpression = validation;
+      }
+      if (validation?.matched === false) return UNAUTHORIZED;
+      if (trace && shown) {
+        trace.cache = caching ? "miss" : "off";
+        if (caching) trace.cacheKey = shown.keyDigest;
       }
 
       if (!authorizer.invoke.allowed) {
@@ -185,13 +212,20 @@ function decide(
 ): AuthorizationOutcome {
   // Traced or not, the same remembered evaluation decides; the trace only points at its statements.
   const decided = methodDecision(output, methodArn);
-  const decision = decided.decision;
   if (trace) {
     trace.methodArn = decided.methodArn;
     trace.principalId = output.principalId;
-    trace.decision = decision;
+    trace.decision = decided.decision;
     trace.statements = decided.statements;
   }
+  return decisionOutcome(output, decided.decision, latency);
+}
+
+function decisionOutcome(
+  output: CachedAuthorization,
+  decision: PolicyDecision,
+  latency: number,
+): AuthorizationOutcome {
   const result = { principalId: output.principalId, context: output.context, integrationLatency: latency };
   if (decision === "Allow") return { kind: "allow", result };
   const message = decision === "ExplicitDeny" ? ACCESS_DENIED_EXPLICIT : ACCESS_DENIED_IMPLICIT;

@@ -35,7 +35,6 @@ import {
   gatewayResponseTrace,
   type IntegrationTrace,
   matchedRouteTrace,
-  newAuthorizerTrace,
   newRequestTrace,
   type RequestTrace,
   traceTime,
@@ -248,14 +247,13 @@ async function serve(deps: Pipeline, request: GatewayRequest, trace?: RequestTra
     });
     if (Buffer.byteLength(methodArn) > MAX_METHOD_ARN_BYTES)
       return fixedAnswer(request, 414, "Request-URI Too Long");
-    if (trace) trace.authorizer = newAuthorizerTrace(method.authorizer, methodArn);
     const outcome = await deps.authorizers.authorize({
       authorizer: method.authorizer,
       request,
       route,
       methodArn,
       context: baseContext,
-      trace: trace?.authorizer,
+      trace,
     });
     if (outcome.kind === "deny") {
       const deniedContext = outcome.result

@@ -52,7 +52,10 @@ export interface StatementTrace {
   matched: boolean;
 }
 
-/** What the authorizer step did. */
+/**
+ * What the authorizer step did. A cache hit's is one frozen object shared by the hits alike
+ * (authorizer-trace.ts): read a trace, never change it once the step is done.
+ */
 export interface AuthorizerTrace {
   /** The authorizer's logical id in the template. */
   name: string;

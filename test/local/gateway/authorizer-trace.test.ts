@@ -4,9 +4,19 @@
  */
 import { expect } from "chai";
 import { digestPrefix, digestToken } from "../../../handlers/shared/token.js";
-import type { IdentitySource } from "../../../local/gateway/api-model-types.js";
-import { cacheKey, cacheKeyDigest } from "../../../local/gateway/authorizer-cache.js";
-import { expressionTrace, keyTrace, missingIdentityTrace } from "../../../local/gateway/authorizer-trace.js";
+import type { AuthorizerModel, IdentitySource } from "../../../local/gateway/api-model-types.js";
+import {
+  type CachedAuthorization,
+  cacheKey,
+  cacheKeyDigest,
+} from "../../../local/gateway/authorizer-cache.js";
+import { methodDecision } from "../../../local/gateway/authorizer-decision.js";
+import {
+  cacheHitTrace,
+  expressionTrace,
+  keyTrace,
+  missingIdentityTrace,
+} from "../../../local/gateway/authorizer-trace.js";
 
 const header = (name: string): IdentitySource => ({
   kind: "header",
@@ -50,5 +60,70 @@ describe("local gateway: authorizer trace pieces", () => {
     });
     expect(expressionTrace(expression, true)).to.equal(expressionTrace(expression, true));
     expect(expressionTrace(expression, true).matched).to.equal(true);
+  });
+
+  describe("a cache hit's step", () => {
+    const ARN = "arn:aws:execute-api:us-east-1:123456789012:api1/v1";
+    const authorizer: AuthorizerModel = {
+      id: "auth3",
+      logicalId: "TokenAuthorizer",
+      type: "TOKEN",
+      functionArn: "arn:aws:lambda:us-east-1:123456789012:function:authorizer",
+      identitySources: [header("Authorization")],
+      validationExpression: /^(?:^[a-zA-Z0-9]{3,32}$)$/,
+      ttlSeconds: 300,
+      credentials: undefined,
+      invoke: { allowed: true, by: "AuthorizerPermission" },
+    };
+    const output: CachedAuthorization = {
+      principalId: "alice",
+      policyDocument: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "execute-api:Invoke", Resource: `${ARN}/PUT/user` }],
+      },
+      context: {},
+    };
+    const key = keyTrace(cacheKey("v1", "auth3", [TOKEN]), authorizer.identitySources, [TOKEN]);
+    const validation = expressionTrace(authorizer.validationExpression as RegExp, true);
+    const hit = (methodArn: string, ttlSecondsLeft: number, model = authorizer) =>
+      cacheHitTrace({
+        authorizer: model,
+        key,
+        validation,
+        output,
+        decided: methodDecision(output, methodArn),
+        ttlSecondsLeft,
+      });
+
+    it("shows the cache, the statements and the decision for the request's method ARN", () => {
+      const trace = hit(`${ARN}/GET/user/42`, 212);
+      expect(JSON.parse(JSON.stringify(trace))).to.deep.equal({
+        name: "TokenAuthorizer",
+        type: "TOKEN",
+        ttlSeconds: 300,
+        identity: key.identity,
+        methodArn: `${ARN}/GET/user/42`,
+        validationExpression: { pattern: "^[a-zA-Z0-9]{3,32}$", matched: true },
+        cache: "hit",
+        cacheKey: key.keyDigest,
+        ttlSecondsLeft: 212,
+        principalId: "alice",
+        decision: "ImplicitDeny",
+        statements: [{ index: 0, effect: "Allow", resources: [`${ARN}/PUT/user`], matched: false }],
+      });
+      expect(Object.isFrozen(trace)).to.equal(true);
+    });
+
+    it("is one object for the hits alike, a new one when the TTL left, the method or the model changes", () => {
+      const first = hit(`${ARN}/PUT/user`, 100);
+      expect(hit(`${ARN}/PUT/user`, 100)).to.equal(first);
+      const later = hit(`${ARN}/PUT/user`, 99);
+      expect(later).to.not.equal(first);
+      expect(later.ttlSecondsLeft).to.equal(99);
+      expect(hit(`${ARN}/GET/user/1`, 99).methodArn).to.equal(`${ARN}/GET/user/1`);
+      const reloaded = hit(`${ARN}/PUT/user`, 99, { ...authorizer, ttlSeconds: 60 });
+      expect(reloaded.ttlSeconds).to.equal(60);
+      expect(reloaded.decision).to.equal("Allow");
+    });
   });
 });
