@@ -43,6 +43,9 @@ import { tracingInvoker } from "./trace-invocation.js";
 import { requestReason } from "./trace-reason.js";
 import type { Gateway, GatewayDescription, GatewayOptions, LambdaInvoker } from "./types.js";
 
+/** Every passed validation's trace: one object, not one per request the inspector's ring keeps. */
+const VALIDATION_PASSED: RequestTrace["validation"] = Object.freeze({ passed: true });
+
 /** Longest method ARN API Gateway authorizes (longer → 414). */
 const MAX_METHOD_ARN_BYTES = 1600;
 
@@ -266,7 +269,7 @@ async function serve(deps: Pipeline, request: GatewayRequest, trace?: RequestTra
   const context = contextVariables(api, request, method, auth);
   const invalid = deps.validator.validate(method, request, pathParameters);
   if (trace)
-    trace.validation = invalid ? { passed: false, message: invalid.message ?? "" } : { passed: true };
+    trace.validation = invalid ? { passed: false, message: invalid.message ?? "" } : VALIDATION_PASSED;
   if (invalid) return render(invalid, context);
 
   const integrationTrace: IntegrationTrace | undefined = trace && { type: method.integration.type };

@@ -113,12 +113,21 @@ export interface IntegrationTrace {
 }
 
 /**
- * The function name of a Lambda ARN (`arn:aws:lambda:r:a:function:name` → `name`).
+ * The function name of a Lambda ARN (`arn:aws:lambda:r:a:function:name` → `name`): the same string
+ * for the same ARN, not a new one per traced invocation.
  */
 export function functionName(functionArn: string): string {
-  const at = functionArn.indexOf(":function:");
-  return at < 0 ? functionArn : functionArn.slice(at + ":function:".length);
+  let name = functionNames.get(functionArn);
+  if (name === undefined) {
+    const at = functionArn.indexOf(":function:");
+    name = at < 0 ? functionArn : functionArn.slice(at + ":function:".length);
+    // A stack has a handful of functions; a reloaded template may bring new ARNs.
+    if (functionNames.size >= 1000) functionNames.clear();
+    functionNames.set(functionArn, name);
+  }
+  return name;
 }
+const functionNames = new Map<string, string>();
 
 const NO_IDENTITY: readonly IdentityTrace[] = Object.freeze([]);
 
