@@ -12,7 +12,19 @@ import {
 
 describe("local gateway: trace pieces", () => {
   it("writes times as toISOString does, for each millisecond asked", () => {
-    for (const ms of [0, Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 1) + 1, Date.UTC(2026, 0, 1)]) {
+    const newYear = Date.UTC(2026, 0, 1);
+    for (const ms of [
+      0,
+      newYear,
+      newYear + 1,
+      newYear + 999,
+      newYear + 1000,
+      newYear,
+      -1,
+      -1.5,
+      8.64e15,
+      1.5,
+    ]) {
       expect(traceTime(ms)).to.equal(new Date(ms).toISOString());
     }
   });
