@@ -25,7 +25,7 @@ import { measureGateCost } from "./gate-cost.js";
 import { type BenchResults, cellOf, renderMarkdown, renderThroughputTable } from "./report.js";
 import { targetChecks } from "./targets.js";
 import { measureThroughput, TARGETS } from "./throughput.js";
-import { measureTraceCost, TRACE_PAIR_SECONDS, TRACE_PAIRS } from "./trace-cost.js";
+import { measureTraceCostInFreshProcess, TRACE_PAIR_SECONDS, TRACE_PAIRS } from "./trace-cost.js";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const RESULTS_DIR = join(ROOT, "bench/results");
@@ -120,10 +120,10 @@ const economy = await measureAuthorizerEconomy({ manifest, rootDir: ROOT, reques
 log(`throughput: ${settings.runs} × ${settings.durationSeconds} s per cell`);
 const throughput = await measureThroughput({ manifest, rootDir: ROOT, peerDir: PEER_DIR, ...settings, log });
 
-log("decision trace on vs off (16 connections)");
+log("decision trace on vs off (16 connections, in a fresh process)");
 // More, shorter pairs than the throughput matrix (see TRACE_PAIRS): the cost is the median of the
 // pairs' costs.
-const traceCost = await measureTraceCost({
+const traceCost = await measureTraceCostInFreshProcess({
   connections: 16,
   durationSeconds: Math.min(settings.durationSeconds, TRACE_PAIR_SECONDS),
   runs: Math.max(settings.runs, TRACE_PAIRS),

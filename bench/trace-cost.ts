@@ -5,9 +5,16 @@
  * cached authorizer allows (200) and one it denies (403, the reason line built). The issue's
  * budget: at most 5 % fewer requests per second with the trace on.
  *
- * Alone: `make bench-trace` (BENCH_SECONDS, BENCH_RUNS); `make bench` includes it.
+ * `make bench` measures it in a process of its own ({@link measureTraceCostInFreshProcess}), as
+ * `make start` is one: by then the bench's own process holds the earlier phases' heap (hundreds of
+ * MB), and every full collection the ring's promoted traces cause walks all of it — a cost of the
+ * bench, not of a local run.
+ *
+ * Alone: `make bench-trace` (BENCH_SECONDS, BENCH_RUNS).
  */
-import { pathToFileURL } from "node:url";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
 import { issueToken } from "../lib/tokens/token-issue-revoke.js";
@@ -221,13 +228,64 @@ function medianFigures(runs: TracedFigures[]): TracedFigures {
   return { ...figures, cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest)) };
 }
 
-// `npx tsx bench/trace-cost.ts` (make bench-trace): measure and print the table alone.
+/** The line before the rows' JSON in the output of `trace-cost.ts --json`. */
+const ROWS_MARKER = "trace cost rows:";
+
+/**
+ * {@link measureTraceCost} in a fresh Node.js process (this file run under the same loader), its
+ * progress lines passed to `log`.
+ *
+ * @example
+ * ```ts
+ * const rows = await measureTraceCostInFreshProcess({ connections: 16, durationSeconds: 2, runs: 15, log: console.log });
+ * ```
+ */
+export async function measureTraceCostInFreshProcess(options: {
+  connections: number;
+  durationSeconds: number;
+  runs: number;
+  log: (line: string) => void;
+}): Promise<TraceCostRow[]> {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--json"], {
+    env: {
+      ...process.env,
+      BENCH_CONNECTIONS: String(options.connections),
+      BENCH_SECONDS: String(options.durationSeconds),
+      BENCH_RUNS: String(options.runs),
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<number | null>((done, fail) => {
+    child.once("error", fail);
+    child.once("exit", done);
+  });
+  let rows: TraceCostRow[] | undefined;
+  let next: "progress" | "rows" = "progress";
+  for await (const line of createInterface({ input: child.stdout })) {
+    if (next === "rows") {
+      rows = JSON.parse(line) as TraceCostRow[];
+      next = "progress";
+    } else if (line === ROWS_MARKER) next = "rows";
+    else options.log(line);
+  }
+  const code = await exited;
+  if (code !== 0 || rows === undefined) {
+    throw new Error(`bench/trace-cost.ts in its own process exited with ${code}${rows ? "" : ", no rows"}`);
+  }
+  return rows;
+}
+
+// `npx tsx bench/trace-cost.ts [--json]` (make bench-trace): measure and print the table alone
+// (with --json, the rows too, for measureTraceCostInFreshProcess).
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
   const durationSeconds = Number(process.env.BENCH_SECONDS ?? TRACE_PAIR_SECONDS);
   const runs = Number(process.env.BENCH_RUNS ?? TRACE_PAIRS);
-  log(`trace cost: trace on vs off, ${runs} alternating runs × ${durationSeconds} s, 16 connections`);
-  const rows = await measureTraceCost({ connections: 16, durationSeconds, runs, log });
+  log(
+    `trace cost: trace on vs off, ${runs} alternating runs × ${durationSeconds} s, ${connections} connections`,
+  );
+  const rows = await measureTraceCost({ connections, durationSeconds, runs, log });
   const worst = Math.max(...rows.map((row) => row.costPercent));
   const worstCpu = Math.max(...rows.map((row) => row.cpuCostPercent));
   const worstPaired = Math.max(...rows.map((row) => row.pairedLatencyCostPercent));
@@ -235,4 +293,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     `${worst <= TRACE_COST_BUDGET_PERCENT ? "met " : "MISS"} trace cost ≤ ${TRACE_COST_BUDGET_PERCENT} %: ` +
       `worst ${worst} % throughput, ${worstCpu} % CPU per request, ${worstPaired} % paired p50 latency`,
   );
+  if (process.argv.includes("--json")) log(`${ROWS_MARKER}\n${JSON.stringify(rows)}`);
+  // The shared DynamoDB Local's JVM and the load generator's workers would keep the process alive.
+  process.exit(0);
 }
