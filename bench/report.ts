@@ -98,7 +98,7 @@ export function renderMarkdown(results: BenchResults): string {
     "",
     "## Decision trace on vs off (budget ≤ 5 %)",
     "",
-    "Two local APIs in one process, one tracing every request into the inspector's ring as `make start` does, one with the trace off, loaded alternately (on then off, off then on, …). Each cost is the median over those back-to-back pairs of the pair's difference; On and Off req/s are each side's median.",
+    "Two local APIs in a fresh process of their own (as `make start` is one; the bench's own process by then holds its earlier phases' heap), one tracing every request into the inspector's ring as `make start` does, one with the trace off, loaded alternately (on then off, off then on, …). Each cost is the median over those back-to-back pairs of the pair's difference; On and Off req/s are each side's median.",
     "",
     "| Route | Connections | On req/s | Off req/s | Throughput cost | CPU/request cost | Paired p50 latency cost |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
