@@ -91,45 +91,44 @@ export function expressionTrace(expression: RegExp, matched: boolean): Expressio
 /** What a cache hit's step trace is made of. */
 export interface CacheHitParts {
   authorizer: AuthorizerModel;
-  key: KeyTrace;
-  validation: AuthorizerTrace["validationExpression"];
+  /** The cache key and the identity values it was made of (read for a new trace only). */
+  identity: { key: string; values: readonly string[] };
   /** The cached output, and its remembered decision for the request's method ARN. */
   output: CachedAuthorization;
   decided: MethodDecision;
   ttlSecondsLeft: number;
 }
 
-/** The last hit trace made per decision (a decision belongs to one cached output and method ARN). */
-const hitTraces = new WeakMap<MethodDecision, AuthorizerTrace>();
+/**
+ * The last hit trace made per decision (a decision belongs to one cached output, so to one cache
+ * key, and one method ARN), with the authorizer model it was made for: a reloaded template's model
+ * is a new object, and may read the identity from other sources.
+ */
+const hitTraces = new WeakMap<MethodDecision, { authorizer: AuthorizerModel; trace: AuthorizerTrace }>();
 
 /**
  * The trace of an authorizer step the cache answered: frozen, and the same object for every hit
- * that would show the same thing — under load, hundreds of requests a second share one.
+ * that would show the same thing — under load, hundreds of requests a second share one, and only
+ * the first of each second looks up its key's digests.
  */
 export function cacheHitTrace(parts: CacheHitParts): AuthorizerTrace {
-  const { authorizer, key, validation, output, decided, ttlSecondsLeft } = parts;
+  const { authorizer, identity, output, decided, ttlSecondsLeft } = parts;
   const last = hitTraces.get(decided);
-  if (
-    last !== undefined &&
-    last.ttlSecondsLeft === ttlSecondsLeft &&
-    last.identity === key.identity &&
-    last.cacheKey === key.keyDigest &&
-    last.validationExpression === validation &&
-    last.name === authorizer.logicalId &&
-    last.type === authorizer.type &&
-    last.ttlSeconds === authorizer.ttlSeconds
-  ) {
-    return last;
+  if (last !== undefined && last.authorizer === authorizer && last.trace.ttlSecondsLeft === ttlSecondsLeft) {
+    return last.trace;
   }
+  const key = keyTrace(identity.key, authorizer.identitySources, identity.values);
+  const expression = authorizer.type === "TOKEN" ? authorizer.validationExpression : undefined;
   const trace = newAuthorizerTrace(authorizer, decided.methodArn);
   trace.identity = key.identity;
-  trace.validationExpression = validation;
+  // A hit means the token matched the expression: a failing one is refused before the cache.
+  if (expression) trace.validationExpression = expressionTrace(expression, true);
   trace.cache = "hit";
   trace.cacheKey = key.keyDigest;
   trace.ttlSecondsLeft = ttlSecondsLeft;
   trace.principalId = output.principalId;
   trace.decision = decided.decision;
   trace.statements = decided.statements;
-  hitTraces.set(decided, Object.freeze(trace));
+  hitTraces.set(decided, { authorizer, trace: Object.freeze(trace) });
   return trace;
 }

@@ -115,27 +115,21 @@ export function createAuthorizerRunner(deps: {
         return UNAUTHORIZED;
       }
       const key = cacheKey(api.stageName, authorizer.id, values);
-      const shown = traced && keyTrace(key, sources, values);
       const [token] = values;
-      const expression = authorizer.validationExpression;
-      const validation =
-        authorizer.type === "TOKEN" && expression !== undefined
-          ? expressionTrace(expression, expression.test(token ?? ""))
-          : undefined;
+      const expression = authorizer.type === "TOKEN" ? authorizer.validationExpression : undefined;
+      const matched = expression === undefined || expression.test(token ?? "");
       const caching = authorizer.ttlSeconds > 0 && values.length > 0;
-      const cached = caching && validation?.matched !== false ? cache.get(key, now()) : undefined;
+      const cached = caching && matched ? cache.get(key, now()) : undefined;
       if (cached) {
         const decided = methodDecision(cached, methodArn);
-        if (traced && shown) {
+        if (traced) {
           const expiresAt = cache.expiresAt(key) ?? now();
-          const ttlSecondsLeft = Math.ceil((expiresAt - now()) / 1000);
           traced.authorizer = cacheHitTrace({
             authorizer,
-            key: shown,
-            validation,
+            identity: { key, values },
             output: cached,
             decided,
-            ttlSecondsLeft,
+            ttlSecondsLeft: Math.ceil((expiresAt - now()) / 1000),
           });
         }
         const outcome = decisionOutcome(cached, decided.decision, 0);
@@ -143,11 +137,12 @@ export function createAuthorizerRunner(deps: {
         return outcome;
       }
       const trace = ownTrace();
+      const shown = trace && keyTrace(key, sources, values);
       if (trace && shown) {
         trace.identity = shown.identity;
-        trace.validationExpression = validation;
+        if (expression) trace.validationExpression = expressionTrace(expression, matched);
       }
-      if (validation?.matched === false) return UNAUTHORIZED;
+      if (!matched) return UNAUTHORIZED;
       if (trace && shown) {
         trace.cache = caching ? "miss" : "off";
         if (caching) trace.cacheKey = shown.keyDigest;

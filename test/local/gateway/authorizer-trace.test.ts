@@ -83,13 +83,12 @@ describe("local gateway: authorizer trace pieces", () => {
       },
       context: {},
     };
-    const key = keyTrace(cacheKey("v1", "auth3", [TOKEN]), authorizer.identitySources, [TOKEN]);
-    const validation = expressionTrace(authorizer.validationExpression as RegExp, true);
+    const identity = { key: cacheKey("v1", "auth3", [TOKEN]), values: [TOKEN] };
+    const key = keyTrace(identity.key, authorizer.identitySources, identity.values);
     const hit = (methodArn: string, ttlSecondsLeft: number, model = authorizer) =>
       cacheHitTrace({
         authorizer: model,
-        key,
-        validation,
+        identity,
         output,
         decided: methodDecision(output, methodArn),
         ttlSecondsLeft,
@@ -124,6 +123,20 @@ describe("local gateway: authorizer trace pieces", () => {
       const reloaded = hit(`${ARN}/PUT/user`, 99, { ...authorizer, ttlSeconds: 60 });
       expect(reloaded.ttlSeconds).to.equal(60);
       expect(reloaded.decision).to.equal("Allow");
+    });
+
+    it("shows the identity source a reloaded template reads, and no expression without one", () => {
+      const reloaded = {
+        ...authorizer,
+        identitySources: [header("X-Token")],
+        validationExpression: undefined,
+      };
+      const trace = hit(`${ARN}/PUT/user`, 98, reloaded);
+      expect(trace.identity).to.deep.equal([
+        { source: "method.request.header.X-Token", digest: digestPrefix(digestToken(TOKEN)) },
+      ]);
+      expect(trace.validationExpression).to.equal(undefined);
+      expect(JSON.stringify(trace)).to.not.include(TOKEN);
     });
   });
 });
