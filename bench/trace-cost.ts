@@ -55,6 +55,15 @@ export interface TracedFigures extends LoadFigures {
   cpuUsPerRequest: number;
 }
 
+/** How a measurement runs: load at `connections`, `runs` alternating runs of `durationSeconds` per side. */
+export interface TraceCostOptions {
+  connections: number;
+  durationSeconds: number;
+  runs: number;
+  /** Progress lines. */
+  log: (line: string) => void;
+}
+
 /** The budget of issue 11. */
 export const TRACE_COST_BUDGET_PERCENT = 5;
 
@@ -84,12 +93,7 @@ type RouteName = (typeof ROUTE_NAMES)[number];
  * const rows = await measureTraceCost({ connections: 16, durationSeconds: 3, runs: 3, log: console.log });
  * ```
  */
-export async function measureTraceCost(options: {
-  connections: number;
-  durationSeconds: number;
-  runs: number;
-  log: (line: string) => void;
-}): Promise<TraceCostRow[]> {
+export async function measureTraceCost(options: TraceCostOptions): Promise<TraceCostRow[]> {
   const ring = createRequestRing();
   const traced = await startLocalApi({ onTrace: (trace) => ring.push(trace) });
   const untraced = await startLocalApi({ trace: false });
@@ -240,12 +244,7 @@ const ROWS_MARKER = "trace cost rows:";
  * const rows = await measureTraceCostInFreshProcess({ connections: 16, durationSeconds: 2, runs: 15, log: console.log });
  * ```
  */
-export async function measureTraceCostInFreshProcess(options: {
-  connections: number;
-  durationSeconds: number;
-  runs: number;
-  log: (line: string) => void;
-}): Promise<TraceCostRow[]> {
+export async function measureTraceCostInFreshProcess(options: TraceCostOptions): Promise<TraceCostRow[]> {
   const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--json"], {
     env: {
       ...process.env,

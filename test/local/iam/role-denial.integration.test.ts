@@ -45,18 +45,24 @@ describe("local/iam: a role without the action, through the API", function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("DELETE answers 500 because the function gets AccessDeniedException; PUT and GET still work", async () => {
+  /** Issues a token for `principalId` and stores a user with it (the role allows the write). */
+  async function storeUser(principalId: string, id: string) {
     const { token } = await issueToken(
       { client, tableName: api.outputs.TokenTableName as string },
-      { principalId: "alice", scopes: ["*"] },
+      { principalId, scopes: ["*"] },
     );
     const headers = { Authorization: token, "Content-Type": "application/json" };
     const put = await fetch(`${api.url}/user`, {
       method: "PUT",
       headers,
-      body: JSON.stringify({ id: "u-1", name: "Ann" }),
+      body: JSON.stringify({ id, name: principalId }),
     });
     expect(put.status).to.equal(204);
+    return { token, headers };
+  }
+
+  it("DELETE answers 500 because the function gets AccessDeniedException; PUT and GET still work", async () => {
+    const { token, headers } = await storeUser("alice", "u-1");
 
     const remove = await fetch(`${api.url}/user/u-1`, { method: "DELETE", headers });
     expect(remove.status).to.equal(500);
@@ -74,17 +80,7 @@ describe("local/iam: a role without the action, through the API", function () {
   });
 
   it("a reload that grants the action lets the function's new workers do it", async () => {
-    const { token } = await issueToken(
-      { client, tableName: api.outputs.TokenTableName as string },
-      { principalId: "bob", scopes: ["*"] },
-    );
-    const headers = { Authorization: token, "Content-Type": "application/json" };
-    const put = await fetch(`${api.url}/user`, {
-      method: "PUT",
-      headers,
-      body: JSON.stringify({ id: "u-2", name: "Bo" }),
-    });
-    expect(put.status).to.equal(204);
+    const { headers } = await storeUser("bob", "u-2");
     expect((await fetch(`${api.url}/user/u-2`, { method: "DELETE", headers })).status).to.equal(500);
 
     writeFileSync(join(dir, "api.yaml"), readFileSync(join(PROJECT_ROOT, "cloudformation/api.yaml"), "utf8"));
