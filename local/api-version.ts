@@ -12,7 +12,7 @@ import type { AuthorizerCache } from "./gateway/authorizer-cache.js";
 import { createGateway } from "./gateway/gateway.js";
 import type { RequestTrace } from "./gateway/trace.js";
 import type { Gateway } from "./gateway/types.js";
-import type { DynamoDBGate } from "./iam/dynamodb-gate.js";
+import { type DynamoDBGate, gateUpstream } from "./iam/dynamodb-gate.js";
 import type { FunctionGateSetup } from "./iam/function-gate.js";
 import { createLambdaRuntime, type LambdaRuntime } from "./lambda/lambda-runtime.js";
 
@@ -63,6 +63,8 @@ export async function serveApiVersion(
   const { upstream, log } = context;
   const gate = context.gate?.run;
   const principals = gate?.principalsFor(stack);
+  // What the functions' own gates forward with: not the database's secret key, which they never need.
+  const functionGateUpstream = gateUpstream(upstream);
   const client = localDynamoDBClient(upstream, stack.region);
   const tables = await createStackTables(client, stack, {
     supportsTimeToLive: upstream.capabilities.supportsTimeToLive,
@@ -84,7 +86,7 @@ export async function serveApiVersion(
                 stack,
                 logicalId,
                 credentials: principals.credentialsFor(logicalId) ?? upstream.credentials,
-                upstream: { endpoint: upstream.endpoint, credentials: upstream.credentials },
+                upstream: functionGateUpstream,
               }),
             },
           }

@@ -95,7 +95,12 @@ export async function startDynamoDBGate(options: DynamoDBGateOptions): Promise<D
   const { stack, log = () => undefined } = options;
   let principals = createGatePrincipals(stack, log);
   let rules = gateRules(stack, principals);
-  const server = await serveDynamoDBGate({ ...options, log, rules: () => rules });
+  const server = await serveDynamoDBGate({
+    upstream: gateUpstream(options.upstream),
+    port: options.port,
+    log,
+    rules: () => rules,
+  });
   return {
     ...server,
     get principals() {
@@ -123,19 +128,38 @@ export function gateRules(stack: ResolvedStack, keys: GateKeys): GateRules {
 }
 
 /**
+ * What a gate forwards allowed calls with: the DynamoDB's endpoint, the access key id that opens the
+ * run's database, and the proof of the run's credentials the dynalite fallback checks. Not the
+ * secret key: a function's gate runs in the function's own thread, and needs no more than this.
+ */
+export interface GateUpstream {
+  endpoint: string;
+  accessKeyId: string;
+  proof: string;
+}
+
+/** The {@link GateUpstream} of the DynamoDB at `endpoint` opened by `credentials`. */
+export function gateUpstream(upstream: DynamoDBGateOptions["upstream"]): GateUpstream {
+  return {
+    endpoint: upstream.endpoint,
+    accessKeyId: upstream.credentials.accessKeyId,
+    proof: gateProof(upstream.credentials),
+  };
+}
+
+/**
  * The gate's server: every check of this module's description, by the `rules` of the moment. Used by
  * {@link startDynamoDBGate} (the run's gate) and by each function's own gate in its worker thread
  * (function-gate.ts).
  */
 export async function serveDynamoDBGate(options: {
-  upstream: DynamoDBGateOptions["upstream"];
+  upstream: GateUpstream;
   port: number;
   log: (line: string) => void;
   rules: () => GateRules;
 }): Promise<{ endpoint: string; port: number; stop(): Promise<void> }> {
   const { log, rules } = options;
-  // The dynalite fallback checks this proof of the run's credentials on what the gate forwards.
-  const upstream = { ...options.upstream, proof: gateProof(options.upstream.credentials) };
+  const { upstream } = options;
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const upstreamUrl = new URL(upstream.endpoint);
   let ownHosts: string[] = [];
@@ -188,7 +212,7 @@ export async function serveDynamoDBGate(options: {
       request,
       response,
       body,
-      { url: upstreamUrl, accessKeyId: upstream.credentials.accessKeyId, proof: upstream.proof },
+      { url: upstreamUrl, accessKeyId: upstream.accessKeyId, proof: upstream.proof },
       agent,
     );
   };

@@ -9,7 +9,7 @@
  */
 import type { LocalDynamoDBCredentials } from "../../lib/aws/local-dynamodb.js";
 import type { ResolvedStack } from "../cloudformation/resolved-stack.js";
-import { gateRules, serveDynamoDBGate } from "./dynamodb-gate.js";
+import { type GateUpstream, gateRules, serveDynamoDBGate } from "./dynamodb-gate.js";
 import { functionGateKeys } from "./gate-principals.js";
 
 /** What a function's gate is started with (sent to its worker, so plain data). */
@@ -19,8 +19,8 @@ export interface FunctionGateSetup {
   logicalId: string;
   /** The function's key (its `AWS_ACCESS_KEY_ID`): the only one this gate accepts. */
   credentials: LocalDynamoDBCredentials;
-  /** The DynamoDB behind the gate, and the credentials that open the run's database in it. */
-  upstream: { endpoint: string; credentials: LocalDynamoDBCredentials };
+  /** The DynamoDB behind the gate and what opens the run's database in it (never its secret key). */
+  upstream: GateUpstream;
 }
 
 /** A running function gate. */

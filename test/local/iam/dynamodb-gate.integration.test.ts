@@ -15,7 +15,7 @@ import { generateLocalCredentials, localDynamoDBClient } from "../../../lib/aws/
 import { parseTemplate } from "../../../lib/cloudformation/load-template.js";
 import { resolveStack } from "../../../local/cloudformation/resolve-stack.js";
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "../../../local/dynamodb/embedded-dynamodb.js";
-import { type DynamoDBGate, startDynamoDBGate } from "../../../local/iam/dynamodb-gate.js";
+import { type DynamoDBGate, gateUpstream, startDynamoDBGate } from "../../../local/iam/dynamodb-gate.js";
 import type { startFunctionGate as startFunctionGateType } from "../../../local/iam/function-gate.js";
 import { bundleFunctionGate } from "../../../local/iam/function-gate-bundle.js";
 
@@ -214,8 +214,11 @@ describe("local/iam/dynamodb-gate", function () {
       startFunctionGate: typeof startFunctionGateType;
     };
     const ownLines: string[] = [];
+    const upstream = gateUpstream(dynamodb);
+    // What the worker is given to forward with never holds the database's secret key.
+    expect(JSON.stringify(upstream)).to.not.include(dynamodb.credentials.secretAccessKey);
     const own = await startFunctionGate(
-      { stack, logicalId: "Reader", credentials: readerKey, upstream: dynamodb },
+      { stack, logicalId: "Reader", credentials: readerKey, upstream },
       (line) => ownLines.push(line),
     );
     const client = (credentials: typeof readerKey) =>
