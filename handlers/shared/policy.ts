@@ -88,23 +88,56 @@ export function buildAllowPolicy(
     { Effect: "Allow", Action: INVOKE_ACTION, Resource: [...new Set(resources)].sort() },
   ];
   if (routes && scopes.some(hasSegmentParameter)) {
-    const denied = routes.flatMap((route) =>
-      routeVerbs(route)
-        .filter(
-          (verb) =>
-            scopes.some((scope) => scopeGrants(scope, verb, route.path, { iam: true })) &&
-            !scopes.some((scope) => scopeGrants(scope, verb, route.path)),
+    const denied = routes.flatMap((route) => {
+      const paths = routeWitnesses(route.path, scopes);
+      return routeVerbs(route)
+        .filter((verb) =>
+          paths.some(
+            (path) =>
+              scopes.some((scope) => scopeGrants(scope, verb, path, { iam: true })) &&
+              !scopes.some((scope) => scopeGrants(scope, verb, path)),
+          ),
         )
         .map((verb) =>
           formatMethodArn({ ...base, verb, resourcePath: route.path.replace(/\{[A-Za-z0-9_]+\+?\}/g, "*") }),
-        ),
-    );
+        );
+    });
     if (denied.length > 0) {
       statements.push({ Effect: "Deny", Action: INVOKE_ACTION, Resource: [...new Set(denied)].sort() });
     }
   }
   return { Version: "2012-10-17", Statement: statements };
 }
+
+/**
+ * Concrete paths standing for every request a route can answer, as far as the scopes can tell them
+ * apart: each `{name}` takes each literal segment of a scope (a request's value may equal it, as
+ * `/{org}/tokens` answers `/user/tokens`) or a value no scope names; a `{name+}` also two segments.
+ * Enough to find a request the Allow reaches and no scope grants; past a few thousand combinations
+ * every parameter takes only the fresh value.
+ */
+function routeWitnesses(routePath: string, scopes: readonly Scope[]): string[] {
+  const literals = new Set(
+    scopes
+      .flatMap((scope) => scope.resourcePath.split("/"))
+      .filter((part) => part !== "" && !/[*{}]/.test(part)),
+  );
+  let fresh = "0";
+  while (literals.has(fresh)) fresh += "0";
+  const parts = routePath.split(/(\{[A-Za-z0-9_]+\+?\})/);
+  const parameters = parts.filter((_, i) => i % 2 === 1).length;
+  const choices = (part: string) => {
+    const values = literals.size ** parameters > MAX_WITNESSES ? [fresh] : [...literals, fresh];
+    return part.endsWith("+}") ? [...values, `${fresh}/${fresh}`] : values;
+  };
+  let paths = [""];
+  parts.forEach((part, i) => {
+    const options = i % 2 === 1 ? choices(part) : [part];
+    paths = paths.flatMap((path) => options.map((option) => path + option));
+  });
+  return paths;
+}
+const MAX_WITNESSES = 4096;
 
 /** A route's verbs: API Gateway's `ANY` method answers every verb. */
 function routeVerbs(route: ApiRoute): string[] {

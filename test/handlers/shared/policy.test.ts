@@ -57,6 +57,17 @@ describe("handlers/shared/policy", () => {
         .with.property("actual", '"FETCH /x"');
     });
 
+    it("denies a deeper route that starts with a parameter, where a request's value can equal the scope's segment", () => {
+      // Found by the property test: PUT /b/{x} reached PUT /{a}/{b}/tokens as PUT /b/0/tokens.
+      const routes = [
+        { verb: "PUT", path: "b/{x}" },
+        { verb: "PUT", path: "{a}/{b}/tokens" },
+      ];
+      const policy = buildAllowPolicy(getUser, ["PUT /b/{x}"], routes);
+      expect(evaluatePolicy(policy, `${api}/PUT/b/0`)).to.equal("Allow");
+      expect(evaluatePolicy(policy, `${api}/PUT/b/0/tokens`)).to.equal("ExplicitDeny");
+    });
+
     it("fails on a bad method ARN", () => {
       expect(() => buildAllowPolicy("arn:aws:s3:::bucket", ["*"]))
         .to.throw(ApigwTokenAuthError, "not a method ARN")
