@@ -1,8 +1,8 @@
 /**
- * The AWS SDK clients the deploy commands and the token CLI share, configured one way: the standard
- * credential chain, the region from the settings (or the profile), the SDK's adaptive retry mode
- * (exponential backoff with jitter plus client-side rate limiting, so throttling is retried rather
- * than fatal), and `AWS_ENDPOINT_URL`, which the SDK honours by itself, for emulators such as moto.
+ * The AWS SDK clients the deploy commands and the token CLI share: the standard credential chain, the
+ * settings' region (or the profile's), adaptive retries (backoff with jitter plus client-side rate
+ * limiting, so throttling is retried rather than fatal), and `AWS_ENDPOINT_URL`, which the SDK honours
+ * by itself, for emulators such as moto.
  */
 import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
@@ -12,10 +12,9 @@ import { STSClient } from "@aws-sdk/client-sts";
 
 export type AwsClients = ReturnType<typeof createAwsClients>;
 
-/** How many times the SDK tries a request before giving up (the default is 3). */
+/** How many times the SDK tries a request before giving up (its default is 3). */
 export const MAX_ATTEMPTS = 8;
 
-/** The client options every AWS client in the project uses. */
 export function commonClientConfig(settings: { region?: string | undefined }) {
   return {
     ...(settings.region === undefined ? {} : { region: settings.region }),
@@ -25,8 +24,8 @@ export function commonClientConfig(settings: { region?: string | undefined }) {
 }
 
 /**
- * The clients for `settings` (creating one opens no connection). S3 uses path-style URLs when an
- * endpoint is set: an emulator on `127.0.0.1:PORT` has no `<bucket>.127.0.0.1` names.
+ * The clients (creating one opens no connection). S3 uses path-style URLs when an endpoint is set: an
+ * emulator on `127.0.0.1:PORT` has no `<bucket>.127.0.0.1` names.
  */
 export function createAwsClients(settings: { region?: string | undefined; endpoint?: string | undefined }) {
   const config = commonClientConfig(settings);

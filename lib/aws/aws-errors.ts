@@ -1,7 +1,6 @@
 /**
- * Turning AWS SDK failures into messages an operator can act on, for `make deploy`, `make destroy`,
- * `make smoke`, `make logs` and the token CLI against a stack. The SDK's own messages ("Could not load
- * credentials from any providers", "Rate exceeded") say what broke but not what to do; these add the fix.
+ * AWS SDK failures as messages an operator can act on (deploy commands and the token CLI): the SDK's
+ * own ("Could not load credentials from any providers", "Rate exceeded") say what broke, not what to do.
  */
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 
@@ -10,7 +9,9 @@ type SdkError = Error & { code?: string };
 /** Network failures: the endpoint (AWS, or AWS_ENDPOINT_URL's emulator) cannot be reached. */
 const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "ECONNRESET", "ETIMEDOUT"]);
 
-/** The failures recognised, first match wins: how to tell, what was expected, and the fix for an operation. */
+const named = (pattern: RegExp) => (error: SdkError) => pattern.test(error.name);
+
+/** The failures recognised, first match wins: how to tell, what was expected, and the fix. */
 const FAILURES: { is: (error: SdkError) => boolean; expected: string; fix: (op: string) => string }[] = [
   {
     is: (error) =>
@@ -33,20 +34,19 @@ const FAILURES: { is: (error: SdkError) => boolean; expected: string; fix: (op: 
       (process.env.AWS_ENDPOINT_URL ? ` at AWS_ENDPOINT_URL=${process.env.AWS_ENDPOINT_URL}` : ""),
   },
   {
-    is: (error) => /^(ExpiredToken(Exception)?|TokenRefreshRequired)$/.test(error.name),
+    is: named(/^(ExpiredToken(Exception)?|TokenRefreshRequired)$/),
     expected: "unexpired credentials",
     fix: () => "the AWS credentials have expired: refresh them (for example `aws sso login`)",
   },
   {
-    is: (error) =>
-      /^(InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|InvalidAccessKeyId|AuthFailure)$/.test(
-        error.name,
-      ),
+    is: named(
+      /^(InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|InvalidAccessKeyId|AuthFailure)$/,
+    ),
     expected: "valid credentials for this account",
     fix: (op) => `AWS rejected the credentials on ${op}: check AWS_PROFILE / the access key`,
   },
   {
-    is: (error) => /^(AccessDenied(Exception)?|UnauthorizedOperation|Forbidden)$/.test(error.name),
+    is: named(/^(AccessDenied(Exception)?|UnauthorizedOperation|Forbidden)$/),
     expected: "the permissions in cloudformation/iam/deployer-policy.json",
     fix: (op) =>
       `access denied on ${op}: the deploying identity needs the permissions in ` +
@@ -54,10 +54,7 @@ const FAILURES: { is: (error: SdkError) => boolean; expected: string; fix: (op: 
   },
   {
     // Throttling, ThrottlingException, RequestThrottled(Exception), SlowDown (S3), ...
-    is: (error) =>
-      /Throttl|TooManyRequests|RequestLimitExceeded|ProvisionedThroughputExceeded|^SlowDown$/.test(
-        error.name,
-      ),
+    is: named(/Throttl|TooManyRequests|RequestLimitExceeded|ProvisionedThroughputExceeded|^SlowDown$/),
     expected: "a request AWS accepts within the SDK's retries",
     fix: (op) =>
       `AWS throttled ${op} and the SDK's adaptive retries (with backoff) gave up: wait a minute ` +
@@ -66,14 +63,14 @@ const FAILURES: { is: (error: SdkError) => boolean; expected: string; fix: (op: 
 ];
 
 /**
- * The error (saying what to do) for a recognised SDK failure, or `undefined` when `error` is something
- * else (a validation error, a missing stack) that the caller explains itself.
+ * The error saying what to do for a recognised SDK failure, or `undefined` for anything else (a
+ * validation error, a missing stack) that the caller explains itself.
  */
 export function classifyAwsError(error: unknown, operation: string): ApigwTokenAuthError | undefined {
   if (!(error instanceof Error)) return undefined;
-  const { code } = error as SdkError;
   const failure = FAILURES.find((candidate) => candidate.is(error));
   if (failure === undefined) return undefined;
+  const { code } = error as SdkError;
   const name = code !== undefined && UNREACHABLE_CODES.has(code) ? code : error.name;
   return new ApigwTokenAuthError(failure.fix(operation), {
     expected: failure.expected,

@@ -1,7 +1,4 @@
-/**
- * A deployed stack: finding it, its resources, and its outputs (`ApiUrl`, `ApiId`, `TokenTableName`,
- * ...; shown after a deploy and read by `make smoke`, `make logs` and the token CLI).
- */
+/** A deployed stack: finding it, its resources, and its outputs (read by smoke, logs and the token CLI). */
 import {
   type CloudFormationClient,
   DescribeStacksCommand,
@@ -12,10 +9,7 @@ import {
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "./aws-errors.js";
 
-/**
- * The stack called `stackName` (or with that id), or `undefined` when there is none: DescribeStacks
- * answers a missing stack with a ValidationError "... does not exist", not a 404.
- */
+/** The stack of that name or id, or `undefined`: DescribeStacks answers none with a ValidationError. */
 export async function findStack(
   cloudformation: CloudFormationClient,
   stackName: string,
@@ -33,10 +27,7 @@ export async function findStack(
   }
 }
 
-/**
- * The stack called `stackName`; throws an ApigwTokenAuthError naming the region when there is none.
- * `setting` is where the operator gave the name (`STACK_NAME`, or the token CLI's `--stack`).
- */
+/** The stack, or an error naming the region and `setting` (where the operator gave the name). */
 export async function requireStack(
   cloudformation: CloudFormationClient,
   stackName: string,
@@ -52,24 +43,18 @@ export async function requireStack(
   return stack;
 }
 
-/** The stack's resources, every page of ListStackResources. */
 export async function listStackResources(
   cloudformation: CloudFormationClient,
   stackName: string,
 ): Promise<StackResourceSummary[]> {
   const resources: StackResourceSummary[] = [];
+  const pages = paginateListStackResources({ client: cloudformation }, { StackName: stackName });
   await callAws("cloudformation:ListStackResources", async () => {
-    for await (const page of paginateListStackResources(
-      { client: cloudformation },
-      { StackName: stackName },
-    )) {
-      resources.push(...(page.StackResourceSummaries ?? []));
-    }
+    for await (const page of pages) resources.push(...(page.StackResourceSummaries ?? []));
   });
   return resources;
 }
 
-/** The stack's outputs as a name → value map. */
 export function stackOutputs(stack: Stack): Record<string, string> {
   return Object.fromEntries(
     (stack.Outputs ?? []).flatMap(({ OutputKey, OutputValue }) =>
@@ -78,7 +63,7 @@ export function stackOutputs(stack: Stack): Record<string, string> {
   );
 }
 
-/** One output's value; throws an ApigwTokenAuthError naming the stack when it is missing. */
+/** One output's value, or an error naming the stack and the outputs it has. */
 export function requireOutput(stack: Stack, key: string): string {
   const outputs = stackOutputs(stack);
   const value = outputs[key];

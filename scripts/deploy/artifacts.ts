@@ -1,9 +1,7 @@
 /**
- * The artifact bucket and what goes in it: the Lambda zips (and a template too large to send inline)
- * for CloudFormation to read. The bucket is created on first use, versioned, encrypted and private.
- * Objects have content-hashed keys, so an object already there is the same bytes and is skipped:
- * re-deploying unchanged code uploads nothing, and the template's `S3Key` parameters change exactly
- * when the code does.
+ * The artifact bucket (created on first use: versioned, encrypted, private) and the Lambda zips (and a
+ * template too large to send inline) in it. Keys are content-hashed, so a key already there holds the
+ * same bytes and is skipped: unchanged code uploads nothing, and `S3Key` parameters change with the code.
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -24,22 +22,19 @@ import { callAws, classifyAwsError } from "../../lib/aws/aws-errors.js";
 import type { ManifestFunction } from "../../lib/build/manifest.js";
 
 /** Where the bucket is and whose it must be (a guessed name could be someone else's bucket). */
-export interface ArtifactBucket {
+interface ArtifactBucket {
   bucket: string;
   region: string;
   accountId: string;
 }
 
-/** One zip to upload: the manifest entry's path, content-hashed key and SHA-256 (stored for audits). */
-export type ArtifactToUpload = Pick<ManifestFunction, "zip" | "key" | "sha256">;
-
 /** CloudFormation's limit for an inline TemplateBody, in bytes. */
 export const MAX_TEMPLATE_BODY_BYTES = 51_200;
 
 /**
- * Makes sure the artifact bucket exists and belongs to the deploying account; creates it when absent
- * with versioning, default encryption (SSE-S3 with a bucket key) and every public-access block on.
- * An existing bucket is used as it is: it may be shared and configured by someone else.
+ * Makes sure the bucket exists and is the deploying account's; creates it when absent, with versioning,
+ * SSE-S3 (with a bucket key) and every public-access block. An existing bucket is used as it is: it may
+ * be shared and configured by someone else.
  */
 export async function ensureArtifactBucket(
   s3: S3Client,
@@ -97,11 +92,11 @@ export async function ensureArtifactBucket(
   );
 }
 
-/** Uploads each artifact whose key is not in the bucket yet. */
+/** Uploads each zip whose key is not in the bucket yet, with its SHA-256 as metadata (for audits). */
 export async function uploadArtifacts(
   s3: S3Client,
   target: ArtifactBucket,
-  artifacts: readonly ArtifactToUpload[],
+  artifacts: readonly Pick<ManifestFunction, "zip" | "key" | "sha256">[],
   log: (line: string) => void,
 ): Promise<void> {
   for (const { zip, key, sha256 } of artifacts) {
@@ -115,10 +110,7 @@ export async function uploadArtifacts(
   }
 }
 
-/**
- * How to hand the template to CloudFormation: inline when it fits, otherwise uploaded under a
- * content-hashed key and passed by URL (what `aws cloudformation deploy --s3-bucket` does).
- */
+/** The template inline when it fits, else uploaded and passed by URL (as `aws cloudformation deploy`). */
 export async function templateSource(
   s3: S3Client,
   target: ArtifactBucket,
@@ -133,10 +125,7 @@ export async function templateSource(
   return { TemplateURL: `https://${target.bucket}.s3.${target.region}.amazonaws.com/${key}` };
 }
 
-/**
- * Uploads the object `read` gives under `key` unless the key is there already (keys are content-hashed:
- * same key, same bytes); returns the size uploaded, or `undefined` when it was there.
- */
+/** Uploads what `read` gives unless `key` is there already; returns the size uploaded, if any. */
 async function putIfAbsent(
   s3: S3Client,
   { bucket, accountId }: ArtifactBucket,
@@ -154,9 +143,8 @@ async function putIfAbsent(
 }
 
 /**
- * A HEAD request's HTTP status: 200, or one of the `known` failures (404 absent, 403 not ours or
- * denied, 301 other region); anything else is thrown. HEAD responses have no body, so the status is
- * all S3 says; it is read before classifying.
+ * A HEAD request's status: 200, or one of the `known` failures (404 absent, 403 not ours or denied, 301
+ * other region), read before classifying since a HEAD response has no body; anything else is thrown.
  */
 async function headStatus(operation: string, known: number[], head: () => Promise<unknown>): Promise<number> {
   try {

@@ -1,28 +1,43 @@
 /**
- * `make deploy`, step by step: artifact bucket, uploads, change set (printed), execution followed
- * event by event, then the outputs. "No changes" is success; any final status other than
- * CREATE_COMPLETE / UPDATE_COMPLETE is failure.
+ * `make deploy`: artifact bucket, uploads, a change set (printed, so a stack never changes blind), its
+ * execution followed event by event, then the outputs. "No changes" is success; a final status other
+ * than CREATE/UPDATE_COMPLETE is not.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { ExecuteChangeSetCommand, type Stack } from "@aws-sdk/client-cloudformation";
+import {
+  type Capability,
+  type Change,
+  type CloudFormationClient,
+  CreateChangeSetCommand,
+  type CreateChangeSetCommandInput,
+  DeleteChangeSetCommand,
+  type DescribeChangeSetCommandOutput,
+  ExecuteChangeSetCommand,
+  paginateDescribeChangeSet,
+  type Stack,
+  waitUntilChangeSetCreateComplete,
+} from "@aws-sdk/client-cloudformation";
 import { ApigwTokenAuthError } from "../../handlers/shared/errors.js";
 import { callAws } from "../../lib/aws/aws-errors.js";
 import { findStack, stackOutputs } from "../../lib/aws/stack-state.js";
 import { codeKeyParameterOverrides, MANIFEST_PATH, readManifest } from "../../lib/build/manifest.js";
 import { RENDERED_TEMPLATE_PATH } from "../../lib/build/render-template.js";
-import { parseTemplate } from "../../lib/cloudformation/load-template.js";
+import { type CloudFormationTemplate, parseTemplate } from "../../lib/cloudformation/load-template.js";
 import { ensureArtifactBucket, templateSource, uploadArtifacts } from "./artifacts.js";
-import { createChangeSet, deployParameters, formatChanges, requiredCapabilities } from "./change-set.js";
 import { deleteStack, explainRollbackComplete, listRetainedResources } from "./destroy-stack.js";
 import { type CommandIo, commandIo, connect, printLines, readDeploySettings } from "./settings.js";
 import { followStack, formatFailures, formatTable, readStackEvents } from "./stack-events.js";
 
+/** The status reasons CloudFormation gives an empty change set. */
+const NO_CHANGES = /didn't contain changes|No updates are to be performed/i;
+
+/** IAM properties that give a resource a fixed name, which needs CAPABILITY_NAMED_IAM. */
+const IAM_NAME_PROPERTIES = ["RoleName", "ManagedPolicyName", "UserName", "GroupName", "InstanceProfileName"];
+
 /**
- * `make deploy` as a function (`scripts/deploy.ts`; the end-to-end test runs it against moto): the
- * settings, the packaged artifacts (`dist/manifest.json`) and the template `make package` renders
- * (its Deployment's logical id carries a hash of the API, so CloudFormation deploys every API change).
- * Returns how it ended, or throws after printing the failed resources and, for a failed first
- * create, how to recover.
+ * `make deploy` as a function, from the settings, `dist/manifest.json` and the template `make package`
+ * renders (its Deployment's logical id hashes the API, so CloudFormation deploys every API change).
+ * Throws after printing the failed resources and, for a failed first create, how to recover.
  *
  * @example
  * ```ts
@@ -152,10 +167,8 @@ export async function runDeploy(
 }
 
 /**
- * The change set a deploy creates for a stack in `stack`'s state: CREATE for no stack or the empty
- * shell a CREATE change set leaves when it fails or is never executed (REVIEW_IN_PROGRESS), UPDATE
- * for a settled one. Throws, with the way out, for a stack that is busy or stuck in a state only an
- * operator can resolve.
+ * CREATE for no stack or the empty shell an unexecuted CREATE change set leaves (REVIEW_IN_PROGRESS),
+ * UPDATE for a settled one; throws, with the way out, for a stack that is busy or stuck.
  */
 export function changeSetTypeFor(stack: Stack | undefined): "CREATE" | "UPDATE" {
   const status = stack?.StackStatus ?? "none";
@@ -198,4 +211,99 @@ function formatDeployedStack(stack: Stack): string[] {
     `  curl -i -X PUT '${apiUrl}/user' -H "Authorization: $TOKEN" -H 'Content-Type: application/json' -d '{"id":"u1","name":"Ada"}'`,
     `  curl -i '${apiUrl}/user/u1' -H "Authorization: $TOKEN"`,
   ];
+}
+
+/**
+ * Creates the change set and waits for it: its changes (every page), or `noChanges`. An empty or failed
+ * one is deleted, so the stack's list stays clean; a failed one is thrown with CloudFormation's reason.
+ */
+export async function createChangeSet(
+  cloudformation: CloudFormationClient,
+  input: CreateChangeSetCommandInput & { StackName: string; ChangeSetName: string },
+  timing: CommandIo["timing"],
+): Promise<{ changeSetId: string; stackId: string; changes: Change[] } | { noChanges: string }> {
+  const created = await callAws("cloudformation:CreateChangeSet", () =>
+    cloudformation.send(new CreateChangeSetCommand(input)),
+  );
+  const id = { StackName: input.StackName, ChangeSetName: created.Id ?? input.ChangeSetName };
+  const describe = async () => {
+    const pages: DescribeChangeSetCommandOutput[] = [];
+    await callAws("cloudformation:DescribeChangeSet", async () => {
+      for await (const page of paginateDescribeChangeSet({ client: cloudformation }, id)) pages.push(page);
+    });
+    return pages;
+  };
+  // Read once before waiting: the waiter retries every error but ValidationError, so a denied
+  // DescribeChangeSet would otherwise only surface when the wait times out.
+  let pages = await describe();
+  if (pages[0]?.Status === "CREATE_PENDING" || pages[0]?.Status === "CREATE_IN_PROGRESS") {
+    try {
+      await waitUntilChangeSetCreateComplete({ client: cloudformation, ...timing }, id);
+    } catch (error) {
+      if ((error as Error).name === "TimeoutError") {
+        throw new ApigwTokenAuthError(`change set ${input.ChangeSetName} was not ready in time`, {
+          expected: `CREATE_COMPLETE within ${timing.maxWaitTime} s`,
+          actual: "still being created",
+        });
+      }
+      // FAILED: the status and its reason are read below.
+    }
+    pages = await describe();
+  }
+  const described = pages[0];
+  if (described?.Status === "CREATE_COMPLETE") {
+    return {
+      changeSetId: id.ChangeSetName,
+      stackId: described.StackId ?? created.StackId ?? input.StackName,
+      changes: pages.flatMap((page) => page.Changes ?? []),
+    };
+  }
+  const reason = described?.StatusReason ?? `status ${described?.Status ?? "unknown"}`;
+  await callAws("cloudformation:DeleteChangeSet", () => cloudformation.send(new DeleteChangeSetCommand(id)));
+  if (NO_CHANGES.test(reason)) return { noChanges: reason };
+  throw new ApigwTokenAuthError(`change set for stack ${input.StackName} failed: ${reason}`, {
+    expected: "a template and parameters CloudFormation accepts",
+    actual: reason,
+  });
+}
+
+/** One row per resource, with its replacement (for a table or a REST API: new physical resources). */
+export function formatChanges(changes: readonly Change[]): string[] {
+  return formatTable(
+    ["Action", "Logical ID", "Type", "Replacement"],
+    changes.map(({ ResourceChange: resource = {} }) => [
+      resource.Action ?? "?",
+      resource.LogicalResourceId ?? "?",
+      resource.ResourceType ?? "?",
+      resource.Replacement ?? "-",
+    ]),
+  );
+}
+
+/** `values` as parameters, each one declared: a code key that went nowhere would deploy old code. */
+export function deployParameters(template: CloudFormationTemplate, values: Record<string, string>) {
+  const declared = Object.keys(template.Parameters ?? {});
+  const unknown = Object.keys(values).filter((name) => !declared.includes(name));
+  if (unknown.length > 0) {
+    throw new ApigwTokenAuthError(`the template has no parameter ${unknown.join(", ")}`, {
+      expected: `parameters among ${declared.join(", ") || "none"}`,
+      actual: unknown.join(", "),
+    });
+  }
+  return Object.entries(values).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
+}
+
+/** CAPABILITY_IAM for IAM resources, _NAMED_IAM when one has a name, _AUTO_EXPAND for a Transform. */
+export function requiredCapabilities(template: CloudFormationTemplate): Capability[] {
+  const capabilities = new Set<Capability>();
+  for (const resource of Object.values(template.Resources)) {
+    if (!resource.Type.startsWith("AWS::IAM::")) continue;
+    capabilities.add("CAPABILITY_IAM");
+    if (IAM_NAME_PROPERTIES.some((property) => resource.Properties?.[property] !== undefined)) {
+      capabilities.add("CAPABILITY_NAMED_IAM");
+    }
+  }
+  if ((template as { Transform?: unknown }).Transform !== undefined)
+    capabilities.add("CAPABILITY_AUTO_EXPAND");
+  return [...capabilities];
 }

@@ -1,8 +1,8 @@
 /**
  * `make destroy`, the deletion a deploy does to recover a stack stuck in ROLLBACK_COMPLETE, and what
- * survives a stack: resources with `DeletionPolicy: Retain` (the tables, so tokens and users outlive
- * it; a failed first create leaves them too, and their fixed names then block the next create) and the
- * artifact bucket.
+ * outlives a stack: resources with `DeletionPolicy: Retain` (the tables, so tokens and users survive
+ * it; a failed first create leaves them too, and their fixed names then block the next create) and
+ * the artifact bucket.
  */
 import {
   type CloudFormationClient,
@@ -18,8 +18,7 @@ import { followStack, formatFailures, formatTable } from "./stack-events.js";
 
 /**
  * `make destroy` as a function: deletes the stack the environment names (STACK_NAME, AWS_REGION;
- * CONFIRM=yes skips the question) if the operator confirms; returns how it ended, or throws when the
- * deletion fails (see {@link deleteStack}).
+ * CONFIRM=yes skips the question) once the operator confirms; throws when the deletion fails.
  *
  * @example
  * ```ts
@@ -34,46 +33,43 @@ export async function runDestroy(
   const settings = readDeploySettings(env);
   const { stackName, cfnRoleArn } = settings;
   const { clients, region, artifactBucket } = await connect(settings);
-  const { cloudformation } = clients;
-  const stack = await findStack(cloudformation, stackName);
+  const stack = await findStack(clients.cloudformation, stackName);
   if (stack === undefined) {
     io.log(`Stack ${stackName} does not exist in ${region}: nothing to delete.`);
     return "absent";
   }
   const stackId = stack.StackId ?? stackName;
-  const retained = await listRetainedResources(cloudformation, stackId);
-  io.log(`Stack ${stackName} in ${region} is ${stack.StackStatus}.`);
-  if (retained.length > 0) {
-    printLines(io.log, [
+  const retained = await listRetainedResources(clients.cloudformation, stackId);
+  printLines(io.log, [
+    `Stack ${stackName} in ${region} is ${stack.StackStatus}.`,
+    ...describeRetained(retained, [
       "Deleting it keeps these resources (DeletionPolicy Retain) and their data:",
-      ...formatRetained(retained),
-    ]);
-  }
+    ]),
+  ]);
   if (!(await io.confirm(`Delete stack ${stackName} in ${region}?`))) {
     io.log("Not deleted.");
     return "declined";
   }
-  await deleteStack(cloudformation, { stackName, stackId, roleArn: cfnRoleArn }, io);
+  await deleteStack(clients.cloudformation, { stackName, stackId, roleArn: cfnRoleArn }, io);
   printLines(io.log, [
     "",
     `Deleted stack ${stackName}.`,
-    ...(retained.length === 0
-      ? []
-      : [
-          "Kept (DeletionPolicy Retain), with their data:",
-          ...formatRetained(retained),
-          "A new stack of the same name cannot create tables with these names while they exist. To delete them for good:",
-          ...deleteTableCommands(retained),
-        ]),
+    ...describeRetained(
+      retained,
+      ["Kept (DeletionPolicy Retain), with their data:"],
+      [
+        "A new stack of the same name cannot create tables with these names while they exist. To delete them for good:",
+      ],
+    ),
     `The artifact bucket s3://${artifactBucket} is not part of the stack and was kept.`,
   ]);
   return "deleted";
 }
 
 /**
- * Deletes the stack by `stackId` (a deleted stack is only found by id), as the service role `roleArn`
- * when there is one, and prints its events until it is gone; throws, after printing the resources
- * that could not be deleted, unless it ends DELETE_COMPLETE.
+ * Deletes the stack by id (a deleted stack is only found by id), as the service role when given, and
+ * prints its events until it is gone; throws, after printing what could not be deleted, unless it
+ * ends DELETE_COMPLETE.
  */
 export async function deleteStack(
   cloudformation: CloudFormationClient,
@@ -102,8 +98,8 @@ interface RetainedResource {
 }
 
 /**
- * What the stack's deletion (or the rollback of its first create) leaves in place: the resources its
- * deployed template (not the local one, which may have changed since) retains, that exist.
+ * What deleting the stack (or rolling back its first create) leaves: the resources its deployed
+ * template (not the local one, which may have changed since) retains, that exist.
  */
 export async function listRetainedResources(
   cloudformation: CloudFormationClient,
@@ -127,32 +123,38 @@ export async function listRetainedResources(
   });
 }
 
-/** The retained resources as an indented table. */
-export function formatRetained(resources: readonly RetainedResource[]): string[] {
-  return formatTable(
-    ["Logical ID", "Type", "Physical ID"],
-    resources.map((resource) => [resource.logicalId, resource.type, resource.physicalId]),
-  ).map((line) => `  ${line}`);
-}
-
 /**
- * The shell commands that delete the retained tables for good. The template turns deletion
- * protection on, so it is turned off first; the deployer policy grants neither, on purpose: an
- * operator does it.
+ * Nothing when nothing is retained; else `heading`, the resources as an indented table and, given
+ * `deleteHeading`, the commands that delete the tables for good. The template turns their deletion
+ * protection on, so it is turned off first; the deployer policy grants neither, on purpose.
  */
-export function deleteTableCommands(resources: readonly RetainedResource[]): string[] {
-  return resources
-    .filter((resource) => resource.type === "AWS::DynamoDB::Table")
+export function describeRetained(
+  retained: readonly RetainedResource[],
+  heading: readonly string[],
+  deleteHeading?: readonly string[],
+): string[] {
+  if (retained.length === 0) return [];
+  const table = formatTable(
+    ["Logical ID", "Type", "Physical ID"],
+    retained.map(({ logicalId, type, physicalId }) => [logicalId, type, physicalId]),
+  );
+  const deleteCommands = retained
+    .filter(({ type }) => type === "AWS::DynamoDB::Table")
     .map(
       ({ physicalId: name }) =>
         `  aws dynamodb update-table --table-name ${name} --no-deletion-protection-enabled && ` +
         `aws dynamodb delete-table --table-name ${name}`,
     );
+  return [
+    ...heading,
+    ...table.map((line) => `  ${line}`),
+    ...(deleteHeading === undefined ? [] : [...deleteHeading, ...deleteCommands]),
+  ];
 }
 
 /**
  * Explains a stack in ROLLBACK_COMPLETE (its first create failed and was rolled back: it holds no
- * working resources and cannot be updated) and the way out, naming what the rollback retained.
+ * working resources and cannot be updated), the way out, and what the rollback retained.
  */
 export function explainRollbackComplete(stackName: string, retained: readonly RetainedResource[]): string[] {
   return [
@@ -162,13 +164,13 @@ export function explainRollbackComplete(stackName: string, retained: readonly Re
     `  2. delete the stack: make destroy STACK_NAME=${stackName} CONFIRM=yes`,
     "     (or run make deploy in a terminal and accept its offer to delete it),",
     "  3. run make deploy again.",
-    ...(retained.length === 0
-      ? []
-      : [
-          "The rollback kept these resources (DeletionPolicy Retain); their names are fixed, so a new create",
-          "fails with 'already exists' while they exist. If they hold nothing you need, delete them first:",
-          ...formatRetained(retained),
-          ...deleteTableCommands(retained),
-        ]),
+    ...describeRetained(
+      retained,
+      [
+        "The rollback kept these resources (DeletionPolicy Retain); their names are fixed, so a new create",
+        "fails with 'already exists' while they exist. If they hold nothing you need, delete them first:",
+      ],
+      [],
+    ),
   ];
 }

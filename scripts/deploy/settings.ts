@@ -1,8 +1,7 @@
 /**
- * The shell of `make deploy`, `make destroy`, `make smoke` and `make logs`: settings from the
- * environment (make variables arrive as environment variables, each with a default, so `make deploy`
- * alone deploys a working stack; README "Deploy to AWS" lists them), how a command talks to the
- * operator and waits, and one clear error on failure. Credentials come from the standard AWS SDK chain.
+ * The shell of `make deploy`, `destroy`, `smoke` and `logs`: settings from the environment (make
+ * variables, each with a default; README "Deploy to AWS" lists them), how a command talks to the
+ * operator and waits, and one clear error on failure. Credentials come from the standard SDK chain.
  */
 import { createInterface } from "node:readline/promises";
 import type { waitUntilStackCreateComplete } from "@aws-sdk/client-cloudformation";
@@ -13,16 +12,10 @@ import { callAws } from "../../lib/aws/aws-errors.js";
 
 export const DEFAULT_STACK_NAME = "apigw-token-auth";
 
-/** A valid value: the pattern, what it is called, and what a reader should give instead. */
+/** A valid value: its pattern, what it is called, and what to give instead. */
 type Rule = readonly [pattern: RegExp, what: string, expected: string];
 
-const BUCKET_NAME: Rule = [
-  /^(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-  "a valid S3 bucket name",
-  "3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit",
-];
-
-/** The variables checked here, so that a name AWS would refuse fails before anything is created. */
+/** Checked before anything is created, so that a name AWS would refuse fails first. */
 const RULES = {
   STACK_NAME: [
     /^[A-Za-z][A-Za-z0-9-]{0,127}$/,
@@ -34,7 +27,11 @@ const RULES = {
     "a valid API Gateway stage name",
     "1 to 128 letters, digits and underscores",
   ],
-  ARTIFACT_BUCKET: BUCKET_NAME,
+  ARTIFACT_BUCKET: [
+    /^(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    "a valid S3 bucket name",
+    "3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit",
+  ],
   CFN_ROLE_ARN: [
     /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/,
     "an IAM role ARN",
@@ -62,21 +59,17 @@ export function readDeploySettings(env: NodeJS.ProcessEnv = process.env) {
   };
   return {
     stackName: read("STACK_NAME") ?? DEFAULT_STACK_NAME,
-    /** Unset: the SDK takes the profile's region. */
-    region: regionFromEnv(env),
-    /** Unset: see {@link defaultArtifactBucket}. */
-    artifactBucket: read("ARTIFACT_BUCKET"),
-    /** The default is the template's StageName default. */
-    stage: read("STAGE") ?? "v1",
-    /** AWS_ENDPOINT_URL: the SDK reads it itself; kept to print it and to use path-style S3 URLs. */
+    region: regionFromEnv(env), // unset: the SDK takes the profile's region
+    artifactBucket: read("ARTIFACT_BUCKET"), // unset: defaultArtifactBucket's name
+    stage: read("STAGE") ?? "v1", // the template's StageName default
+    // The SDK reads AWS_ENDPOINT_URL itself; kept to print it and to use path-style S3 URLs.
     endpoint: nonEmpty(env.AWS_ENDPOINT_URL),
-    /** The service role stack operations run as, so the deployer needs no permission on the stack's resources. */
+    // The service role stack operations run as, so the deployer needs no permission on the resources.
     cfnRoleArn: read("CFN_ROLE_ARN"),
     parameters: parseParameters(env.PARAMETERS ?? ""),
   };
 }
 
-/** The settings every deploy command works with. */
 export type DeploySettings = ReturnType<typeof readDeploySettings>;
 
 function valid(name: string, value: string, [pattern, what, expected]: Rule): string {
@@ -90,9 +83,8 @@ function valid(name: string, value: string, [pattern, what, expected]: Rule): st
 }
 
 /**
- * PARAMETERS as a map: whitespace-separated `Key=Value` pairs (a value holds no spaces; the template's
- * parameters need none). Every deploy passes the values it is given and the template's defaults for
- * the rest, so give the same PARAMETERS on every deploy of a stack.
+ * PARAMETERS: whitespace-separated `Key=Value` pairs (the template's values need no spaces). A deploy
+ * passes the template's defaults for the rest, so give the same PARAMETERS on every deploy of a stack.
  */
 function parseParameters(text: string): Record<string, string> {
   const parameters: Record<string, string> = {};
@@ -115,23 +107,19 @@ function parseParameters(text: string): Record<string, string> {
   return parameters;
 }
 
-/**
- * The artifact bucket's default name: unique per stack, account and region, because bucket names
- * are global and the Lambda code must sit in the stack's region.
- */
+/** Unique per stack, account and region: bucket names are global, and Lambda reads code in its region. */
 export function defaultArtifactBucket(stackName: string, accountId: string, region: string): string {
   const name = `${stackName.toLowerCase()}-artifacts-${accountId}-${region}`;
   return valid(
     "the default artifact bucket name (set ARTIFACT_BUCKET or a shorter STACK_NAME)",
     name,
-    BUCKET_NAME,
+    RULES.ARTIFACT_BUCKET,
   );
 }
 
 /**
- * What `make deploy` and `make destroy` start from: the clients, the region they resolved (from the
- * settings or the profile), the caller's account (which proves the credentials work before anything
- * else), and the artifact bucket they name.
+ * What `make deploy` and `make destroy` start from: the clients, their region, the caller's account
+ * (proving the credentials work before anything else) and the artifact bucket's name.
  */
 export async function connect(settings: DeploySettings) {
   const clients = createAwsClients(settings);
@@ -145,10 +133,7 @@ export async function connect(settings: DeploySettings) {
   return { clients, region, accountId, artifactBucket };
 }
 
-/**
- * How long and how often to wait, in seconds: the SDK waiters' configuration (they back off from
- * `minDelay` to `maxDelay`); the event tail reads every `minDelay`. Tests pass milliseconds' worth.
- */
+/** The SDK waiters' timing, in seconds (minDelay backing off to maxDelay); the event tail uses minDelay. */
 export type WaitTiming = Required<
   Pick<Parameters<typeof waitUntilStackCreateComplete>[0], "minDelay" | "maxDelay" | "maxWaitTime">
 >;
@@ -161,19 +146,17 @@ export interface CommandIo {
   timing: WaitTiming;
 }
 
-/** The commands' default `log`: one line on stdout. */
 export const printLine = (line: string) => {
   process.stdout.write(`${line}\n`);
 };
 
-/** Prints each of `lines` (the commands build their output as arrays of lines). */
 export function printLines(log: (line: string) => void, lines: readonly string[]): void {
   for (const line of lines) log(line);
 }
 
 /**
- * `options`' own io, else stdout, CONFIRM or the terminal (see {@link createConfirm}), and real AWS
- * timing: poll every 3 to 10 s, for up to an hour (CloudFormation times resources out before).
+ * `options`' io, else stdout, {@link createConfirm} and AWS's pace: poll every 3 to 10 s, for up to an
+ * hour (CloudFormation times resources out before).
  */
 export function commandIo(options: Partial<CommandIo>, env: NodeJS.ProcessEnv): CommandIo {
   return {
@@ -184,9 +167,8 @@ export function commandIo(options: Partial<CommandIo>, env: NodeJS.ProcessEnv): 
 }
 
 /**
- * A `confirm(question)` for commands that destroy things: `CONFIRM=yes` (or `no`) answers without a
- * terminal, for CI; otherwise the question is asked on the terminal, and without one the answer is
- * no, so a pipeline never deletes a stack by accident.
+ * A `confirm` for commands that destroy things: `CONFIRM=yes` (or `no`) answers for CI; otherwise the
+ * terminal is asked, and without one the answer is no, so a pipeline never deletes a stack by accident.
  */
 export function createConfirm(
   env: NodeJS.ProcessEnv = process.env,
@@ -210,9 +192,8 @@ export function createConfirm(
 }
 
 /**
- * Runs a command (`scripts/deploy.ts`, `destroy.ts`, `smoke.ts`, `logs.ts`); sets `process.exitCode`
- * to its result, or to 1 after printing its error as one message with what was expected and what
- * came, instead of a stack trace.
+ * Runs a command (`scripts/deploy.ts`, `destroy.ts`, `smoke.ts`, `logs.ts`): exit code its result, or
+ * 1 after printing its error with what was expected and what came, instead of a stack trace.
  *
  * @example
  * ```ts
@@ -233,7 +214,6 @@ export async function runCommand(
   }
 }
 
-/** The lines that describe a failure: message, then expected/actual for the project's errors. */
 export function describeError(error: unknown): string[] {
   if (error instanceof ApigwTokenAuthError) {
     return [

@@ -1,10 +1,8 @@
 /**
- * `make smoke`: a handful of real requests against the deployed API that show the token
- * authentication works end to end: no token, a malformed and an unknown token are refused (401), a
- * fresh token writes and reads a user (204, 200), a token scoped to GET is refused a PUT and a DELETE
- * (403), and the fresh token deletes the user it wrote (204, then GET 404), so a run leaves no user
- * behind. The tokens it issues (in the stack's token table, through the token store, audited) are
- * revoked at the end, whatever happened.
+ * `make smoke`: real requests that show the deployed API's token authentication works end to end: no,
+ * malformed and unknown tokens get 401; a fresh token writes, reads and deletes a user (so a run leaves
+ * none behind); a token scoped to GET gets 403 for PUT and DELETE. The tokens it issues (through the
+ * token store, audited) are revoked at the end, whatever happened.
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { digestPrefix, generateToken } from "../../handlers/shared/token.js";
@@ -14,10 +12,10 @@ import { issueToken, revokeToken } from "../../lib/tokens/token-issue-revoke.js"
 import { stackTokenTarget } from "../tokens/stack-target.js";
 import { printLine, readDeploySettings } from "./settings.js";
 
-/** The principal the smoke test's tokens speak for (visible in `token list` and the user items). */
+/** Whom the smoke test's tokens speak for (visible in `token list` and the user items). */
 export const SMOKE_PRINCIPAL = "make-smoke";
 
-/** How `make smoke` runs: tests replace fetch and the 1 s sleep between retries. */
+/** Tests replace fetch and the 1 s sleep between retries. */
 export interface SmokeOptions {
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
@@ -33,17 +31,15 @@ interface Check {
   name: string;
   method: "GET" | "PUT" | "DELETE";
   path: string;
-  authorization?: string;
+  token?: string;
   body?: unknown;
   expected: number;
   fresh?: boolean;
-  /** A text the response body must contain. */
   bodyIncludes?: string;
 }
 
 /**
- * `make smoke` as a function, against the stack the environment names; returns the number of failed
- * checks.
+ * `make smoke` as a function, against the stack the environment names; returns how many checks failed.
  *
  * @example
  * ```ts
@@ -105,42 +101,26 @@ function smokeChecks(userId: string, fresh: string, readOnly: string): Check[] {
   const del = { method: "DELETE", path: `/user/${userId}` } as const;
   return [
     { name: "no token", ...get, expected: 401 },
-    { name: "malformed token", ...get, authorization: "not a token!", expected: 401 },
-    { name: "unknown token", ...get, authorization: generateToken(), expected: 401 },
-    { name: "fresh token, PUT /user", ...put, authorization: fresh, expected: 204, fresh: true },
-    {
-      name: "fresh token, GET /user/{id}",
-      ...get,
-      authorization: fresh,
-      expected: 200,
-      bodyIncludes: `"${userId}"`,
-    },
-    { name: "GET-only token, GET /user/{id}", ...get, authorization: readOnly, expected: 200, fresh: true },
-    { name: "GET-only token, PUT /user (out of scope)", ...put, authorization: readOnly, expected: 403 },
-    {
-      name: "GET-only token, DELETE /user/{id} (out of scope)",
-      ...del,
-      authorization: readOnly,
-      expected: 403,
-    },
-    {
-      name: "fresh token, DELETE /user/{id} (removes the smoke user)",
-      ...del,
-      authorization: fresh,
-      expected: 204,
-    },
-    { name: "fresh token, GET /user/{id} after DELETE", ...get, authorization: fresh, expected: 404 },
+    { name: "malformed token", ...get, token: "not a token!", expected: 401 },
+    { name: "unknown token", ...get, token: generateToken(), expected: 401 },
+    { name: "fresh token, PUT /user", ...put, token: fresh, expected: 204, fresh: true },
+    { name: "fresh token, GET /user/{id}", ...get, token: fresh, expected: 200, bodyIncludes: `"${userId}"` },
+    { name: "GET-only token, GET /user/{id}", ...get, token: readOnly, expected: 200, fresh: true },
+    { name: "GET-only token, PUT /user (out of scope)", ...put, token: readOnly, expected: 403 },
+    { name: "GET-only token, DELETE /user/{id} (out of scope)", ...del, token: readOnly, expected: 403 },
+    { name: "fresh token, DELETE /user/{id} (removes the smoke user)", ...del, token: fresh, expected: 204 },
+    { name: "fresh token, GET /user/{id} after DELETE", ...get, token: fresh, expected: 404 },
   ];
 }
 
 /** What is wrong with the check's response, or `undefined` when it passed. */
 async function runCheck(base: string, check: Check, options: SmokeOptions): Promise<string | undefined> {
-  const { authorization, body } = check;
+  const { token, body } = check;
   for (let attempt = 0; ; attempt++) {
     const response = await (options.fetch ?? fetch)(`${base}${check.path}`, {
       method: check.method,
       headers: {
-        ...(authorization === undefined ? {} : { Authorization: authorization }),
+        ...(token === undefined ? {} : { Authorization: token }),
         ...(body === undefined ? {} : { "Content-Type": "application/json" }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),

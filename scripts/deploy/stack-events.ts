@@ -1,7 +1,6 @@
 /**
- * Following a stack operation live: the SDK's waiter decides when the stack has settled, while an
- * event tail prints one line per stack event as CloudFormation records it; then what failed. Also
- * the one plain-text table layout of the deploy commands' output.
+ * Following a stack operation live (the SDK's waiter decides when it has settled, while an event tail
+ * prints each event), what failed, and the one table layout of the deploy commands' output.
  */
 import { setTimeout as delay } from "node:timers/promises";
 import {
@@ -24,11 +23,10 @@ const WAITERS = {
 };
 
 /**
- * Runs `start` (the call that begins the `operation` on `stackId`), waits for the stack to settle
- * (the SDK waiter) while printing each event the operation records, and returns the final status and
- * those events, oldest first. The stack's newest event is read before `start`, so its history is not
- * replayed (and no clock is compared). A failing event read (access denied) ends the wait at once
- * instead of leaving the waiter to retry until its time is up.
+ * Runs `start` (the call that begins `operation`), prints each event it records until the stack
+ * settles, and returns the final status and those events, oldest first. The newest event is read
+ * before `start`, so history is not replayed (and no clock compared). A failing event read (access
+ * denied) ends the wait at once instead of leaving the waiter to retry until its time is up.
  */
 export async function followStack(
   cloudformation: CloudFormationClient,
@@ -78,10 +76,7 @@ export async function followStack(
   return { status, events };
 }
 
-/**
- * The stack's events not in `seen` (up to `limit`), oldest first, added to `seen`. Events come newest
- * first, in pages (the SDK's paginator): reading stops at the first one already seen.
- */
+/** The events not in `seen` (up to `limit`), oldest first; reading (newest first) stops at a seen one. */
 export async function readStackEvents(
   cloudformation: CloudFormationClient,
   stackId: string,
@@ -89,11 +84,9 @@ export async function readStackEvents(
   limit = Number.POSITIVE_INFINITY,
 ): Promise<StackEvent[]> {
   const fresh: StackEvent[] = [];
+  const pages = paginateDescribeStackEvents({ client: cloudformation }, { StackName: stackId });
   await callAws("cloudformation:DescribeStackEvents", async () => {
-    for await (const page of paginateDescribeStackEvents(
-      { client: cloudformation },
-      { StackName: stackId },
-    )) {
+    for await (const page of pages) {
       for (const event of page.StackEvents ?? []) {
         if (event.EventId === undefined || seen.has(event.EventId) || fresh.length >= limit) return;
         fresh.push(event);
@@ -104,20 +97,14 @@ export async function readStackEvents(
   return fresh.reverse();
 }
 
-/**
- * One progress line for an event: time, status, resource type, logical id, reason. Fixed widths,
- * because lines are printed one at a time as events arrive.
- */
+/** One line per event, in fixed widths: lines are printed one at a time as events arrive. */
 export function formatEvent(event: StackEvent): string {
   const time = event.Timestamp ? new Date(event.Timestamp).toISOString().slice(11, 19) : "--:--:--";
   const reason = event.ResourceStatusReason ? `  ${event.ResourceStatusReason}` : "";
   return `${time}  ${(event.ResourceStatus ?? "?").padEnd(28)}  ${(event.ResourceType ?? "?").padEnd(33)}  ${event.LogicalResourceId ?? "?"}${reason}`.trimEnd();
 }
 
-/**
- * The resource events of an operation that failed, oldest (the root cause) first, as a table.
- * Empty when nothing failed.
- */
+/** The failed resource events as a table, oldest (the root cause) first; empty when none failed. */
 export function formatFailures(events: readonly StackEvent[]): string[] {
   const failed = events.filter(
     (event) =>
@@ -135,10 +122,7 @@ export function formatFailures(events: readonly StackEvent[]): string[] {
   );
 }
 
-/**
- * Lays out rows under headers, each column as wide as its widest cell, two spaces apart; the last
- * column is not padded, so no line ends in spaces.
- */
+/** Rows under headers, each column as wide as its widest cell; no line ends in spaces. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = headers.map((header, column) =>
     Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length)),

@@ -15,7 +15,13 @@ import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
-import { changeSetTypeFor, runDeploy } from "../../../scripts/deploy/deploy-stack.js";
+import { loadTemplate, parseTemplate } from "../../../lib/cloudformation/load-template.js";
+import {
+  changeSetTypeFor,
+  deployParameters,
+  requiredCapabilities,
+  runDeploy,
+} from "../../../scripts/deploy/deploy-stack.js";
 import { awsError, useAwsMocks } from "../../support/aws-mocks.js";
 import {
   CHANGE_SET_ID,
@@ -395,5 +401,31 @@ describe("scripts/deploy/deploy-stack: the change set for a stack's state", () =
       ApigwTokenAuthError,
       /make destroy STACK_NAME=demo/,
     );
+  });
+});
+
+describe("scripts/deploy/deploy-stack: change set inputs", () => {
+  it("passes the values of declared parameters and refuses a value the template would drop", () => {
+    const template = parseTemplate("Parameters:\n  StageName: { Type: String }\nResources: {}\n");
+    expect(deployParameters(template, { StageName: "v1" })).to.deep.equal([
+      { ParameterKey: "StageName", ParameterValue: "v1" },
+    ]);
+    expect(() => deployParameters(template, { StageName: "v1", UserCodeKey: "k" })).to.throw(
+      ApigwTokenAuthError,
+      /UserCodeKey/,
+    );
+  });
+
+  it("asks for CAPABILITY_IAM for IAM resources and CAPABILITY_NAMED_IAM for named ones", () => {
+    const none = parseTemplate("Resources:\n  T: { Type: AWS::DynamoDB::Table }\n");
+    const unnamed = parseTemplate("Resources:\n  R: { Type: AWS::IAM::Role, Properties: {} }\n");
+    const named = parseTemplate("Resources:\n  R: { Type: AWS::IAM::Role, Properties: { RoleName: x } }\n");
+    expect(requiredCapabilities(none)).to.deep.equal([]);
+    expect(requiredCapabilities(unnamed)).to.deep.equal(["CAPABILITY_IAM"]);
+    expect(requiredCapabilities(named)).to.deep.equal(["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"]);
+  });
+
+  it("asks for CAPABILITY_IAM for the project's template, whose roles it creates", () => {
+    expect(requiredCapabilities(loadTemplate("cloudformation/api.yaml"))).to.include("CAPABILITY_IAM");
   });
 });

@@ -3,9 +3,8 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { expect } from "chai";
 import { ApigwTokenAuthError } from "../../../handlers/shared/errors.js";
 import {
-  deleteTableCommands,
+  describeRetained,
   explainRollbackComplete,
-  formatRetained,
   listRetainedResources,
   runDestroy,
 } from "../../../scripts/deploy/destroy-stack.js";
@@ -120,15 +119,19 @@ describe("scripts/deploy/destroy-stack: retained resources", () => {
   });
 
   it("prints them in the one table layout, with the commands that delete tables for good", () => {
-    expect(formatRetained([TABLE])).to.deep.equal([
+    expect(describeRetained([TABLE], ["Kept:"])).to.deep.equal([
+      "Kept:",
       "  Logical ID  Type                  Physical ID",
       "  ----------  --------------------  ---------------",
       "  TokenTable  AWS::DynamoDB::Table  demo-auth-token",
     ]);
-    expect(deleteTableCommands([TABLE, { ...TABLE, type: "AWS::S3::Bucket" }])).to.deep.equal([
+    const bucket = { ...TABLE, type: "AWS::S3::Bucket" };
+    expect(describeRetained([TABLE, bucket], [], ["To delete:"]).slice(-2)).to.deep.equal([
+      "To delete:",
       "  aws dynamodb update-table --table-name demo-auth-token --no-deletion-protection-enabled && " +
         "aws dynamodb delete-table --table-name demo-auth-token",
     ]);
+    expect(describeRetained([], ["Kept:"], ["To delete:"])).to.deep.equal([]);
   });
 
   it("explains ROLLBACK_COMPLETE with the way out, naming retained tables only when there are some", () => {
