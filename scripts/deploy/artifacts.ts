@@ -86,9 +86,8 @@ export async function ensureArtifactBucket(
   await callAws("s3:PutEncryptionConfiguration", () =>
     s3.send(new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration })),
   );
-  const VersioningConfiguration = { Status: "Enabled" as const };
   await callAws("s3:PutBucketVersioning", () =>
-    s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration })),
+    s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: "Enabled" } })),
   );
 }
 

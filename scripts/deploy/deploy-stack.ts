@@ -172,26 +172,19 @@ export async function runDeploy(
  */
 export function changeSetTypeFor(stack: Stack | undefined): "CREATE" | "UPDATE" {
   const status = stack?.StackStatus ?? "none";
-  const name = stack?.StackName ?? "the stack";
   if (stack === undefined || status === "REVIEW_IN_PROGRESS") return "CREATE";
   if (/^(CREATE|UPDATE|UPDATE_ROLLBACK|IMPORT|IMPORT_ROLLBACK)_COMPLETE$/.test(status)) return "UPDATE";
-  if (status.endsWith("_IN_PROGRESS")) {
-    throw new ApigwTokenAuthError(
-      `stack ${name} is busy (${status}): wait until it settles, then deploy again`,
-      {
-        expected: "a stack that is not being changed",
-        actual: status,
-      },
-    );
-  }
-  const wayOut =
-    status === "UPDATE_ROLLBACK_FAILED"
-      ? ": fix the resource that could not roll back, then run " +
+  const name = stack.StackName ?? "the stack";
+  const busy = status.endsWith("_IN_PROGRESS");
+  const wayOut = busy
+    ? `is busy (${status}): wait until it settles, then deploy again`
+    : status === "UPDATE_ROLLBACK_FAILED"
+      ? `is ${status}: fix the resource that could not roll back, then run ` +
         `\`aws cloudformation continue-update-rollback --stack-name ${name}\` and deploy again`
-      : ` and cannot be updated: delete it with \`make destroy STACK_NAME=${name}\` ` +
+      : `is ${status} and cannot be updated: delete it with \`make destroy STACK_NAME=${name}\` ` +
         "(the tables are retained) and deploy again";
-  throw new ApigwTokenAuthError(`stack ${name} is ${status}${wayOut}`, {
-    expected: "a stack in a *_COMPLETE state",
+  throw new ApigwTokenAuthError(`stack ${name} ${wayOut}`, {
+    expected: busy ? "a stack that is not being changed" : "a stack in a *_COMPLETE state",
     actual: status,
   });
 }
