@@ -1,8 +1,7 @@
 /**
- * The AWS SDK clients the deploy commands and the token CLI share: the standard credential chain, the
- * settings' region (or the profile's), adaptive retries (backoff with jitter plus client-side rate
- * limiting, so throttling is retried rather than fatal), and `AWS_ENDPOINT_URL`, which the SDK honours
- * by itself, for emulators such as moto.
+ * The SDK clients of the deploy commands and the token CLI: the standard credential chain, the settings'
+ * region (or the profile's), adaptive retries (backoff with jitter plus client-side rate limiting, so
+ * throttling is retried, not fatal), and `AWS_ENDPOINT_URL` (the SDK's own) for emulators such as moto.
  */
 import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";

@@ -1,8 +1,7 @@
 /**
- * `make destroy`, the deletion a deploy does to recover a stack stuck in ROLLBACK_COMPLETE, and what
- * outlives a stack: resources with `DeletionPolicy: Retain` (the tables, so tokens and users survive
- * it; a failed first create leaves them too, and their fixed names then block the next create) and
- * the artifact bucket.
+ * `make destroy` (also a deploy's recovery from ROLLBACK_COMPLETE) and what outlives a stack: the
+ * artifact bucket and `DeletionPolicy: Retain` resources (the tables, so tokens and users survive; a
+ * failed first create leaves them too, and their fixed names then block the next create).
  */
 import {
   type CloudFormationClient,

@@ -12,7 +12,6 @@ import { callAws } from "../../lib/aws/aws-errors.js";
 
 export const DEFAULT_STACK_NAME = "apigw-token-auth";
 
-/** A valid value: its pattern, what it is called, and what to give instead. */
 type Rule = readonly [pattern: RegExp, what: string, expected: string];
 
 /** Checked before anything is created, so that a name AWS would refuse fails first. */
@@ -138,7 +137,6 @@ export type WaitTiming = Required<
   Pick<Parameters<typeof waitUntilStackCreateComplete>[0], "minDelay" | "maxDelay" | "maxWaitTime">
 >;
 
-/** How a command talks to the operator and waits. */
 export interface CommandIo {
   log: (line: string) => void;
   /** Asks a yes/no question; answers false when nobody can answer (no terminal). */

@@ -53,11 +53,9 @@ export async function followStack(
     }
   })();
   tail.catch(() => settled.abort());
+  const waiter = { client: cloudformation, ...timing, abortSignal: settled.signal };
   try {
-    await WAITERS[operation](
-      { client: cloudformation, ...timing, abortSignal: settled.signal },
-      { StackName: stackId },
-    );
+    await WAITERS[operation](waiter, { StackName: stackId });
   } catch (error) {
     if ((error as Error).name === "TimeoutError") {
       throw new ApigwTokenAuthError(`stack ${stackId} did not settle in time`, {
