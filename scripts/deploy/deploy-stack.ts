@@ -1,7 +1,6 @@
 /**
- * `make deploy`: artifact bucket, uploads, a change set (printed, so a stack never changes blind), its
- * execution followed event by event, then the outputs. "No changes" is success; a final status other
- * than CREATE/UPDATE_COMPLETE is not.
+ * `make deploy`: artifact bucket, uploads, a change set (printed: a stack never changes blind), its
+ * execution event by event, the outputs. Success: "no changes", CREATE_COMPLETE or UPDATE_COMPLETE.
  */
 import { existsSync, readFileSync } from "node:fs";
 import {
