@@ -23,6 +23,7 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from "node:http";
+import type { Duplex } from "node:stream";
 import type { LocalDynamoDBCredentials } from "../../lib/aws/local-dynamodb.js";
 import { type ResolvedStack, resourcesOfType } from "../cloudformation/resolved-stack.js";
 import { closeServer, listen } from "../listen.js";
@@ -157,7 +158,13 @@ export async function serveDynamoDBGate(options: {
   port: number;
   log: (line: string) => void;
   rules: () => GateRules;
-}): Promise<{ endpoint: string; port: number; stop(): Promise<void> }> {
+}): Promise<{
+  endpoint: string;
+  port: number;
+  /** Serves a connection that did not come through the port (in-memory-connection.ts). */
+  accept(socket: Duplex): void;
+  stop(): Promise<void>;
+}> {
   const { log, rules } = options;
   const { upstream } = options;
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -231,6 +238,7 @@ export async function serveDynamoDBGate(options: {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    accept: (socket) => server.emit("connection", socket),
     stop: async () => {
       await closeServer(server);
       agent.destroy();

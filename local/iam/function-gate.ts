@@ -11,6 +11,7 @@ import type { LocalDynamoDBCredentials } from "../../lib/aws/local-dynamodb.js";
 import type { ResolvedStack } from "../cloudformation/resolved-stack.js";
 import { type GateUpstream, gateRules, serveDynamoDBGate } from "./dynamodb-gate.js";
 import { functionGateKeys } from "./gate-principals.js";
+import { routeConnectionsInMemory } from "./in-memory-connection.js";
 
 /** What a function's gate is started with (sent to its worker, so plain data). */
 export interface FunctionGateSetup {
@@ -45,11 +46,18 @@ export async function startFunctionGate(
   log: (line: string) => void,
 ): Promise<FunctionGate> {
   const rules = gateRules(setup.stack, functionGateKeys(setup.stack, setup.logicalId, setup.credentials));
-  const { endpoint, stop } = await serveDynamoDBGate({
+  const { endpoint, port, accept, stop } = await serveDynamoDBGate({
     upstream: setup.upstream,
     port: 0,
     log,
     rules: () => rules,
   });
-  return { endpoint, stop };
+  const restoreTcp = routeConnectionsInMemory(port, accept);
+  return {
+    endpoint,
+    stop: async () => {
+      restoreTcp();
+      await stop();
+    },
+  };
 }
