@@ -209,7 +209,7 @@ function formatDeployedStack(stack: Stack): string[] {
  * Creates the change set and waits for it: its changes (every page), or `noChanges`. An empty or failed
  * one is deleted, so the stack's list stays clean; a failed one is thrown with CloudFormation's reason.
  */
-export async function createChangeSet(
+async function createChangeSet(
   cloudformation: CloudFormationClient,
   input: CreateChangeSetCommandInput & { StackName: string; ChangeSetName: string },
   timing: CommandIo["timing"],
@@ -260,7 +260,7 @@ export async function createChangeSet(
 }
 
 /** One row per resource, with its replacement (for a table or a REST API: new physical resources). */
-export function formatChanges(changes: readonly Change[]): string[] {
+function formatChanges(changes: readonly Change[]): string[] {
   return formatTable(
     ["Action", "Logical ID", "Type", "Replacement"],
     changes.map(({ ResourceChange: resource = {} }) => [
