@@ -127,20 +127,34 @@ export async function sequentialLatency(
   spec: RequestSpec,
   count: number,
 ): Promise<{ p50Ms: number; p99Ms: number }> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const caller = keepAliveCaller(spec);
   const samples: number[] = [];
   try {
     for (let i = 0; i < count + 50; i++) {
       const started = process.hrtime.bigint();
-      const status = await send(spec, agent);
+      await caller.call();
       const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
-      if (status !== spec.expectStatus) throw new Error(`${spec.method} ${spec.url} answered ${status}`);
       if (i >= 50) samples.push(elapsed); // the first 50 warm the connection and the workers
     }
   } finally {
-    agent.destroy();
+    caller.close();
   }
   return { p50Ms: round(percentile(samples, 50), 3), p99Ms: round(percentile(samples, 99), 3) };
+}
+
+/**
+ * One request of `spec` at a time over one keep-alive connection: `call` sends it and throws unless
+ * it is answered with the expected status; `close` drops the connection.
+ */
+export function keepAliveCaller(spec: RequestSpec): { call(): Promise<void>; close(): void } {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  return {
+    call: async () => {
+      const status = await send(spec, agent);
+      if (status !== spec.expectStatus) throw new Error(`${spec.method} ${spec.url} answered ${status}`);
+    },
+    close: () => agent.destroy(),
+  };
 }
 
 function send(spec: RequestSpec, agent: Agent): Promise<number> {

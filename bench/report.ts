@@ -74,7 +74,8 @@ export function renderMarkdown(results: BenchResults): string {
     "",
     "## Gateway overhead (p50)",
     "",
-    "Sequential cached GETs over one keep-alive connection, timed in microseconds: " +
+    "Sequential cached GETs over one keep-alive connection, timed in microseconds and interleaved with " +
+      "the calls they are compared with (one of each per round, 2,000 rounds), so that drift falls on all alike: " +
       "overhead = gateway p50 − bare-server p50 (the HTTP round trip) − the user function's own p50 " +
       "(its bundle called in process, GetItem on the same embedded DynamoDB included). The same call " +
       "in the function's worker thread (the local Lambda runtime, its own key through the gate in that " +

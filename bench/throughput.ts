@@ -13,9 +13,9 @@ import { codeKeyParameterOverrides, type Manifest } from "../lib/build/manifest.
 import { loadTemplate } from "../lib/cloudformation/load-template.js";
 import { issueToken } from "../lib/tokens/token-issue-revoke.js";
 import { resolveStack } from "../local/cloudformation/resolve-stack.js";
-import type { LambdaOutcome } from "../local/gateway/types.js";
-import { LOCAL_STACK_NAME, type LocalApi, startLocalApi } from "../local/index.js";
+import { LOCAL_STACK_NAME, startLocalApi } from "../local/index.js";
 import { importUserFunction, startFairCeilingServer } from "./fair-ceiling.js";
+import { type GatewayOverhead, measureGatewayOverhead } from "./gateway-overhead.js";
 import {
   type LoadFigures,
   loadTest,
@@ -26,7 +26,6 @@ import {
   WARM_UP,
   warmUntilSteady,
 } from "./http-load.js";
-import { median, round } from "./lib/stats.js";
 import { startPeer } from "./peer-offline.js";
 
 /** The targets, in table order. */
@@ -48,19 +47,6 @@ export interface ThroughputCell extends LoadFigures {
   target: Target;
   route: Route;
   connections: number;
-}
-
-/** How the gateway's overhead was measured (all p50, sequential requests, one keep-alive connection). */
-export interface GatewayOverhead {
-  gatewayP50Ms: number;
-  bareP50Ms: number;
-  handlerP50Ms: number;
-  /** gateway − bare − handler: what the gateway adds besides the HTTP round trip and the function's work. */
-  overheadP50Ms: number;
-  /** The same call of the user function in its worker thread, as the gateway runs it (its gate in that worker). */
-  workerHandlerP50Ms: number;
-  /** A call of the user function in its worker that fails before any DynamoDB read: the hand-over alone. */
-  workerHandOverP50Ms: number;
 }
 
 /** Everything this module measures. */
@@ -194,22 +180,16 @@ export async function measureThroughput(options: {
           options.log(`  serverless-offline could not be measured: ${peerError}`);
         }
       }
-      const gatewayP50 = (await sequentialLatency(local["GET /user/{id} (cached authorizer)"], 2000)).p50Ms;
-      const bareP50 = (
-        await sequentialLatency(specs(bare.origin)["GET /user/{id} (cached authorizer)"], 2000)
-      ).p50Ms;
-      const handlerP50 = await handlerOwnTime(userFunction);
-      const inWorker = await userFunctionInWorker(api);
+      const overhead = await measureGatewayOverhead({
+        api,
+        handler: userFunction,
+        gateway: local["GET /user/{id} (cached authorizer)"],
+        bare: specs(bare.origin)["GET /user/{id} (cached authorizer)"],
+        userId: USER.id,
+      });
       return {
         cells,
-        overhead: {
-          gatewayP50Ms: gatewayP50,
-          bareP50Ms: bareP50,
-          handlerP50Ms: handlerP50,
-          overheadP50Ms: round(gatewayP50 - bareP50 - handlerP50, 3),
-          workerHandlerP50Ms: inWorker.handlerP50Ms,
-          workerHandOverP50Ms: inWorker.handOverP50Ms,
-        },
+        overhead,
         ...(peerError ? { peerError } : {}),
       };
     } finally {
@@ -243,45 +223,4 @@ async function withDynaliteGateway(use: (url: string, token: string) => Promise<
     client.destroy();
     await api.stop();
   }
-}
-
-/** p50 in milliseconds of 2,000 sequential calls of `call`, after 50 unmeasured ones. */
-async function sequentialP50(call: () => Promise<unknown>): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < 2050; i++) {
-    const started = process.hrtime.bigint();
-    await call();
-    if (i >= 50) samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  return round(median(samples), 3);
-}
-
-/**
- * The user function's GET as the gateway runs it — in its worker thread, by the local Lambda
- * runtime, with its own key through the gate in that worker — against which the in-process call
- * differs by the thread (and the role's decision, remembered after the first call); and a call that
- * fails before any DynamoDB read (an empty id), which is the hand-over alone.
- */
-async function userFunctionInWorker(api: LocalApi): Promise<{ handlerP50Ms: number; handOverP50Ms: number }> {
-  const call = (id: string, expected: LambdaOutcome["kind"]) => async () => {
-    const event = { operation: "getUser", principalId: "bench", requestId: "bench", id };
-    const outcome = await api.invokeFunction("UserFunction", event);
-    if (outcome.kind !== expected)
-      throw new Error(`bench: the user function answered ${JSON.stringify(outcome)}`);
-  };
-  return {
-    handlerP50Ms: await sequentialP50(call(USER.id, "result")),
-    handOverP50Ms: await sequentialP50(call("", "error")),
-  };
-}
-
-/**
- * The user function's own time for the GET (its GetItem on the same embedded DynamoDB included):
- * the bundle imported in this process and called directly, p50 of 2,000 sequential calls.
- */
-async function handlerOwnTime(
-  handler: (event: unknown, context: unknown) => Promise<unknown>,
-): Promise<number> {
-  const event = { operation: "getUser", principalId: "bench", requestId: "bench", id: USER.id };
-  return sequentialP50(() => handler(event, {}));
 }
