@@ -7,6 +7,7 @@ import type { AuthorizerDecisionsResult } from "./authorizer-decisions.js";
 import type { EconomyRow } from "./authorizer-economy.js";
 import type { ColdStartResult } from "./cold-start.js";
 import type { GateCostResult } from "./gate-cost.js";
+import type { InvocationFigures } from "./invocation-concurrency.js";
 import { ROUTES, type ThroughputCell, type ThroughputResult } from "./throughput.js";
 import type { TraceCostRow } from "./trace-cost.js";
 
@@ -87,6 +88,7 @@ export function renderMarkdown(results: BenchResults): string {
     `| ${o.gatewayP50Ms} ms | ${o.bareP50Ms} ms | ${o.handlerP50Ms} ms | **${o.overheadP50Ms} ms** | ` +
       `${o.workerHandlerP50Ms} ms | ${o.workerHandOverP50Ms} ms |`,
     "",
+    ...renderInvocations(throughput.invocations ?? []),
     ...renderGateCost(results.gate),
     "## Authorizer economy (1,000 requests by one token, PUT /user and GET /user/{id} alternating)",
     "",
@@ -198,6 +200,21 @@ function renderGateCost(gate: GateCostResult | undefined): string[] {
     `| gate off | ${gate.direct.p50Ms} ms | ${gate.direct.p99Ms} ms | ${gate.direct.callsPerSecond16} |`,
     `| gate on | ${gate.gate.p50Ms} ms | ${gate.gate.p99Ms} ms | ${gate.gate.callsPerSecond16} |`,
     `| **added by the gate** | **${gate.addedP50Ms} ms** | | |`,
+    "",
+  ];
+}
+
+/** The function called as the gateway calls it and as the fair ceiling does, 1 and 16 in flight. */
+function renderInvocations(figures: readonly InvocationFigures[]): string[] {
+  if (figures.length === 0) return [];
+  return [
+    "## The user function: local Lambda runtime vs in process",
+    "",
+    "The same GET of the user function, through the local Lambda runtime (worker threads, each running one invocation at a time, as Lambda's environments do) and called in process as the fair ceiling calls it (concurrently in one thread, which no Lambda environment does). CPU is this process's, every thread included, per call; windows of each mode alternate.",
+    "",
+    "| Mode | In flight | Calls/s | CPU per call |",
+    "| --- | ---: | ---: | ---: |",
+    ...figures.map((f) => `| ${f.mode} | ${f.inFlight} | ${f.callsPerSecond} | ${f.cpuMicrosPerCall} µs |`),
     "",
   ];
 }

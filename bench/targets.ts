@@ -4,6 +4,7 @@
  * explanation cannot go stale or claim what the run did not show.
  */
 
+import type { InvocationFigures } from "./invocation-concurrency.js";
 import { round } from "./lib/stats.js";
 import { type BenchResults, cellOf, type TargetCheck } from "./report.js";
 import { ROUTES } from "./throughput.js";
@@ -96,6 +97,7 @@ export function targetChecks(results: Omit<BenchResults, "targets">): TargetChec
     `${o.handlerP50Ms} ms in process, ${threadCost} ms more${threadShare}; the gateway's own steps ` +
     "(the cached-authorizer lookup, routing, the VTL templates, validation) take the remaining " +
     `${round(o.overheadP50Ms - threadCost, 3)} ms`;
+  const invocationSplit = describeInvocations(throughput.invocations ?? []);
   const load = `load average ${machine.loadAverage.map((n) => n.toFixed(2)).join(" / ")} on ${machine.cpus} CPU(s)`;
   const authorizer = results.coldStart.find((c) => c.logicalId === "AuthorizerFunction");
   const ours = results.economy[0];
@@ -129,7 +131,8 @@ export function targetChecks(results: Omit<BenchResults, "targets">): TargetChec
       target: "≥ 0.7× at 1 and 16 connections, both routes",
       measured: list(fairRatios),
       met: fairRatios.length > 0 && fairRatios.every((r) => r.ratio !== undefined && r.ratio >= 0.7),
-      why: () => `below 0.7× at ${shortfalls(fairRatios, "the fair ceiling", 0.7)}. ${overheadSplit}`,
+      why: () =>
+        `below 0.7× at ${shortfalls(fairRatios, "the fair ceiling", 0.7)}. ${overheadSplit}.${invocationSplit}`,
     },
     {
       name: "Gateway overhead p50",
@@ -215,4 +218,29 @@ function economyWhy(row: NonNullable<BenchResults["economy"][number]>): string {
     reasons.push(`${row.otherFailures} answers were neither the expected success nor 403`);
   }
   return `${row.design}: ${reasons.join("; ")}`;
+}
+
+/**
+ * The user function's CPU per call through the local Lambda runtime against in process, one and 16
+ * in flight, and whether the gap grows with load (empty without both figures at both).
+ */
+function describeInvocations(figures: readonly InvocationFigures[]): string {
+  const cpu = (mode: InvocationFigures["mode"], inFlight: number) =>
+    figures.find((f) => f.mode === mode && f.inFlight === inFlight)?.cpuMicrosPerCall;
+  const [runtime1, process1, runtime16, process16] = [
+    cpu("local Lambda runtime", 1),
+    cpu("in process", 1),
+    cpu("local Lambda runtime", 16),
+    cpu("in process", 16),
+  ];
+  if (!runtime1 || !process1 || !runtime16 || !process16) return "";
+  const grows = runtime16 / process16 > 1.2 * (runtime1 / process1);
+  return (
+    ` The function itself, through the local Lambda runtime against in process: ${runtime1} against ` +
+    `${process1} µs of CPU per call one at a time, ${runtime16} against ${process16} µs with 16 in flight` +
+    (grows
+      ? ": the gap grows with load, because each environment runs one invocation at a time, as on " +
+        "Lambda, and pays every wake-up per call, while the fair ceiling's 16 concurrent calls share one busy thread."
+      : ".")
+  );
 }

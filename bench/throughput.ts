@@ -26,6 +26,7 @@ import {
   WARM_UP,
   warmUntilSteady,
 } from "./http-load.js";
+import { type InvocationFigures, measureInvocationConcurrency } from "./invocation-concurrency.js";
 import { startPeer } from "./peer-offline.js";
 
 /** The targets, in table order. */
@@ -53,6 +54,8 @@ export interface ThroughputCell extends LoadFigures {
 export interface ThroughputResult {
   cells: ThroughputCell[];
   overhead: GatewayOverhead;
+  /** The user function's GET through the local Lambda runtime and in process, 1 and 16 in flight. */
+  invocations?: InvocationFigures[];
   /** Set when the peer could not be run; its cells are then missing. */
   peerError?: string;
 }
@@ -187,9 +190,16 @@ export async function measureThroughput(options: {
         bare: specs(bare.origin)["GET /user/{id} (cached authorizer)"],
         userId: USER.id,
       });
+      const invocations = await measureInvocationConcurrency({
+        api,
+        handler: userFunction,
+        userId: USER.id,
+        inFlight: [1, 16],
+      });
       return {
         cells,
         overhead,
+        invocations,
         ...(peerError ? { peerError } : {}),
       };
     } finally {

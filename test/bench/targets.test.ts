@@ -161,6 +161,33 @@ describe("bench/targets: why a target is missed, from the run's own figures", ()
     expect(why).to.include("take the remaining 0.5 ms");
   });
 
+  it("says how the function's CPU per call through the runtime grows against in process with calls in flight, and renders the figures", () => {
+    const invocations = (runtime16: number) =>
+      [
+        { mode: "local Lambda runtime", inFlight: 1, callsPerSecond: 600, cpuMicrosPerCall: 1265 },
+        { mode: "in process", inFlight: 1, callsPerSecond: 580, cpuMicrosPerCall: 1354 },
+        { mode: "local Lambda runtime", inFlight: 16, callsPerSecond: 850, cpuMicrosPerCall: runtime16 },
+        { mode: "in process", inFlight: 16, callsPerSecond: 1080, cpuMicrosPerCall: 930 },
+      ] as const;
+    const withInvocations = (runtime16: number) => {
+      const all = results(500);
+      all.throughput.invocations = [...invocations(runtime16)];
+      return all;
+    };
+    const grows = missed(withInvocations(1700), "Local ÷ fair ceiling");
+    expect(grows).to.include(
+      "1265 against 1354 µs of CPU per call one at a time, 1700 against 930 µs with 16 in flight",
+    );
+    expect(grows).to.include("each environment runs one invocation at a time, as on Lambda");
+    const flat = missed(withInvocations(950), "Local ÷ fair ceiling");
+    expect(flat).to.include("950 against 930 µs with 16 in flight.");
+    expect(flat).to.not.include("as on Lambda");
+    expect(missed(results(500), "Local ÷ fair ceiling")).to.not.include("through the local Lambda runtime");
+    const markdown = renderMarkdown({ ...withInvocations(1700), targets: [] });
+    expect(markdown).to.include("| local Lambda runtime | 16 | 850 | 1700 µs |");
+    expect(markdown).to.include("| in process | 1 | 580 | 1354 µs |");
+  });
+
   it("explains the authorizer's size and load time with its bundle and its runs", () => {
     const all = { ...results(700), coldStart: [coldStart(210 * 1024, [48, 61, 70])] };
     expect(missed(all, "Authorizer zip")).to.equal(
