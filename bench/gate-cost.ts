@@ -1,19 +1,21 @@
 /**
  * What the local DynamoDB gate costs per DynamoDB call: the same GetItem on the same DynamoDB, signed
- * by the UserFunction's key through the gate (signature check, the role's policy evaluation, the
- * forward) and sent straight to the DynamoDB (gate off), sequentially and 16 in flight. Blocks of the
- * two modes alternate so machine noise falls on both alike.
+ * by the UserFunction's key through that function's own gate as its worker runs it (reached through
+ * memory; the signature check, the role's policy evaluation, the forward) and sent straight to the
+ * DynamoDB (gate off), sequentially and 16 in flight. Blocks of the two modes alternate so machine
+ * noise falls on both alike.
  */
 import { join } from "node:path";
 import { type DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
+import { generateLocalCredentials, localDynamoDBClient } from "../lib/aws/local-dynamodb.js";
 import { codeKeyParameterOverrides, type Manifest } from "../lib/build/manifest.js";
 import { loadTemplate } from "../lib/cloudformation/load-template.js";
 import { resolveStack } from "../local/cloudformation/resolve-stack.js";
 import { resourcesOfType } from "../local/cloudformation/resolved-stack.js";
 import { startEmbeddedDynamoDB } from "../local/dynamodb/embedded-dynamodb.js";
 import { createStackTables } from "../local/dynamodb/stack-tables.js";
-import { startDynamoDBGate } from "../local/iam/dynamodb-gate.js";
+import { gateUpstream } from "../local/iam/dynamodb-gate.js";
+import { startFunctionGate } from "../local/iam/function-gate.js";
 import { LOCAL_STACK_NAME } from "../local/index.js";
 import { median, percentile, round } from "./lib/stats.js";
 
@@ -56,10 +58,13 @@ export async function measureGateCost(options: {
     parameterOverrides: { ArtifactBucket: "local-artifacts", ...codeKeyParameterOverrides(options.manifest) },
   });
   const dynamodb = await startEmbeddedDynamoDB({ dataDir: null, region: stack.region });
-  const gate = await startDynamoDBGate({ stack, upstream: dynamodb, port: 0 });
+  const userKey = generateLocalCredentials();
+  // This process's connections to the gate's port go through memory while it runs, as in the worker.
+  const gate = await startFunctionGate(
+    { stack, logicalId: "UserFunction", credentials: userKey, upstream: gateUpstream(dynamodb) },
+    () => undefined,
+  );
   const direct = localDynamoDBClient(dynamodb, stack.region);
-  const userKey = gate.principals.credentialsFor("UserFunction");
-  if (!userKey) throw new Error("the template has no UserFunction");
   const viaGate = localDynamoDBClient({ endpoint: gate.endpoint, credentials: userKey }, stack.region);
   try {
     const tables = await createStackTables(direct, stack, dynamodb.capabilities);

@@ -191,8 +191,8 @@ function renderGateCost(gate: GateCostResult | undefined): string[] {
   return [
     `## DynamoDB gate cost per call (${gate.backend}, ${gate.calls} GetItems per mode)`,
     "",
-    "The UserFunction's GetItem through the local IAM gate (SigV4 check, its role's policy evaluated, " +
-      "the call forwarded) against the same call straight to the DynamoDB; sequential p50/p99, and calls " +
+    "The UserFunction's GetItem through its own IAM gate as its worker runs it (reached through memory; " +
+      "SigV4 check, its role's policy evaluated, the call forwarded) against the same call straight to the DynamoDB; sequential p50/p99, and calls " +
       "per second with 16 in flight.",
     "",
     "| Mode | p50 | p99 | calls/s at 16 in flight |",
