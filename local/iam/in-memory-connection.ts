@@ -99,7 +99,7 @@ let nextClientPort = 49_152;
 /**
  * Routes this thread's `http.Agent` connections to 127.0.0.1:`port` or localhost:`port` through
  * memory: `accept` receives the server's end of each (a `net.Server`'s "connection"). Returns the
- * function that restores TCP.
+ * function that restores the `createConnection` it replaced.
  *
  * @example
  * ```ts
@@ -114,7 +114,7 @@ let nextClientPort = 49_152;
 export function routeConnectionsInMemory(port: number, accept: (serverEnd: Duplex) => void): () => void {
   const tcp = Agent.prototype.createConnection;
   const hosts = new Set(["127.0.0.1", "localhost"]);
-  Agent.prototype.createConnection = function (this: Agent, ...args: unknown[]) {
+  const routed = function (this: Agent, ...args: unknown[]) {
     const options = args[0] as { host?: string; hostname?: string; port?: number | string };
     const host = options.host ?? options.hostname ?? "localhost";
     if (Number(options.port) !== port || !hosts.has(host)) {
@@ -129,7 +129,9 @@ export function routeConnectionsInMemory(port: number, accept: (serverEnd: Duple
     accept(server);
     return client;
   } as typeof tcp;
+  Agent.prototype.createConnection = routed;
+  // Only its own routing is undone: restoring twice, or after another replaced it, changes nothing.
   return () => {
-    Agent.prototype.createConnection = tcp;
+    if (Agent.prototype.createConnection === routed) Agent.prototype.createConnection = tcp;
   };
 }

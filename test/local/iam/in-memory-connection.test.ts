@@ -136,6 +136,25 @@ describe("local/iam/in-memory-connection", () => {
     }
   });
 
+  it("undoes only its own routing: a second restore, or one after another replaced it, leaves that in place", () => {
+    const routed = Agent.prototype.createConnection;
+    restore();
+    const tcp = Agent.prototype.createConnection;
+    expect(tcp).to.not.equal(routed);
+    restore();
+    expect(Agent.prototype.createConnection).to.equal(tcp);
+    const again = routeConnectionsInMemory(PORT + 2, () => undefined);
+    const theirs = sinon.stub(Agent.prototype, "createConnection");
+    try {
+      again();
+      expect(Agent.prototype.createConnection).to.equal(theirs);
+    } finally {
+      theirs.restore();
+    }
+    again();
+    expect(Agent.prototype.createConnection).to.equal(tcp);
+  });
+
   it("closes both ends when the server closes the connection, and the agent opens a new one", async () => {
     const first = await send(agent, { path: "/close" });
     await new Promise((resolve) =>
