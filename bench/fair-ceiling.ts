@@ -12,10 +12,31 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { LocalDynamoDBConnection } from "../lib/aws/local-dynamodb.js";
 import type { Manifest } from "../lib/build/manifest.js";
+import type { LambdaOutcome } from "../local/gateway/types.js";
+import type { LocalApi } from "../local/index.js";
 import { closeServer } from "../local/listen.js";
 
 /** The user function as the bundle exports it. */
 export type UserHandler = (event: unknown, context: unknown) => Promise<unknown>;
+
+/** The event the user function's GET of `id` receives (its integration request template's output). */
+export function userGetEvent(id: string) {
+  return { operation: "getUser", principalId: "bench", requestId: "bench", id };
+}
+
+/**
+ * Invokes the user function in `api`'s local Lambda runtime (its worker threads) with the GET of `id`;
+ * throws unless the outcome is of the `expected` kind.
+ */
+export async function invokeUserGet(
+  api: Pick<LocalApi, "invokeFunction">,
+  id: string,
+  expected: LambdaOutcome["kind"],
+): Promise<void> {
+  const outcome = await api.invokeFunction("UserFunction", userGetEvent(id));
+  if (outcome.kind !== expected)
+    throw new Error(`bench: the user function answered ${JSON.stringify(outcome)}`);
+}
 
 /**
  * Imports the user function's bundle into this process, its environment pointed at the embedded

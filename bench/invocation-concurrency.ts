@@ -7,9 +7,8 @@
  * while each environment still pays them per invocation. The figure is this process's CPU time per
  * call (every thread: the workers' included), so it counts the wake-ups wherever they fall.
  */
-import type { LambdaOutcome } from "../local/gateway/types.js";
 import type { LocalApi } from "../local/index.js";
-import type { UserHandler } from "./fair-ceiling.js";
+import { invokeUserGet, type UserHandler, userGetEvent } from "./fair-ceiling.js";
 import { median, round } from "./lib/stats.js";
 
 /** One way of calling the function, at one concurrency. */
@@ -44,14 +43,9 @@ export async function measureInvocationConcurrency(options: {
   windows?: number;
 }): Promise<InvocationFigures[]> {
   const { windowMs = 2000, windows = 3 } = options;
-  const event = { operation: "getUser", principalId: "bench", requestId: "bench", id: options.userId };
   const modes: Record<InvocationFigures["mode"], () => Promise<unknown>> = {
-    "local Lambda runtime": async () => {
-      const outcome: LambdaOutcome = await options.api.invokeFunction("UserFunction", event);
-      if (outcome.kind !== "result")
-        throw new Error(`bench: the user function answered ${JSON.stringify(outcome)}`);
-    },
-    "in process": () => options.handler(event, {}),
+    "local Lambda runtime": () => invokeUserGet(options.api, options.userId, "result"),
+    "in process": () => options.handler(userGetEvent(options.userId), {}),
   };
   const figures: InvocationFigures[] = [];
   for (const inFlight of options.inFlight) {
