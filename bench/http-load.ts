@@ -29,25 +29,29 @@ export interface LoadFigures {
 
 /**
  * Runs autocannon `runs` times for `durationSeconds` at `connections` and returns the median of each
- * figure (errors summed).
+ * figure (errors summed). With `leadInSeconds`, each run follows that long at the same load, unmeasured
+ * (see {@link LEAD_IN_SECONDS}).
  */
 export async function loadTest(
   spec: RequestSpec,
-  options: { connections: number; durationSeconds: number; runs: number },
+  options: { connections: number; durationSeconds: number; runs: number; leadInSeconds?: number },
 ): Promise<LoadFigures & { runs: LoadFigures[] }> {
-  const runs: LoadFigures[] = [];
-  for (let i = 0; i < options.runs; i++) {
-    // The load generator runs in a worker thread, so it does not share the event loop of the servers
-    // under test that live in this process (the local gateway, the bare server).
-    const result = await autocannon({
+  // The load generator runs in a worker thread, so it does not share the event loop of the servers
+  // under test that live in this process (the local gateway, the bare server).
+  const load = (duration: number) =>
+    autocannon({
       url: spec.url,
       method: spec.method,
       headers: spec.headers,
       ...(spec.body === undefined ? {} : { body: spec.body }),
       connections: options.connections,
-      duration: options.durationSeconds,
+      duration,
       workers: 1,
     });
+  const runs: LoadFigures[] = [];
+  for (let i = 0; i < options.runs; i++) {
+    if (options.leadInSeconds) await load(options.leadInSeconds);
+    const result = await load(options.durationSeconds);
     const answered = Object.values(result.statusCodeStats ?? {}).reduce(
       (sum, stat) => sum + (stat.count ?? 0),
       0,
@@ -62,6 +66,16 @@ export async function loadTest(
   }
   return medianOfRuns(runs);
 }
+
+/**
+ * The unmeasured load before each measured run of the throughput matrix. A target that sat idle while
+ * another was measured, or ran at a lower concurrency with most of its worker threads idle, comes back
+ * slower for seconds: here the local gateway's runs at 16 connections read about 0.63× the fair
+ * ceiling without a lead-in and about 0.75× with 3 s of one (the fair ceiling, one busy thread, is
+ * back at speed within a run either way). Every side gets the same lead-in, so that each run
+ * measures its target at steady state under the load it reports.
+ */
+export const LEAD_IN_SECONDS = 3;
 
 /** The median of each figure over `runs` (errors summed), with the runs themselves. */
 export function medianOfRuns(runs: LoadFigures[]): LoadFigures & { runs: LoadFigures[] } {

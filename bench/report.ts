@@ -7,6 +7,7 @@ import type { AuthorizerDecisionsResult } from "./authorizer-decisions.js";
 import type { EconomyRow } from "./authorizer-economy.js";
 import type { ColdStartResult } from "./cold-start.js";
 import type { GateCostResult } from "./gate-cost.js";
+import { LEAD_IN_SECONDS } from "./http-load.js";
 import type { InvocationFigures } from "./invocation-concurrency.js";
 import { ROUTES, type ThroughputCell, type ThroughputResult } from "./throughput.js";
 import type { TraceCostRow } from "./trace-cost.js";
@@ -179,7 +180,8 @@ export function renderThroughputTable(throughput: ThroughputResult, connectionCo
       "the bare server (a constant body) measures HTTP alone. Every target is first loaded until its " +
       "throughput stops rising (V8 in each worker and DynamoDB Local's JVM compile hot code over tens of " +
       "seconds); the local gateway and the fair ceiling are then loaded turn about, run by run, so that " +
-      "drift falls on both alike.",
+      `drift falls on both alike, each run after ${LEAD_IN_SECONDS} s of unmeasured load at its own concurrency (a side ` +
+      "that sat idle while the other ran is slower for its first seconds back).",
   );
   if (throughput.peerError) lines.push("", `serverless-offline could not be run: ${throughput.peerError}`);
   return lines;

@@ -17,6 +17,7 @@ import { LOCAL_STACK_NAME, startLocalApi } from "../local/index.js";
 import { importUserFunction, startFairCeilingServer } from "./fair-ceiling.js";
 import { type GatewayOverhead, measureGatewayOverhead } from "./gateway-overhead.js";
 import {
+  LEAD_IN_SECONDS,
   type LoadFigures,
   loadTest,
   medianOfRuns,
@@ -112,7 +113,8 @@ export async function measureThroughput(options: {
 
     /**
      * Loads each route at each concurrency on every side, their runs interleaved (a b, b a, …) so
-     * that drift — DynamoDB Local's JVM still compiling, a busy machine — falls on each side alike.
+     * that drift — DynamoDB Local's JVM still compiling, a busy machine — falls on each side alike,
+     * each run after its lead-in at the same load (a side idle while the other ran is slow to resume).
      */
     const run = async (...sides: Array<[Target, Record<Route, RequestSpec>]>) => {
       const measured = sides
@@ -131,7 +133,12 @@ export async function measureThroughput(options: {
           options.log(
             `  ${measured.map((side) => side.target).join(" / ")} · ${route} · ${connections} connection(s)`,
           );
-          const settings = { connections, durationSeconds: options.durationSeconds, runs: 1 };
+          const settings = {
+            connections,
+            durationSeconds: options.durationSeconds,
+            runs: 1,
+            leadInSeconds: LEAD_IN_SECONDS,
+          };
           for (const side of measured) side.runs = [];
           for (let i = 0; i < options.runs; i++) {
             for (const side of i % 2 === 0 ? measured : [...measured].reverse()) {
