@@ -70,10 +70,10 @@ export async function loadTest(
 /**
  * The unmeasured load before each measured run of the throughput matrix. A target that sat idle while
  * another was measured, or ran at a lower concurrency with most of its worker threads idle, comes back
- * slower for seconds: here the local gateway's runs at 16 connections read about 0.63× the fair
- * ceiling without a lead-in and about 0.75× with 3 s of one (the fair ceiling, one busy thread, is
- * back at speed within a run either way). Every side gets the same lead-in, so that each run
- * measures its target at steady state under the load it reports.
+ * slower for seconds: here the local gateway's GET read 0.56–0.69× the fair ceiling at 16 connections
+ * without a lead-in and 0.65–0.79× with 3 s of one, 0.69–0.72× and 0.76–0.88× at 1 connection (the
+ * fair ceiling, one busy thread, is back at speed within a run either way). Every side gets the same
+ * lead-in, so that no run measures a side still resuming from the other's turn.
  */
 export const LEAD_IN_SECONDS = 3;
 
