@@ -152,8 +152,10 @@ function header(request: SignedRequest, name: string): string | undefined {
 
 /** `20260101T120000Z` → epoch milliseconds (NaN when malformed). */
 function parseAmzDate(value: string): number {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : Number.NaN;
+  const fields = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value)?.slice(1).map(Number);
+  if (fields === undefined) return Number.NaN;
+  const [year = Number.NaN, month = Number.NaN, day, hour, minute, second] = fields;
+  return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
 function encodeRfc3986(value: string): string {

@@ -99,5 +99,9 @@ describe("local/iam/sigv4", () => {
     });
     const garbled = { ...request, headers: { ...request.headers, authorization: "Bearer x" } };
     expect(verifySigV4(garbled, secretFor)).to.deep.include({ ok: false, problem: "IncompleteSignature" });
+    // Malformed after the scope's date, which it still starts with.
+    const amzDate = `${String(request.headers["x-amz-date"]).slice(0, 8)}T12000Z`;
+    const undated = { ...request, headers: { ...request.headers, "x-amz-date": amzDate } };
+    expect(verifySigV4(undated, secretFor)).to.deep.include({ ok: false, problem: "IncompleteSignature" });
   });
 });
