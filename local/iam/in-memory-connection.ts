@@ -96,10 +96,44 @@ class MemorySocket extends Duplex {
 
 let nextClientPort = 49_152;
 
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost"]);
+
+/** The ports this thread routes through memory, each with what accepts its connections. */
+const routes = new Map<number, { accept: (serverEnd: Duplex) => void }>();
+
+/**
+ * One patch of `Agent.prototype.createConnection` serves every route, so that routes come and go in
+ * any order: `replaced` is what it replaced, put back when the last route goes.
+ */
+let patch:
+  | { routed: typeof Agent.prototype.createConnection; replaced: typeof Agent.prototype.createConnection }
+  | undefined;
+
+function installPatch(): void {
+  const replaced = Agent.prototype.createConnection;
+  const routed = function (this: Agent, ...args: unknown[]) {
+    const options = args[0] as { host?: string; hostname?: string; port?: number | string };
+    const host = options.host ?? options.hostname ?? "localhost";
+    const port = Number(options.port);
+    const route = LOOPBACK_HOSTS.has(host) ? routes.get(port) : undefined;
+    if (route === undefined) return (replaced as (...all: unknown[]) => Duplex).apply(this, args);
+    const clientPort = nextClientPort;
+    nextClientPort = nextClientPort >= 65_535 ? 49_152 : nextClientPort + 1;
+    const client = new MemorySocket(clientPort, port);
+    const server = new MemorySocket(port, clientPort);
+    client.peer = server;
+    server.peer = client;
+    route.accept(server);
+    return client;
+  } as typeof replaced;
+  Agent.prototype.createConnection = routed;
+  patch = { routed, replaced };
+}
+
 /**
  * Routes this thread's `http.Agent` connections to 127.0.0.1:`port` or localhost:`port` through
  * memory: `accept` receives the server's end of each (a `net.Server`'s "connection"). Returns the
- * function that restores the `createConnection` it replaced.
+ * function that ends this route; when no route is left, `createConnection` is what it was before.
  *
  * @example
  * ```ts
@@ -112,26 +146,16 @@ let nextClientPort = 49_152;
  * ```
  */
 export function routeConnectionsInMemory(port: number, accept: (serverEnd: Duplex) => void): () => void {
-  const tcp = Agent.prototype.createConnection;
-  const hosts = new Set(["127.0.0.1", "localhost"]);
-  const routed = function (this: Agent, ...args: unknown[]) {
-    const options = args[0] as { host?: string; hostname?: string; port?: number | string };
-    const host = options.host ?? options.hostname ?? "localhost";
-    if (Number(options.port) !== port || !hosts.has(host)) {
-      return (tcp as (...all: unknown[]) => Duplex).apply(this, args);
-    }
-    const clientPort = nextClientPort;
-    nextClientPort = nextClientPort >= 65_535 ? 49_152 : nextClientPort + 1;
-    const client = new MemorySocket(clientPort, port);
-    const server = new MemorySocket(port, clientPort);
-    client.peer = server;
-    server.peer = client;
-    accept(server);
-    return client;
-  } as typeof tcp;
-  Agent.prototype.createConnection = routed;
-  // Only its own routing is undone: restoring twice, or after another replaced it, changes nothing.
+  const route = { accept };
+  routes.set(port, route);
+  if (patch === undefined) installPatch();
   return () => {
-    if (Agent.prototype.createConnection === routed) Agent.prototype.createConnection = tcp;
+    // A second call, or one after the port was routed anew, leaves the newer route alone.
+    if (routes.get(port) === route) routes.delete(port);
+    // Replaced on top by somebody else (a test's stub), the patch stays until that is undone.
+    if (routes.size === 0 && patch !== undefined && Agent.prototype.createConnection === patch.routed) {
+      Agent.prototype.createConnection = patch.replaced;
+      patch = undefined;
+    }
   };
 }

@@ -155,6 +155,28 @@ describe("local/iam/in-memory-connection", () => {
     expect(Agent.prototype.createConnection).to.equal(tcp);
   });
 
+  it("routes several ports at once, and restores in any order leave the original createConnection", async () => {
+    restore();
+    const original = Agent.prototype.createConnection;
+    const routeTo = (port: number) =>
+      routeConnectionsInMemory(port, (socket) => server.emit("connection", socket));
+    const first = routeTo(PORT);
+    const second = routeTo(PORT + 3);
+    expect(JSON.parse((await send(new Agent())).body).tcp).to.equal(false);
+    expect(JSON.parse((await send(new Agent(), { port: PORT + 3 })).body).tcp).to.equal(false);
+    first();
+    // The first port is back on TCP, where nothing listens; the second still goes through memory.
+    try {
+      await send(new Agent());
+      expect.fail("reached the in-memory server after its route was ended");
+    } catch (error) {
+      expect((error as NodeJS.ErrnoException).code).to.equal("ECONNREFUSED");
+    }
+    expect(JSON.parse((await send(new Agent(), { port: PORT + 3 })).body).tcp).to.equal(false);
+    second();
+    expect(Agent.prototype.createConnection).to.equal(original);
+  });
+
   it("closes both ends when the server closes the connection, and the agent opens a new one", async () => {
     const first = await send(agent, { path: "/close" });
     await new Promise((resolve) =>
